@@ -1,0 +1,64 @@
+package io.steelyard.lb.schedule;
+
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * HAProxy's {@code balance first} ({@code lb_fas.c}): the first server in declaration order that is
+ * below its maxconn takes the connection.
+ *
+ * <p>Connections pile onto server 0 until it reaches its maxconn, then onto server 1, and so on, so
+ * that the fewest servers are busy and the others can be powered down; without a maxconn, server 0
+ * takes everything. Weights are ignored except that weight 0, like an unusable server, takes
+ * nothing. The eligible active servers sit in a {@link ServerHeap} keyed by id, so the pick is O(1)
+ * and a server leaving or rejoining on reaching or leaving its maxconn is O(log n). When the first
+ * server is the one to avoid, the next one takes the connection if there is one.
+ */
+final class First extends AbstractScheduler {
+  static final Balance BALANCE = new Algorithm("first", First::new);
+
+  private final ServerHeap heap;
+
+  private First(List<Member> members) {
+    super(members);
+    heap = new ServerHeap(members().size());
+    for (Member member : members()) {
+      if (!member.backup()) {
+        requeue(member);
+      }
+    }
+  }
+
+  @Override
+  Member pick(InetAddress client, Member avoid) {
+    return heap.peek(avoid);
+  }
+
+  @Override
+  void acquired(Member member) {
+    requeue(member);
+  }
+
+  @Override
+  void released(Member member) {
+    requeue(member);
+  }
+
+  @Override
+  void weightChanged(Member member) {
+    requeue(member);
+  }
+
+  @Override
+  void usableChanged(Member member) {
+    requeue(member);
+  }
+
+  private void requeue(Member member) {
+    if (member.eligible()) {
+      heap.put(member, member.id(), 0);
+    } else {
+      heap.remove(member);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.steelyard.lb.schedule;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A server as a {@link Scheduler} sees it: its place in the backend, its limits, and the state that
+ * decides whether it may take the next connection.
+ *
+ * <p>{@link #id()} is the server's position in its backend in declaration order (0, 1, ...), which
+ * is also the order in which schedulers break ties. Weight and usability change only through the
+ * scheduler that owns the member ({@link Scheduler#setWeight}, {@link Scheduler#setUsable}), so
+ * that it can re-order its structures; {@link #inflight()} counts the connections acquired and not
+ * yet released.
+ */
+public final class Member {
+  /** The largest weight a server may have, as in HAProxy. */
+  public static final int MAX_WEIGHT = 256;
+
+  private final int id;
+  private final String name;
+  private final int maxConn;
+  private final boolean backup;
+  volatile int weight;
+  volatile boolean usable = true;
+  volatile int inflight;
+
+  /**
+   * @param id the position in the backend, from 0 in declaration order
+   * @param name the server's name, unique in its backend
+   * @param weight the initial weight, 0 to {@value #MAX_WEIGHT}; 0 takes no new connections
+   * @param maxConn the most connections in flight at once, 0 for no limit
+   * @param backup whether the server takes connections only when no active server is usable
+   */
+  public Member(int id, String name, int weight, int maxConn, boolean backup) {
+    if (id < 0) {
+      throw new IllegalArgumentException("id must be >= 0: " + id);
+    }
+    if (weight < 0 || weight > MAX_WEIGHT) {
+      throw new IllegalArgumentException(
+          "server '" + name + "': weight must be 0 to " + MAX_WEIGHT + ": " + weight);
+    }
+    if (maxConn < 0) {
+      throw new IllegalArgumentException("server '" + name + "': maxconn must be >= 0: " + maxConn);
+    }
+    this.id = id;
+    this.name = requireNonNull(name, "name");
+    this.weight = weight;
+    this.maxConn = maxConn;
+    this.backup = backup;
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int weight() {
+    return weight;
+  }
+
+  /** The most connections in flight at once, 0 for no limit. */
+  public int maxConn() {
+    return maxConn;
+  }
+
+  public boolean backup() {
+    return backup;
+  }
+
+  /** Whether the server may take new connections (it is up and not in maintenance). */
+  public boolean usable() {
+    return usable;
+  }
+
+  /** Connections acquired on this server and not yet released. */
+  public int inflight() {
+    return inflight;
+  }
+
+  /** Whether the server is at its {@link #maxConn()} limit. */
+  boolean full() {
+    return maxConn > 0 && inflight >= maxConn;
+  }
+
+  /** Whether the server can be picked at all: usable, with weight, below its limit. */
+  boolean eligible() {
+    return usable && weight > 0 && !full();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}
