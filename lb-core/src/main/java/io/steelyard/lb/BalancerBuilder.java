@@ -1,0 +1,132 @@
+package io.steelyard.lb;
+
+import static java.util.Objects.requireNonNull;
+
+import io.steelyard.lb.forward.Transport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Builds a {@link Balancer}: frontends that accept connections, backends of servers that take
+ * them, and the defaults they share.
+ *
+ * <pre>{@code
+ * Balancer lb = Balancer.builder()
+ *     .defaults(d -> d.connectTimeout(ofSeconds(5)).clientTimeout(ofSeconds(50)))
+ *     .frontend("ft", f -> f.bind(":8080").defaultBackend("bk"))
+ *     .backend("bk", b -> b.balance(Balance.leastConn())
+ *         .server("s1", "10.0.0.1:80")
+ *         .server("s2", "10.0.0.2:80"))
+ *     .start();
+ * }</pre>
+ *
+ * <p>Mistakes fail with a {@link ConfigException} naming the thing and the value: at once for a
+ * value out of range or a setting given twice, at {@link #build()} for what needs the whole
+ * picture (an unknown default backend, a backend with no server).
+ */
+public final class BalancerBuilder {
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  private final DefaultsBuilder defaults = new DefaultsBuilder();
+  private final Map<String, FrontendBuilder> frontends = new LinkedHashMap<>();
+  private final Map<String, BackendBuilder> backends = new LinkedHashMap<>();
+  private Transport transport;
+  private Integer maxConn;
+  private Duration drainTimeout;
+  private Integer ioThreads;
+
+  BalancerBuilder() {}
+
+  /** The sockets to run on; {@link Transport#auto()} (epoll, else NIO) when not set. */
+  public BalancerBuilder transport(Transport transport) {
+    Checks.unset(null, "transport", this.transport == null ? null : this.transport.name());
+    this.transport = requireNonNull(transport, "transport");
+    return this;
+  }
+
+  /** Sets what every frontend and backend takes unless it sets its own. */
+  public BalancerBuilder defaults(Consumer<DefaultsBuilder> settings) {
+    settings.accept(defaults);
+    return this;
+  }
+
+  /** Adds a frontend; its name is unique among frontends. */
+  public BalancerBuilder frontend(String name, Consumer<FrontendBuilder> settings) {
+    Checks.name("frontend", name);
+    if (frontends.containsKey(name)) {
+      throw new ConfigException(name, "frontend '" + name + "' is defined twice");
+    }
+    FrontendBuilder frontend = new FrontendBuilder(name);
+    settings.accept(frontend);
+    frontends.put(name, frontend);
+    return this;
+  }
+
+  /** Adds a backend; its name is unique among backends. */
+  public BalancerBuilder backend(String name, Consumer<BackendBuilder> settings) {
+    Checks.name("backend", name);
+    if (backends.containsKey(name)) {
+      throw new ConfigException(name, "backend '" + name + "' is defined twice");
+    }
+    BackendBuilder backend = new BackendBuilder(name);
+    settings.accept(backend);
+    backends.put(name, backend);
+    return this;
+  }
+
+  /** The most concurrent connections over all frontends (HAProxy's global maxconn); 0: no limit. */
+  public BalancerBuilder maxConn(int maxConn) {
+    Checks.unset(null, "maxconn", this.maxConn);
+    this.maxConn = Checks.range(null, "maxconn", maxConn, 0, Integer.MAX_VALUE);
+    return this;
+  }
+
+  /** How long {@link Balancer#close()} lets open connections finish; 10 s when not set. */
+  public BalancerBuilder drainTimeout(Duration timeout) {
+    Checks.unset(null, "drain timeout", drainTimeout);
+    drainTimeout = Checks.timeout(null, "drain timeout", timeout);
+    return this;
+  }
+
+  /** The number of event loops; one per available processor when not set. */
+  public BalancerBuilder ioThreads(int threads) {
+    Checks.unset(null, "io threads", ioThreads);
+    ioThreads = Checks.range(null, "io threads", threads, 1, 1024);
+    return this;
+  }
+
+  /** Validates the whole configuration and returns it, immutable. */
+  public BalancerConfig build() {
+    if (frontends.isEmpty()) {
+      throw new ConfigException("no frontend is defined");
+    }
+    List<BackendConfig> builtBackends = new ArrayList<>();
+    for (BackendBuilder backend : backends.values()) {
+      builtBackends.add(backend.build(defaults));
+    }
+    List<FrontendConfig> builtFrontends = new ArrayList<>();
+    for (FrontendBuilder frontend : frontends.values()) {
+      builtFrontends.add(frontend.build(defaults, backends.keySet()));
+    }
+    return new BalancerConfig(
+        List.copyOf(builtFrontends),
+        List.copyOf(builtBackends),
+        maxConn == null ? 0 : maxConn,
+        drainTimeout == null ? DRAIN_TIMEOUT : drainTimeout,
+        ioThreads == null ? Runtime.getRuntime().availableProcessors() : ioThreads);
+  }
+
+  /**
+   * Builds, binds every frontend and starts forwarding.
+   *
+   * @throws ConfigException when the configuration is invalid
+   * @throws StartException when a frontend cannot bind; nothing is left running then
+   */
+  public Balancer start() {
+    return Balancer.start(build(), transport == null ? Transport.auto() : transport);
+  }
+}

@@ -1,0 +1,49 @@
+package io.steelyard.lb;
+
+import java.time.Duration;
+
+/**
+ * The checks that builders share: ranges, positive durations, setters called once. Each names the
+ * frontend or backend it belongs to ({@code proxy}, or {@code null}) and the setting ({@code
+ * what}), so that the error says where and what.
+ */
+final class Checks {
+  /** The longest timeout, HAProxy's limit of 2^31-1 ms (about 24.8 days). */
+  static final Duration MAX_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
+
+  private Checks() {}
+
+  static Duration timeout(String proxy, String what, Duration value) {
+    if (value == null) {
+      throw new ConfigException(proxy, what + " must not be null");
+    }
+    if (value.isNegative() || value.isZero()) {
+      throw new ConfigException(proxy, what + " must be > 0: " + value);
+    }
+    if (value.compareTo(MAX_TIMEOUT) > 0) {
+      throw new ConfigException(proxy, what + " must be at most " + MAX_TIMEOUT + ": " + value);
+    }
+    return value;
+  }
+
+  static int range(String proxy, String what, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new ConfigException(proxy, what + " must be " + min + " to " + max + ": " + value);
+    }
+    return value;
+  }
+
+  /** Fails when a single-valued setting is set a second time, as Caffeine's builders do. */
+  static void unset(String proxy, String what, Object current) {
+    if (current != null) {
+      throw new ConfigException(proxy, what + " was already set to " + current);
+    }
+  }
+
+  static String name(String kind, String name) {
+    if (name == null || name.isBlank()) {
+      throw new ConfigException(kind + " name must not be empty: '" + name + "'");
+    }
+    return name;
+  }
+}

@@ -1,0 +1,28 @@
+package io.steelyard.lb;
+
+/**
+ * A configuration that cannot run, found while it is built: the message names the thing and the
+ * offending value, such as {@code backend 'bk': server 's1': weight must be 0 to 256: 300}.
+ *
+ * <p>{@link #proxy()} names the frontend or backend the mistake belongs to, when there is one, so
+ * that tools reading configuration files can point at the right place.
+ */
+public final class ConfigException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  private final String proxy;
+
+  ConfigException(String message) {
+    this(null, message);
+  }
+
+  ConfigException(String proxy, String message) {
+    super(message);
+    this.proxy = proxy;
+  }
+
+  /** The frontend or backend the mistake belongs to, or {@code null}. */
+  public String proxy() {
+    return proxy;
+  }
+}

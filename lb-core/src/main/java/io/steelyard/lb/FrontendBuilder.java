@@ -1,0 +1,79 @@
+package io.steelyard.lb;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A frontend: where it listens and which backend takes its connections.
+ *
+ * <pre>{@code
+ * f -> f.bind(":80").bind("[::]:80").defaultBackend("bk_http").maxConn(10_000)
+ * }</pre>
+ *
+ * <p>Bind addresses are written as in HAProxy: {@code :80} or {@code *:80} for every IPv4 address,
+ * {@code [::]:80} for every IPv6 address, {@code 127.0.0.1:0} for a free port on loopback.
+ */
+public final class FrontendBuilder {
+  private final String name;
+  private final String what;
+  private final List<InetSocketAddress> binds = new ArrayList<>();
+  private String defaultBackend;
+  private Integer maxConn;
+  private Duration clientTimeout;
+
+  FrontendBuilder(String name) {
+    this.name = name;
+    this.what = "frontend '" + name + "': ";
+  }
+
+  /** Listens on {@code address}; may be called for several addresses. */
+  public FrontendBuilder bind(String address) {
+    binds.add(Addresses.bind(name, what + "bind", address));
+    return this;
+  }
+
+  /** The backend that receives this frontend's connections. */
+  public FrontendBuilder defaultBackend(String backend) {
+    Checks.unset(name, what + "default backend", defaultBackend);
+    defaultBackend = Checks.name("backend", backend);
+    return this;
+  }
+
+  /**
+   * The most concurrent connections; further clients wait in the kernel's accept queue until one
+   * ends. 0 means no limit other than the balancer's.
+   */
+  public FrontendBuilder maxConn(int maxConn) {
+    Checks.unset(name, what + "maxconn", this.maxConn);
+    this.maxConn = Checks.range(name, what + "maxconn", maxConn, 0, Integer.MAX_VALUE);
+    return this;
+  }
+
+  /** The longest the client side of a connection may stay inactive. */
+  public FrontendBuilder clientTimeout(Duration timeout) {
+    Checks.unset(name, what + "client timeout", clientTimeout);
+    clientTimeout = Checks.timeout(name, what + "client timeout", timeout);
+    return this;
+  }
+
+  FrontendConfig build(DefaultsBuilder defaults, java.util.Set<String> backends) {
+    if (binds.isEmpty()) {
+      throw new ConfigException(name, what + "has no bind address");
+    }
+    if (defaultBackend == null) {
+      throw new ConfigException(name, what + "has no default backend");
+    }
+    if (!backends.contains(defaultBackend)) {
+      throw new ConfigException(
+          name, what + "unable to find required default backend '" + defaultBackend + "'");
+    }
+    return new FrontendConfig(
+        name,
+        List.copyOf(binds),
+        defaultBackend,
+        BackendBuilder.first(maxConn, defaults.maxConn, 0),
+        BackendBuilder.first(clientTimeout, defaults.clientTimeout, DefaultsBuilder.CLIENT_TIMEOUT));
+  }
+}

@@ -1,0 +1,23 @@
+package io.steelyard.lb;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A frontend as configured: where it listens and where its connections go.
+ *
+ * @param name unique among frontends
+ * @param binds the addresses it listens on; port 0 takes an ephemeral port
+ * @param defaultBackend the backend that receives its connections
+ * @param maxConn the most concurrent connections it accepts; beyond that new ones wait in the
+ *     kernel's accept queue
+ * @param clientTimeout the longest the client side may stay inactive (HAProxy's {@code timeout
+ *     client})
+ */
+public record FrontendConfig(
+    String name,
+    List<InetSocketAddress> binds,
+    String defaultBackend,
+    int maxConn,
+    Duration clientTimeout) {}

@@ -1,0 +1,15 @@
+package io.steelyard.lb;
+
+import java.net.InetSocketAddress;
+
+/**
+ * One server of a backend, as configured.
+ *
+ * @param name unique in its backend
+ * @param address where connections go
+ * @param weight 0 to 256; its share of the connections relative to the others, 0 for none
+ * @param maxConn the most concurrent connections, 0 for no limit
+ * @param backup whether it takes connections only when no active server is usable
+ */
+public record ServerConfig(
+    String name, InetSocketAddress address, int weight, int maxConn, boolean backup) {}

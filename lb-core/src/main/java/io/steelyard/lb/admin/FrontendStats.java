@@ -1,0 +1,8 @@
+package io.steelyard.lb.admin;
+
+/**
+ * A frontend at one moment.
+ *
+ * @param status {@code OPEN} while it accepts connections
+ */
+public record FrontendStats(String name, String status, Traffic traffic) {}

@@ -1,0 +1,61 @@
+package io.steelyard.lb.forward;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The live traffic counters of one frontend, backend or server, updated from every event loop
+ * without contention. "In" is the direction from the client towards the server, "out" back.
+ */
+public final class Counters {
+  final LongAdder current = new LongAdder();
+  final LongAdder total = new LongAdder();
+  final LongAdder bytesIn = new LongAdder();
+  final LongAdder bytesOut = new LongAdder();
+  final LongAdder connectErrors = new LongAdder();
+  final LongAdder retries = new LongAdder();
+  final LongAdder redispatches = new LongAdder();
+
+  /** Connections open now. */
+  public long current() {
+    return current.sum();
+  }
+
+  /** Connections since start. */
+  public long total() {
+    return total.sum();
+  }
+
+  /** Bytes from clients towards servers. */
+  public long bytesIn() {
+    return bytesIn.sum();
+  }
+
+  /** Bytes from servers towards clients. */
+  public long bytesOut() {
+    return bytesOut.sum();
+  }
+
+  /** Failed connection attempts to servers. */
+  public long connectErrors() {
+    return connectErrors.sum();
+  }
+
+  /** Connection attempts repeated on the same server. */
+  public long retries() {
+    return retries.sum();
+  }
+
+  /** Connections moved to another server after failed attempts. */
+  public long redispatches() {
+    return redispatches.sum();
+  }
+
+  void open() {
+    current.increment();
+    total.increment();
+  }
+
+  void close() {
+    current.decrement();
+  }
+}

@@ -1,0 +1,39 @@
+package io.steelyard.lb.forward;
+
+import io.netty.channel.Channel;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+
+/** Netty's native epoll transport; {@link #newIoHandlerFactory()} fails when epoll is missing. */
+final class EpollTransport implements Transport {
+  static final EpollTransport INSTANCE = new EpollTransport();
+
+  private EpollTransport() {}
+
+  @Override
+  public String name() {
+    return "epoll";
+  }
+
+  @Override
+  public IoHandlerFactory newIoHandlerFactory() {
+    if (!Epoll.isAvailable()) {
+      throw new IllegalStateException("epoll is not available here", Epoll.unavailabilityCause());
+    }
+    return EpollIoHandler.newFactory();
+  }
+
+  @Override
+  public Class<? extends ServerChannel> serverChannelType() {
+    return EpollServerSocketChannel.class;
+  }
+
+  @Override
+  public Class<? extends Channel> channelType() {
+    return EpollSocketChannel.class;
+  }
+}

@@ -1,0 +1,234 @@
+package io.steelyard.lb.forward;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running network side of a balancer: one event loop group, the listeners of every frontend,
+ * and the sessions that relay between clients and servers.
+ *
+ * <p>Each accepted connection is a {@link Session}; its outbound connection runs on the same event
+ * loop, so that relaying never crosses threads. {@link #close} stops accepting, lets sessions end
+ * by themselves for the drain time, closes the rest and returns once every event loop thread has
+ * ended.
+ */
+public final class Forwarder {
+  private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
+
+  private final Transport transport;
+  private final EventLoopGroup group;
+  private final Bootstrap outbound;
+  private final AcceptLimits limits;
+  private final Map<Frontend, List<Channel>> listeners = new IdentityHashMap<>();
+  private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger active = new AtomicInteger();
+
+  private Forwarder(Transport transport, int ioThreads, int maxConn, boolean limited) {
+    this.transport = transport;
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            ioThreads, new DefaultThreadFactory("steelyard-io"), transport.newIoHandlerFactory());
+    this.outbound =
+        new Bootstrap()
+            .channel(transport.channelType())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    this.limits = limited ? new AcceptLimits(maxConn) : null;
+  }
+
+  /**
+   * Binds every frontend's addresses and starts relaying.
+   *
+   * @param ioThreads the number of event loops
+   * @param maxConn the most concurrent connections over all frontends, 0 for no limit
+   * @throws IllegalStateException naming the frontend and the address when a bind fails; nothing
+   *     is left running then
+   */
+  public static Forwarder start(
+      Transport transport, int ioThreads, int maxConn, List<Frontend> frontends) {
+    requireNonNull(transport, "transport");
+    boolean limited = maxConn > 0 || frontends.stream().anyMatch(f -> f.maxConn() > 0);
+    Forwarder forwarder = new Forwarder(transport, ioThreads, maxConn, limited);
+    try {
+      for (Frontend frontend : frontends) {
+        forwarder.bind(frontend);
+      }
+    } catch (RuntimeException e) {
+      forwarder.shutdown();
+      throw e;
+    }
+    log.info(
+        "listening with {} on {} event loops: {}",
+        transport.name(),
+        ioThreads,
+        forwarder.listeners.values());
+    return forwarder;
+  }
+
+  private void bind(Frontend frontend) {
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(group)
+            .channel(transport.serverChannelType())
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+            .childOption(ChannelOption.AUTO_READ, false)
+            .childHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel client) {
+                    Session session = new Session(Forwarder.this, frontend, client);
+                    client.pipeline().addLast(session.clientHandler());
+                  }
+                });
+    if (limits != null) {
+      bootstrap.handler(new AcceptCounter(frontend));
+    }
+    List<Channel> bound = new ArrayList<>();
+    listeners.put(frontend, bound);
+    for (InetSocketAddress address : frontend.binds()) {
+      io.netty.channel.ChannelFuture future = bootstrap.bind(address).awaitUninterruptibly();
+      if (!future.isSuccess()) {
+        throw new IllegalStateException(
+            "frontend '" + frontend.name() + "': cannot bind " + describe(address) + ": "
+                + future.cause().getMessage(),
+            future.cause());
+      }
+      bound.add(future.channel());
+      if (limits != null) {
+        limits.listening(frontend, future.channel());
+      }
+    }
+  }
+
+  private static String describe(InetSocketAddress address) {
+    String host = address.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+
+  /** The addresses {@code frontend} listens on, with the ports the system gave for port 0. */
+  public List<InetSocketAddress> boundAddresses(Frontend frontend) {
+    List<Channel> bound = listeners.get(frontend);
+    if (bound == null) {
+      throw new IllegalArgumentException("unknown frontend '" + frontend.name() + "'");
+    }
+    List<InetSocketAddress> addresses = new ArrayList<>();
+    for (Channel channel : bound) {
+      addresses.add((InetSocketAddress) channel.localAddress());
+    }
+    return addresses;
+  }
+
+  /**
+   * The bytes queued in the balancer for writing, over all connections: what flow control
+   * bounds. Read without stopping traffic, so it is a moment's approximation.
+   */
+  long bufferedBytes() {
+    long total = 0;
+    for (Session session : sessions) {
+      total += session.bufferedBytes();
+    }
+    return total;
+  }
+
+  /** Connections open now over all frontends. */
+  public int activeConnections() {
+    return active.get();
+  }
+
+  /**
+   * Stops accepting, waits up to {@code drain} for open connections to end, closes the rest, and
+   * returns when every thread, socket and buffer is released.
+   */
+  public void close(Duration drain) {
+    for (List<Channel> bound : listeners.values()) {
+      for (Channel channel : bound) {
+        channel.close().awaitUninterruptibly();
+      }
+    }
+    long deadline = System.nanoTime() + drain.toNanos();
+    while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+      sleepBriefly();
+    }
+    if (!sessions.isEmpty()) {
+      log.info("closing {} connections still open after the drain time of {}", sessions.size(), drain);
+      for (Session session : sessions) {
+        session.kill();
+      }
+    }
+    shutdown();
+  }
+
+  private void shutdown() {
+    group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  private static void sleepBriefly() {
+    try {
+      Thread.sleep(10);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while draining connections", e);
+    }
+  }
+
+  Bootstrap outbound(EventLoop loop) {
+    return outbound.clone(loop);
+  }
+
+  void sessionStarted(Session session) {
+    sessions.add(session);
+    active.incrementAndGet();
+  }
+
+  void sessionEnded(Session session) {
+    sessions.remove(session);
+    active.decrementAndGet();
+  }
+
+  /**
+   * Counts each accepted connection against the limits as it is accepted, and out again when its
+   * socket closes, whatever becomes of its session.
+   */
+  @Sharable
+  private final class AcceptCounter extends ChannelInboundHandlerAdapter {
+    private final Frontend frontend;
+
+    AcceptCounter(Frontend frontend) {
+      this.frontend = frontend;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object child) {
+      limits.opened(frontend);
+      ((Channel) child).closeFuture().addListener(closed -> limits.closed(frontend));
+      ctx.fireChannelRead(child);
+    }
+  }
+}

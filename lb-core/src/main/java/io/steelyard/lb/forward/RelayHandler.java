@@ -1,0 +1,63 @@
+package io.steelyard.lb.forward;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+
+/**
+ * One side of a {@link Session}, client or server: hands every event of its channel to the
+ * session, which relays to the other side. One instance per channel.
+ */
+final class RelayHandler extends ChannelInboundHandlerAdapter {
+  private final Session session;
+  private final boolean clientSide;
+
+  RelayHandler(Session session, boolean clientSide) {
+    this.session = session;
+    this.clientSide = clientSide;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    if (clientSide) {
+      session.start();
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    session.relay(clientSide, msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    session.flushTowards(!clientSide);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    session.writabilityChanged(clientSide);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event == ChannelInputShutdownEvent.INSTANCE) {
+      session.endOfInput(clientSide);
+    } else if (event instanceof IdleStateEvent) {
+      session.idle(clientSide);
+    } else {
+      ctx.fireUserEventTriggered(event);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    session.failed(clientSide, cause);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    session.closed(clientSide);
+  }
+}

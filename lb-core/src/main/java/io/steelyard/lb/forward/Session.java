@@ -1,0 +1,435 @@
+package io.steelyard.lb.forward;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.steelyard.lb.schedule.Member;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection and its way to a server: pick a server, connect (with retries and
+ * redispatch), relay both ways, end and log.
+ *
+ * <p>Everything here runs on the client channel's event loop, which the server channel shares, so
+ * the state needs no locking. Flow control: a side whose peer cannot take more stops reading until
+ * the peer drains, so a connection holds at most about one write-buffer high-water mark plus one
+ * read buffer per direction. An end of input on one side becomes a shutdown of output on the other
+ * (half-close); a reset becomes a reset; the session ends when both sockets are closed.
+ */
+final class Session {
+  private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+  private final Forwarder forwarder;
+  private final Frontend frontend;
+  private final Backend backend;
+  private final Channel client;
+  private final RelayHandler clientHandler;
+  private final long acceptedAtMillis = System.currentTimeMillis();
+  private final long acceptedAtNanos = System.nanoTime();
+
+  private Server target;
+  private boolean holdingTarget;
+  private Channel server;
+  private ChannelFuture connecting;
+  private ScheduledFuture<?> pendingRetry;
+  private long connectNanos = -1;
+  private int retries;
+  private boolean redispatched;
+  private long bytesIn;
+  private long bytesOut;
+  private boolean clientEof;
+  private boolean serverEof;
+  private boolean clientClosed;
+  private boolean serverClosed;
+  private boolean closing;
+  private boolean started;
+  private boolean finished;
+  private char endedBy = '-';
+  private char phase = '-';
+
+  Session(Forwarder forwarder, Frontend frontend, Channel client) {
+    this.forwarder = forwarder;
+    this.frontend = frontend;
+    this.backend = frontend.backend();
+    this.client = client;
+    this.clientHandler = new RelayHandler(this, true);
+  }
+
+  RelayHandler clientHandler() {
+    return clientHandler;
+  }
+
+  // --- choosing and connecting to a server ---
+
+  void start() {
+    started = true;
+    forwarder.sessionStarted(this);
+    frontend.counters().open();
+    backend.counters().open();
+    Member member = backend.scheduler().acquire(clientAddress(), null);
+    if (member == null) {
+      end('S', 'C');
+      client.close();
+      return;
+    }
+    take(member);
+    connect();
+  }
+
+  private void connect() {
+    pendingRetry = null;
+    connecting =
+        forwarder
+            .outbound(client.eventLoop())
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, backend.connectTimeoutMillis())
+            .handler(new RelayHandler(this, false))
+            .connect(target.address());
+    connecting.addListener((ChannelFutureListener) this::connected);
+  }
+
+  private void connected(ChannelFuture future) {
+    connecting = null;
+    if (clientClosed) {
+      future.channel().close();
+      return;
+    }
+    if (!future.isSuccess()) {
+      connectFailed(future.cause());
+      return;
+    }
+    server = future.channel();
+    connectNanos = System.nanoTime() - acceptedAtNanos;
+    server.pipeline().addFirst(idleHandler(backend.serverTimeoutMillis()));
+    client.pipeline().addFirst(idleHandler(frontend.clientTimeoutMillis()));
+    if (clientEof) {
+      shutdownOutput(server);
+    } else {
+      client.config().setAutoRead(true);
+    }
+  }
+
+  private static IdleStateHandler idleHandler(long timeoutMillis) {
+    return new IdleStateHandler(true, 0, 0, timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private void connectFailed(Throwable cause) {
+    target.counters().connectErrors.increment();
+    backend.counters().connectErrors.increment();
+    boolean timedOut = cause instanceof ConnectTimeoutException;
+    log.debug("{}/{}: connect failed: {}", backend.name(), target.name(), cause.getMessage());
+    if (retries >= backend.retries()) {
+      end(timedOut ? 's' : 'S', 'C');
+      client.close();
+      return;
+    }
+    retries++;
+    Member failed = target.member();
+    if (backend.redispatch() && (retries == backend.retries() || !failed.usable())) {
+      Member next = backend.scheduler().acquire(clientAddress(), failed);
+      leaveTarget();
+      target.counters().redispatches.increment();
+      backend.counters().redispatches.increment();
+      redispatched = true;
+      if (next == null) {
+        end(timedOut ? 's' : 'S', 'C');
+        client.close();
+        return;
+      }
+      take(next);
+    } else {
+      target.counters().retries.increment();
+      backend.counters().retries.increment();
+    }
+    if (timedOut) {
+      connect();
+    } else {
+      pendingRetry =
+          client.eventLoop().schedule(this::connect, backend.turnAroundMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Makes {@code member}'s server the target; the scheduler has counted the connection on it. */
+  private void take(Member member) {
+    target = backend.server(member);
+    target.counters().open();
+    holdingTarget = true;
+  }
+
+  /** Gives back the target's slot; the target stays named for the log. */
+  private void leaveTarget() {
+    if (holdingTarget) {
+      holdingTarget = false;
+      backend.scheduler().release(target.member());
+      target.counters().close();
+    }
+  }
+
+  private InetAddress clientAddress() {
+    return ((InetSocketAddress) client.remoteAddress()).getAddress();
+  }
+
+  // --- relaying ---
+
+  void relay(boolean fromClient, Object msg) {
+    Channel peer = fromClient ? server : client;
+    if (peer == null || !peer.isActive()) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    int bytes = ((ByteBuf) msg).readableBytes();
+    if (fromClient) {
+      bytesIn += bytes;
+      frontend.counters().bytesIn.add(bytes);
+      backend.counters().bytesIn.add(bytes);
+      target.counters().bytesIn.add(bytes);
+    } else {
+      bytesOut += bytes;
+      frontend.counters().bytesOut.add(bytes);
+      backend.counters().bytesOut.add(bytes);
+      target.counters().bytesOut.add(bytes);
+    }
+    peer.write(msg, peer.voidPromise());
+    if (!peer.isWritable()) {
+      (fromClient ? client : server).config().setAutoRead(false);
+    }
+  }
+
+  void flushTowards(boolean toClient) {
+    Channel peer = toClient ? client : server;
+    if (peer != null) {
+      peer.flush();
+    }
+  }
+
+  /** A side drained below its low-water mark (or filled up): let the other side read again. */
+  void writabilityChanged(boolean clientSide) {
+    Channel self = clientSide ? client : server;
+    Channel other = clientSide ? server : client;
+    if (other != null && self.isWritable() && !(clientSide ? serverEof : clientEof)) {
+      other.config().setAutoRead(true);
+    }
+  }
+
+  void endOfInput(boolean clientSide) {
+    if (clientSide) {
+      clientEof = true;
+      if (server != null) {
+        shutdownOutput(server);
+      }
+    } else {
+      serverEof = true;
+      shutdownOutput(client);
+    }
+    if (clientEof && serverEof) {
+      closeAfterFlush();
+    }
+  }
+
+  /** Sends a FIN once what is already queued for {@code channel} has been written. */
+  private static void shutdownOutput(Channel channel) {
+    channel
+        .writeAndFlush(Unpooled.EMPTY_BUFFER)
+        .addListener(
+            (ChannelFutureListener)
+                written -> {
+                  if (written.isSuccess()) {
+                    ((DuplexChannel) channel).shutdownOutput();
+                  }
+                });
+  }
+
+  // --- ending ---
+
+  /**
+   * An inactivity timeout on one side. A side is not waited for while it is paused because its
+   * peer cannot take more, nor when its input has ended and it has nothing left to write: then
+   * the other side's timer decides, as HAProxy does.
+   */
+  void idle(boolean clientSide) {
+    Channel self = clientSide ? client : server;
+    boolean eof = clientSide ? clientEof : serverEof;
+    boolean pausedByPeer = !eof && !self.config().isAutoRead();
+    if (pausedByPeer || (eof && pendingOutboundBytes(self) == 0)) {
+      return;
+    }
+    end(clientSide ? 'c' : 's', 'D');
+    closeNow();
+  }
+
+  void failed(boolean clientSide, Throwable cause) {
+    Channel other = clientSide ? server : client;
+    closing = true;
+    if (isReset(cause)) {
+      end(clientSide ? 'C' : 'S', 'D');
+      if (other != null && other.isActive()) {
+        other.config().setOption(ChannelOption.SO_LINGER, 0);
+        other.close();
+      }
+    } else {
+      log.debug("{} side of {} failed", clientSide ? "client" : "server", client, cause);
+      end(clientSide ? 'C' : 'S', 'D');
+      if (other != null) {
+        other.close();
+      }
+    }
+    (clientSide ? client : server).close();
+  }
+
+  private static boolean isReset(Throwable cause) {
+    return cause instanceof IOException
+        && cause.getMessage() != null
+        && cause.getMessage().contains("reset");
+  }
+
+  void closed(boolean clientSide) {
+    if (clientSide) {
+      clientClosed = true;
+      if (server == null) {
+        abandonConnect();
+      } else if (!closing) {
+        end('C', 'D');
+        server.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      }
+    } else {
+      serverClosed = true;
+      if (!closing) {
+        end('S', 'D');
+        client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+    finishIfClosed();
+  }
+
+  /** The client left before a server connection was made: stop trying. */
+  private void abandonConnect() {
+    if (target != null) {
+      end('C', 'C');
+    }
+    if (connecting != null) {
+      connecting.cancel(false);
+    }
+    if (pendingRetry != null) {
+      pendingRetry.cancel(false);
+    }
+  }
+
+  /** Closes at once, from the outside: the balancer stops and the drain time is over. */
+  void kill() {
+    client.eventLoop().execute(() -> {
+      end('K', server == null ? 'C' : 'D');
+      closeNow();
+    });
+  }
+
+  private void closeAfterFlush() {
+    closing = true;
+    client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    server.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void closeNow() {
+    closing = true;
+    client.close();
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** Records who ended the session and in which phase; the first cause wins. */
+  private void end(char by, char when) {
+    if (endedBy == '-' && phase == '-') {
+      endedBy = by;
+      phase = when;
+    }
+  }
+
+  private void finishIfClosed() {
+    if (finished || !clientClosed || (server != null && !serverClosed)) {
+      return;
+    }
+    finished = true;
+    if (!started) {
+      return;
+    }
+    TrafficLog.log(this);
+    leaveTarget();
+    backend.counters().close();
+    frontend.counters().close();
+    forwarder.sessionEnded(this);
+  }
+
+  long bufferedBytes() {
+    return pendingOutboundBytes(client) + (server == null ? 0 : pendingOutboundBytes(server));
+  }
+
+  static long pendingOutboundBytes(Channel channel) {
+    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+  }
+
+  // --- what the traffic log reports ---
+
+  Channel client() {
+    return client;
+  }
+
+  Frontend frontend() {
+    return frontend;
+  }
+
+  Server target() {
+    return target;
+  }
+
+  long acceptedAtMillis() {
+    return acceptedAtMillis;
+  }
+
+  /** Milliseconds until the server connection was made, -1 if it never was. */
+  long connectMillis() {
+    return connectNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(connectNanos);
+  }
+
+  long totalMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedAtNanos);
+  }
+
+  long bytesIn() {
+    return bytesIn;
+  }
+
+  long bytesOut() {
+    return bytesOut;
+  }
+
+  int retries() {
+    return retries;
+  }
+
+  boolean redispatched() {
+    return redispatched;
+  }
+
+  /** HAProxy's two-letter termination state: who ended it and in which phase, {@code --} if normal. */
+  String termination() {
+    return new String(new char[] {endedBy, phase});
+  }
+
+  int activeConnections() {
+    return forwarder.activeConnections();
+  }
+}
