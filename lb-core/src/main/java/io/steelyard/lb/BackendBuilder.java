@@ -23,8 +23,6 @@ import java.util.function.Consumer;
  * backend: a second server with the same name fails at once, as it does in HAProxy.
  */
 public final class BackendBuilder {
-  static final int MAX_RETRIES = 100;
-
   private final String name;
   private final String what;
   private final Map<String, ServerConfig> servers = new LinkedHashMap<>();
@@ -83,7 +81,7 @@ public final class BackendBuilder {
   /** How many more connection attempts follow a failed one, 0 to 100 (default 3). */
   public BackendBuilder retries(int retries) {
     Checks.unset(name, what + "retries", this.retries);
-    this.retries = Checks.range(name, what + "retries", retries, 0, MAX_RETRIES);
+    this.retries = Checks.range(name, what + "retries", retries, 0, Checks.MAX_RETRIES);
     return this;
   }
 
@@ -103,15 +101,11 @@ public final class BackendBuilder {
     }
     return new BackendConfig(
         name,
-        first(balance, defaults.balance, Balance.roundRobin()),
+        Checks.first(balance, defaults.balance, Balance.roundRobin()),
         List.copyOf(new ArrayList<>(servers.values())),
-        first(connectTimeout, defaults.connectTimeout, DefaultsBuilder.CONNECT_TIMEOUT),
-        first(serverTimeout, defaults.serverTimeout, DefaultsBuilder.SERVER_TIMEOUT),
-        first(retries, defaults.retries, DefaultsBuilder.RETRIES),
-        first(redispatch, defaults.redispatch, false));
-  }
-
-  static <T> T first(T own, T inherited, T fallback) {
-    return own != null ? own : inherited != null ? inherited : fallback;
+        Checks.first(connectTimeout, defaults.connectTimeout, DefaultsBuilder.CONNECT_TIMEOUT),
+        Checks.first(serverTimeout, defaults.serverTimeout, DefaultsBuilder.SERVER_TIMEOUT),
+        Checks.first(retries, defaults.retries, DefaultsBuilder.RETRIES),
+        Checks.first(redispatch, defaults.redispatch, false));
   }
 }

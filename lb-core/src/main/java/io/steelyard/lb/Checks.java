@@ -13,6 +13,14 @@ final class Checks {
 
   private Checks() {}
 
+  /** The most retries a backend may have. */
+  static final int MAX_RETRIES = 100;
+
+  /** A setting's own value, else the inherited one, else the fallback. */
+  static <T> T first(T own, T inherited, T fallback) {
+    return own != null ? own : inherited != null ? inherited : fallback;
+  }
+
   static Duration timeout(String proxy, String what, Duration value) {
     if (value == null) {
       throw new ConfigException(proxy, what + " must not be null");

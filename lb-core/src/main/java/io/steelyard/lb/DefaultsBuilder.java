@@ -54,7 +54,7 @@ public final class DefaultsBuilder {
   /** How many more connection attempts follow a failed one, 0 to 100. */
   public DefaultsBuilder retries(int retries) {
     Checks.unset(null, WHAT + "retries", this.retries);
-    this.retries = Checks.range(null, WHAT + "retries", retries, 0, BackendBuilder.MAX_RETRIES);
+    this.retries = Checks.range(null, WHAT + "retries", retries, 0, Checks.MAX_RETRIES);
     return this;
   }
 

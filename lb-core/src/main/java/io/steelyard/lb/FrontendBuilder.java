@@ -73,7 +73,7 @@ public final class FrontendBuilder {
         name,
         List.copyOf(binds),
         defaultBackend,
-        BackendBuilder.first(maxConn, defaults.maxConn, 0),
-        BackendBuilder.first(clientTimeout, defaults.clientTimeout, DefaultsBuilder.CLIENT_TIMEOUT));
+        Checks.first(maxConn, defaults.maxConn, 0),
+        Checks.first(clientTimeout, defaults.clientTimeout, DefaultsBuilder.CLIENT_TIMEOUT));
   }
 }
