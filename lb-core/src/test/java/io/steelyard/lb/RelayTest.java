@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.util.ReferenceCountUtil;
 import io.steelyard.lb.admin.Traffic;
+import io.steelyard.lb.forward.Transport;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import java.io.InputStream;
@@ -26,18 +27,24 @@ import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Bytes, half-closes and resets through a running balancer on loopback. */
-class RelayTest {
+/**
+ * Bytes, half-closes and resets through a running balancer on loopback: one suite, run once per
+ * transport by its subclasses.
+ */
+abstract class RelayTest {
   private static final long MIB = 1024 * 1024;
 
   private TestBackend backend;
   private Balancer balancer;
   private InetSocketAddress front;
 
+  abstract Transport transport();
+
   private void start(TestBackend server) {
     backend = server;
     balancer =
         Balancer.builder()
+            .transport(transport())
             .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
             .backend("bk", b -> b.server("s1", server.hostPort()))
             .start();

@@ -1,0 +1,10 @@
+package io.steelyard.lb;
+
+import io.steelyard.lb.forward.Transport;
+
+class EpollRelayTest extends RelayTest {
+  @Override
+  Transport transport() {
+    return Transport.epoll();
+  }
+}
