@@ -1,0 +1,80 @@
+package io.steelyard.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.steelyard.lb.testing.TestBackend;
+import io.steelyard.lb.testing.TestClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One HAProxy tcplog line per finished connection. slf4j-simple, the tests' logger, writes to
+ * whatever {@code System.err} is at the time, so the test reads the lines there.
+ */
+class TrafficLogTest {
+  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  private PrintStream original;
+
+  @BeforeEach
+  void capture() {
+    original = System.err;
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setErr(original);
+    original.print(captured.toString(StandardCharsets.UTF_8));
+  }
+
+  private String lines() {
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void logsEachFinishedConnectionInTcplogFormat() throws Exception {
+    try (TestBackend server = TestBackend.greeting("s1");
+        Balancer balancer =
+            Balancer.builder()
+                .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+                .backend("bk", b -> b.server("s1", server.hostPort()))
+                .start()) {
+      InetSocketAddress front = balancer.boundAddresses("ft").get(0);
+      try (Socket client = TestClient.connect(front, TestClient.loopback(7))) {
+        assertThat(TestClient.readLine(client)).isEqualTo("s1");
+        client.shutdownOutput();
+        assertThat(TestClient.readLine(client)).isEqualTo("bye from s1");
+      }
+
+      await().until(() -> lines().contains(" ft bk/s1 "));
+      assertThat(lines())
+          .containsPattern(
+              "127\\.0\\.0\\.7:\\d+ \\[\\d\\d/[A-Z][a-z]{2}/\\d{4}:\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\] "
+                  + "ft bk/s1 0/\\d+/\\d+ 15 -- \\d+/\\d+/\\d+/\\d+/0 0/0");
+    }
+  }
+
+  @Test
+  void logsARefusedConnectionWithItsTerminationState() throws Exception {
+    InetSocketAddress refusing = TestBackend.refusingAddress();
+    try (Balancer balancer =
+        Balancer.builder()
+            .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+            .backend("bk", b -> b.retries(0).server("dead", "127.0.0.1:" + refusing.getPort()))
+            .start()) {
+      try (Socket client = TestClient.connect(balancer.boundAddresses("ft").get(0))) {
+        assertThat(client.getInputStream().read()).isEqualTo(-1);
+      }
+
+      await().until(() -> lines().contains(" ft bk/dead "));
+      assertThat(lines()).containsPattern(" ft bk/dead 0/-1/\\d+ 0 SC \\d+/\\d+/\\d+/\\d+/0 0/0");
+    }
+  }
+}
