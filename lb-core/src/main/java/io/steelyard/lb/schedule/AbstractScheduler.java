@@ -3,46 +3,49 @@ package io.steelyard.lb.schedule;
 import static java.util.Objects.requireNonNull;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
- * What the algorithms share: the lock, argument checks, connection counts and the backup rule.
+ * What the algorithms share: the lock, the servers by id, argument checks, connection counts and
+ * the backup rule.
  *
  * <p>As in HAProxy, a server is <em>live</em> when it is usable with a weight above 0. While an
  * active server is live, only active servers are picked, by the algorithm; a live active server at
  * its maxconn still counts, so that when all of them are merely full {@link #acquire} returns
- * {@code null} rather than spill to the backups. Otherwise the first live backup in declaration
- * order takes every connection it can (HAProxy's default, without {@code option allbackups}).
+ * {@code null} rather than spill to the backups. Otherwise the live backup with the lowest id takes
+ * every connection it can (HAProxy's default, without {@code option allbackups}).
  *
- * <p>All methods hold the scheduler's lock; the hooks that subclasses implement run under it and
- * see only active servers.
+ * <p>All methods but {@link #members()} hold the scheduler's lock; the hooks that subclasses
+ * implement run under it and see only active servers, except {@link #added}. A removal needs no
+ * hook: only a server that is not usable can be removed, and the algorithms' structures hold usable
+ * servers only; once removed, it cannot be made usable again.
  */
 abstract sealed class AbstractScheduler implements Scheduler
     permits First, LeastConn, RoundRobin, SourceHash {
-  private final List<Member> members;
+  /** Every member ever added, by id: removed ones stay, so that no id is given twice. */
+  private final List<Member> byId = new ArrayList<>();
 
-  /** The live backups, by declaration order. */
+  /** The members not removed, in id order: the snapshot that {@link #members()} returns. */
+  private volatile List<Member> current;
+
+  /** The live backups, by id. */
   private final ServerHeap backups;
 
   private int liveActives;
 
   AbstractScheduler(List<Member> members) {
-    this.members = List.copyOf(requireNonNull(members, "members"));
-    backups = new ServerHeap(this.members.size());
-    for (int i = 0; i < this.members.size(); i++) {
-      Member member = this.members.get(i);
-      if (member.id() != i) {
+    current = List.copyOf(requireNonNull(members, "members"));
+    backups = new ServerHeap(current.size());
+    for (Member member : current) {
+      if (member.id() != byId.size()) {
         throw new IllegalArgumentException(
-            "server '" + member.name() + "' has id " + member.id() + " at position " + i);
+            "server '" + member.name() + "' has id " + member.id() + " at position " + byId.size());
       }
-      if (live(member)) {
-        if (member.backup()) {
-          backups.put(member, i, 0);
-        } else {
-          liveActives++;
-        }
-      }
+      byId.add(member);
+      liveChanged(member, false);
     }
   }
 
@@ -52,8 +55,14 @@ abstract sealed class AbstractScheduler implements Scheduler
    */
   abstract Member pick(InetAddress client, Member avoid);
 
-  /** Called after a connection was counted on {@code member}. */
+  /** Called after a connection that {@link #pick} chose was counted on {@code member}. */
   abstract void acquired(Member member);
+
+  /**
+   * Called after a connection was counted on {@code member} by {@link #acquireDirect}, which was no
+   * decision of the algorithm; {@code member} may be out of the rotation.
+   */
+  abstract void acquiredDirect(Member member);
 
   /** Called after a connection on {@code member} ended. */
   abstract void released(Member member);
@@ -63,6 +72,12 @@ abstract sealed class AbstractScheduler implements Scheduler
 
   /** Called after {@code member} became usable or unusable. */
   abstract void usableChanged(Member member);
+
+  /**
+   * Called after {@code member} was added with the next id, backup or not: the structures indexed
+   * by id make room for it, and an active member joins the rotation if it is eligible.
+   */
+  abstract void added(Member member);
 
   @Override
   public final synchronized Member acquire(InetAddress client, Member avoid) {
@@ -83,6 +98,19 @@ abstract sealed class AbstractScheduler implements Scheduler
   }
 
   @Override
+  public final synchronized boolean acquireDirect(Member member) {
+    checkAdded(member);
+    if (member.removed || member.full()) {
+      return false;
+    }
+    member.inflight++;
+    if (!member.backup()) {
+      acquiredDirect(member);
+    }
+    return true;
+  }
+
+  @Override
   public final synchronized void release(Member member) {
     checkMember(member);
     if (member.inflight == 0) {
@@ -93,6 +121,11 @@ abstract sealed class AbstractScheduler implements Scheduler
     if (!member.backup()) {
       released(member);
     }
+  }
+
+  @Override
+  public final synchronized boolean hasUsableServer() {
+    return liveActives > 0 || backups.size() > 0;
   }
 
   @Override
@@ -131,8 +164,63 @@ abstract sealed class AbstractScheduler implements Scheduler
   }
 
   @Override
+  public final synchronized void add(Member member) {
+    requireNonNull(member, "member");
+    if (member.id() != byId.size()) {
+      throw new IllegalArgumentException(
+          "server '"
+              + member.name()
+              + "' has id "
+              + member.id()
+              + ", not the next id "
+              + byId.size());
+    }
+    if (current.stream().anyMatch(other -> other.name().equals(member.name()))) {
+      throw new IllegalArgumentException(
+          "server '" + member.name() + "' already exists in this backend");
+    }
+    byId.add(member);
+    current = Stream.concat(current.stream(), Stream.of(member)).toList();
+    backups.grow(byId.size());
+    liveChanged(member, false);
+    added(member);
+  }
+
+  @Override
+  public final synchronized void remove(Member member) {
+    checkMember(member);
+    if (member.usable) {
+      throw new IllegalStateException(
+          "server '" + member.name() + "': only a server out of the rotation can be removed");
+    }
+    if (member.inflight > 0) {
+      throw new IllegalStateException(
+          "server '"
+              + member.name()
+              + "': cannot be removed with connections in flight: "
+              + member.inflight);
+    }
+    member.removed = true;
+    current = current.stream().filter(other -> other != member).toList();
+  }
+
+  @Override
   public final List<Member> members() {
-    return members;
+    return current;
+  }
+
+  @Override
+  public final synchronized Member member(int id) {
+    if (id < 0 || id >= byId.size()) {
+      return null;
+    }
+    Member member = byId.get(id);
+    return member.removed ? null : member;
+  }
+
+  /** The number of ids given so far: every member's id, removed or not, is below it. */
+  final int ids() {
+    return byId.size();
   }
 
   private void liveChanged(Member member, boolean wasLive) {
@@ -149,10 +237,22 @@ abstract sealed class AbstractScheduler implements Scheduler
     }
   }
 
-  private void checkMember(Member member) {
+  /**
+   * Checks that {@code member} was added to this scheduler, whether it was removed since or not.
+   */
+  private void checkAdded(Member member) {
     requireNonNull(member, "member");
-    if (member.id() >= members.size() || members.get(member.id()) != member) {
+    if (member.id() >= byId.size() || byId.get(member.id()) != member) {
       throw new IllegalArgumentException("server '" + member.name() + "' is not in this backend");
+    }
+  }
+
+  /** Checks that {@code member} is one of {@link #members()}. */
+  private void checkMember(Member member) {
+    checkAdded(member);
+    if (member.removed) {
+      throw new IllegalArgumentException(
+          "server '" + member.name() + "' was removed from this backend");
     }
   }
 

@@ -11,8 +11,10 @@ import java.util.List;
  * that the fewest servers are busy and the others can be powered down; without a maxconn, server 0
  * takes everything. Weights are ignored except that weight 0, like an unusable server, takes
  * nothing. The eligible active servers sit in a {@link ServerHeap} keyed by id, so the pick is O(1)
- * and a server leaving or rejoining on reaching or leaving its maxconn is O(log n). When the first
- * server is the one to avoid, the next one takes the connection if there is one.
+ * and a server leaving or rejoining on reaching or leaving its maxconn is O(log n), whether the
+ * connection was balanced or sent to it directly ({@link #acquireDirect}). A server added at
+ * runtime takes its place by id, after all the others. When the first server is the one to avoid,
+ * the next one takes the connection if there is one.
  */
 final class First extends AbstractScheduler {
   static final Balance BALANCE = new Algorithm("first", First::new);
@@ -21,7 +23,7 @@ final class First extends AbstractScheduler {
 
   private First(List<Member> members) {
     super(members);
-    heap = new ServerHeap(members().size());
+    heap = new ServerHeap(ids());
     for (Member member : members()) {
       if (!member.backup()) {
         requeue(member);
@@ -40,6 +42,11 @@ final class First extends AbstractScheduler {
   }
 
   @Override
+  void acquiredDirect(Member member) {
+    requeue(member);
+  }
+
+  @Override
   void released(Member member) {
     requeue(member);
   }
@@ -52,6 +59,14 @@ final class First extends AbstractScheduler {
   @Override
   void usableChanged(Member member) {
     requeue(member);
+  }
+
+  @Override
+  void added(Member member) {
+    heap.grow(ids());
+    if (!member.backup()) {
+      requeue(member);
+    }
   }
 
   private void requeue(Member member) {

@@ -13,12 +13,15 @@ import java.util.List;
  * 3 carries three times the connections of a server of weight 1. Equal keys take turns: a server
  * re-keyed on acquire or release goes behind the others with the same key (a tie-break by an
  * ever-increasing sequence number, as HAProxy's tree inserts duplicates last), so that short
- * connections opened and closed one at a time visit every server in turn.
+ * connections opened and closed one at a time visit every server in turn. A connection sent to a
+ * server directly ({@link #acquireDirect}) loads it like any other, so it re-keys the server too,
+ * as HAProxy's {@code take_conn} does.
  *
  * <p>A server that is unusable, has weight 0 or is at its maxconn is out of the heap and returns to
- * it on the release, {@link #setWeight} or {@link #setUsable} that makes it eligible again. When
- * the least server is the one to avoid, its runner-up takes the connection if there is one
- * (HAProxy's {@code srvtoavoid}). Each call is O(log n) and allocates nothing.
+ * it on the release, {@link #setWeight} or {@link #setUsable} that makes it eligible again; a
+ * server added at runtime joins it idle, under the key {@code 0}. When the least server is the one
+ * to avoid, its runner-up takes the connection if there is one (HAProxy's {@code srvtoavoid}). Each
+ * call is O(log n) and allocates nothing, except an addition, which grows the heap in O(n).
  */
 final class LeastConn extends AbstractScheduler {
   static final Balance BALANCE = new Algorithm("leastconn", LeastConn::new);
@@ -31,7 +34,7 @@ final class LeastConn extends AbstractScheduler {
 
   private LeastConn(List<Member> members) {
     super(members);
-    heap = new ServerHeap(members().size());
+    heap = new ServerHeap(ids());
     for (Member member : members()) {
       if (!member.backup()) {
         requeue(member);
@@ -50,6 +53,11 @@ final class LeastConn extends AbstractScheduler {
   }
 
   @Override
+  void acquiredDirect(Member member) {
+    requeue(member);
+  }
+
+  @Override
   void released(Member member) {
     requeue(member);
   }
@@ -62,6 +70,14 @@ final class LeastConn extends AbstractScheduler {
   @Override
   void usableChanged(Member member) {
     requeue(member);
+  }
+
+  @Override
+  void added(Member member) {
+    heap.grow(ids());
+    if (!member.backup()) {
+      requeue(member);
+    }
   }
 
   /** Keys {@code member} by its load, last among equals, or takes it out if it is not eligible. */

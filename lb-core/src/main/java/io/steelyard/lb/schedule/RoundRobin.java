@@ -1,6 +1,7 @@
 package io.steelyard.lb.schedule;
 
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,8 +25,14 @@ import java.util.List;
  * starts a new cycle now, as does a server whose weight changed: it takes its share from now on,
  * with no burst to catch up on the turns it missed. When no server is eligible (after such
  * changes), virtual time jumps to the earliest start. A server that is unusable, has weight 0 or is
- * at its maxconn is in neither heap. When the server due first is the one to avoid, the next one
- * due takes the connection, or failing that the next one to become eligible.
+ * at its maxconn is in neither heap. A server added at runtime joins as one that rejoins, with a
+ * new cycle from now. When the server due first is the one to avoid, the next one due takes the
+ * connection, or failing that the next one to become eligible.
+ *
+ * <p>A connection sent to a server directly ({@link #acquireDirect}) is not a turn: neither virtual
+ * time nor the server's cycle moves, as HAProxy's roundrobin moves a server only when it picks it.
+ * So the clients that stick to a server do not cost it its share of the balanced ones, though they
+ * do add to its load; the server only leaves the heaps if it reaches its maxconn.
  */
 final class RoundRobin extends AbstractScheduler {
   static final Balance BALANCE = new Algorithm("roundrobin", RoundRobin::new);
@@ -40,13 +47,13 @@ final class RoundRobin extends AbstractScheduler {
   private final ServerHeap waiting;
 
   /** By member id: the virtual time at which its current cycle began. */
-  private final long[] bases;
+  private long[] bases;
 
   /** By member id: the turns taken in its current cycle, 0 to weight - 1. */
-  private final int[] turns;
+  private int[] turns;
 
   /** By member id: its weight as counted in {@link #total}, 0 when it is in neither heap. */
-  private final int[] counted;
+  private int[] counted;
 
   /** The total weight of the servers in the heaps. */
   private long total;
@@ -63,7 +70,7 @@ final class RoundRobin extends AbstractScheduler {
   /** A scheduler whose virtual time starts at {@code epoch}, to test its wrapping around. */
   RoundRobin(List<Member> members, long epoch) {
     super(members);
-    int size = members().size();
+    int size = ids();
     ready = new ServerHeap(size);
     waiting = new ServerHeap(size);
     bases = new long[size];
@@ -106,6 +113,13 @@ final class RoundRobin extends AbstractScheduler {
   }
 
   @Override
+  void acquiredDirect(Member member) {
+    if (member.full()) {
+      requeue(member);
+    }
+  }
+
+  @Override
   void released(Member member) {
     if (counted[member.id()] == 0) {
       requeue(member);
@@ -121,6 +135,20 @@ final class RoundRobin extends AbstractScheduler {
   @Override
   void usableChanged(Member member) {
     requeue(member);
+  }
+
+  @Override
+  void added(Member member) {
+    int size = ids();
+    ready.grow(size);
+    waiting.grow(size);
+    bases = Arrays.copyOf(bases, size);
+    turns = Arrays.copyOf(turns, size);
+    counted = Arrays.copyOf(counted, size);
+    if (!member.backup()) {
+      restart(member);
+      requeue(member);
+    }
   }
 
   /**

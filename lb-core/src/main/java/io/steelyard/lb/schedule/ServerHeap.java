@@ -15,10 +15,10 @@ import java.util.Arrays;
  * <p>Not thread-safe: the owning scheduler holds its lock.
  */
 final class ServerHeap {
-  private final Member[] heap;
-  private final int[] slots;
-  private final long[] keys;
-  private final long[] ties;
+  private Member[] heap;
+  private int[] slots;
+  private long[] keys;
+  private long[] ties;
   private int size;
 
   /** An empty heap for members whose ids are below {@code capacity}. */
@@ -28,6 +28,22 @@ final class ServerHeap {
     Arrays.fill(slots, -1);
     keys = new long[capacity];
     ties = new long[capacity];
+  }
+
+  /**
+   * Makes room for members whose ids are below {@code capacity}, keeping the members in the heap
+   * and their order: O(capacity), for a server added at runtime.
+   */
+  void grow(int capacity) {
+    int old = slots.length;
+    if (capacity <= old) {
+      return;
+    }
+    heap = Arrays.copyOf(heap, capacity);
+    slots = Arrays.copyOf(slots, capacity);
+    Arrays.fill(slots, old, capacity, -1);
+    keys = Arrays.copyOf(keys, capacity);
+    ties = Arrays.copyOf(ties, capacity);
   }
 
   int size() {

@@ -11,10 +11,11 @@ import java.util.List;
  * <p>The table holds each usable active server with a weight above 0 as many times as its weight,
  * interleaved (weights 1, 3 and 1 give {@code B A B C B}), and the client's slot is its hash modulo
  * the total weight: clients spread in proportion to the weights. Picking is O(1); a change of
- * weight or usability rebuilds the table in O(W log n) for a total weight W, and moves most
- * clients, as in HAProxy (consistent hashing would move fewer). When the client's server is at its
- * maxconn or is the one to avoid, the following slots are probed, up to the whole table, for a
- * server that can take the connection.
+ * weight or usability, or an active server added at runtime, rebuilds the table in O(W log n) for a
+ * total weight W, and moves most clients, as in HAProxy (consistent hashing would move fewer). A
+ * connection sent to a server directly ({@link #acquireDirect}) changes nothing but its count of
+ * connections. When the client's server is at its maxconn or is the one to avoid, the following
+ * slots are probed, up to the whole table, for a server that can take the connection.
  *
  * <p>The hash of an IPv4 address is its 32 bits through Murmur3's finalizer; an IPv6 address is
  * first folded to 32 bits. A {@code null} client hashes to 0.
@@ -56,6 +57,9 @@ final class SourceHash extends AbstractScheduler {
   void acquired(Member member) {}
 
   @Override
+  void acquiredDirect(Member member) {}
+
+  @Override
   void released(Member member) {}
 
   @Override
@@ -68,17 +72,23 @@ final class SourceHash extends AbstractScheduler {
     rebuild();
   }
 
+  @Override
+  void added(Member member) {
+    if (!member.backup()) {
+      rebuild();
+    }
+  }
+
   /**
    * Lays out the live active servers, each as many times as its weight: its {@code k}-th copy
    * ideally at {@code (k + 1/2) / weight} of the table's length, in the order of those positions
    * (Webster's method), ties going to the lowest id.
    */
   private void rebuild() {
-    List<Member> members = members();
-    ServerHeap next = new ServerHeap(members.size());
-    int[] copies = new int[members.size()];
+    ServerHeap next = new ServerHeap(ids());
+    int[] copies = new int[ids()];
     int total = 0;
-    for (Member member : members) {
+    for (Member member : members()) {
       if (!member.backup() && member.usable && member.weight > 0) {
         next.put(member, position(0, member.weight), member.id());
         total += member.weight;

@@ -69,4 +69,30 @@ class FirstTest {
     assertThat(scheduler.acquire(null, a).name()).isEqualTo("b");
     assertThat(scheduler.acquire(null, member(scheduler, "b")).name()).isEqualTo("a");
   }
+
+  @Test
+  void directAcquisitionsFillAServerToo() {
+    Scheduler scheduler =
+        new TestPool().server("a", 1, 2).server("b", 1, 2).scheduler(Balance.first());
+    Member a = member(scheduler, "a");
+
+    assertThat(scheduler.acquireDirect(a)).isTrue();
+    assertThat(scheduler.acquire(null, null)).isSameAs(a);
+    assertThat(scheduler.acquire(null, null).name()).isEqualTo("b");
+    scheduler.release(a);
+    assertThat(scheduler.acquire(null, null)).isSameAs(a);
+  }
+
+  @Test
+  void anAddedServerComesAfterTheOthers() {
+    Scheduler scheduler =
+        new TestPool().server("a", 1, 1).server("b", 1, 1).scheduler(Balance.first());
+    scheduler.add(new Member(2, "c", 1, 0, false));
+
+    StringBuilder names = new StringBuilder();
+    for (int i = 0; i < 4; i++) {
+      names.append(scheduler.acquire(null, null).name());
+    }
+    assertThat(names).hasToString("abcc");
+  }
 }

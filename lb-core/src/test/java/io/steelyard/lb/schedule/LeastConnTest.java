@@ -110,4 +110,34 @@ class LeastConnTest {
 
     assertThat(sequence(scheduler, 3)).hasSize(3).contains("a", "b", "c");
   }
+
+  @Test
+  void aDirectAcquisitionLoadsTheServer() {
+    Scheduler scheduler =
+        new TestPool().server("a", 1).server("b", 1).server("c", 1).scheduler(Balance.leastConn());
+    Member a = member(scheduler, "a");
+    assertThat(scheduler.acquireDirect(a)).isTrue();
+    assertThat(scheduler.acquireDirect(a)).isTrue();
+
+    assertThat(counts(scheduler, 4, true))
+        .containsEntry("a", 0)
+        .containsEntry("b", 2)
+        .containsEntry("c", 2);
+    assertThat(counts(scheduler, 3, true)).containsEntry("a", 1);
+  }
+
+  @Test
+  void anAddedServerTakesConnectionsWhileItIsLessLoaded() {
+    Scheduler scheduler = oneThreeOne();
+    counts(scheduler, 10, true); // a 2, b 6, c 2
+    scheduler.add(new Member(3, "d", 1, 0, false));
+
+    assertThat(counts(scheduler, 2, true)).containsEntry("d", 2);
+    // b, at 6 of weight 3, catches up with a, c and d at 2 of weight 1; then they take turns.
+    assertThat(counts(scheduler, 5, true))
+        .containsEntry("a", 1)
+        .containsEntry("b", 2)
+        .containsEntry("c", 1)
+        .containsEntry("d", 1);
+  }
 }

@@ -149,4 +149,45 @@ class RoundRobinTest {
     Scheduler nearTheEnd = new RoundRobin(copies, Long.MAX_VALUE - 3 * (1L << 32));
     assertThat(sequence(nearTheEnd, 5_000)).isEqualTo(expected);
   }
+
+  @Test
+  void aDirectAcquisitionIsNotATurn() {
+    Scheduler scheduler = oneThreeOne();
+    String expected = sequence(oneThreeOne(), 20);
+    Member a = member(scheduler, "a");
+    String first = sequence(scheduler, 7);
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(scheduler.acquireDirect(a)).isTrue(); // held: a's clients that stick to it
+    }
+    assertThat(first + sequence(scheduler, 13)).isEqualTo(expected);
+    assertThat(a.inflight()).isEqualTo(5);
+  }
+
+  @Test
+  void aServerFullOfDirectClientsSitsOutItsTurns() {
+    Scheduler scheduler =
+        new TestPool().server("a", 1, 1).server("b", 1).scheduler(Balance.roundRobin());
+    Member a = member(scheduler, "a");
+
+    assertThat(scheduler.acquireDirect(a)).isTrue();
+    assertThat(sequence(scheduler, 20)).isEqualTo("b".repeat(20));
+    scheduler.release(a);
+    assertThat(sequence(scheduler, 10)).isIn("ab".repeat(5), "ba".repeat(5));
+  }
+
+  @Test
+  void anAddedServerTakesItsShareWithoutABurst() {
+    Scheduler scheduler =
+        new TestPool().server("a", 1).server("b", 1).scheduler(Balance.roundRobin());
+    sequence(scheduler, 7);
+    scheduler.add(new Member(2, "c", 2, 0, false));
+
+    String next = sequence(scheduler, 400);
+    for (int start = 0; start + 4 <= next.length(); start += 4) {
+      String cycle = next.substring(start, start + 4);
+      assertThat(cycle.chars().filter(c -> c == 'c').count()).as(cycle).isEqualTo(2);
+    }
+    assertThat(next.chars().filter(c -> c == 'a').count()).isEqualTo(100);
+  }
 }

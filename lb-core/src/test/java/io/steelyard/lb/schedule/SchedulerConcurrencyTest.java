@@ -33,9 +33,11 @@ class SchedulerConcurrencyTest {
             .backup("x", 1, 3)
             .backup("y", 1)
             .scheduler(Balance.named(algorithm));
-    List<Member> members = scheduler.members();
+    List<Member> everAdded = new ArrayList<>(scheduler.members());
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong acquired = new AtomicLong();
+    AtomicLong acquiredDirectly = new AtomicLong();
+    AtomicLong removed = new AtomicLong();
     ExecutorService executor = Executors.newFixedThreadPool(THREADS + 1);
     try {
       List<Future<?>> workers = new ArrayList<>();
@@ -46,14 +48,27 @@ class SchedulerConcurrencyTest {
                   ThreadLocalRandom random = ThreadLocalRandom.current();
                   Deque<Member> held = new ArrayDeque<>();
                   for (int i = 0; i < ITERATIONS; i++) {
-                    Member avoid =
-                        random.nextInt(4) == 0 ? members.get(random.nextInt(members.size())) : null;
-                    Member member = scheduler.acquire(ipv4(random.nextInt(1024)), avoid);
+                    List<Member> members = scheduler.members();
+                    Member some = members.get(random.nextInt(members.size()));
+                    Member member;
+                    if (random.nextInt(4) == 0) {
+                      // As for a client that a stick table sends back to its server.
+                      member = scheduler.acquireDirect(some) ? some : null;
+                      if (member != null) {
+                        acquiredDirectly.incrementAndGet();
+                      }
+                    } else {
+                      Member avoid = random.nextInt(4) == 0 ? some : null;
+                      member = scheduler.acquire(ipv4(random.nextInt(1024)), avoid);
+                      if (member != null) {
+                        acquired.incrementAndGet();
+                      }
+                    }
                     if (member != null) {
-                      acquired.incrementAndGet();
                       assertThat(member.maxConn() == 0 || member.inflight() <= member.maxConn())
                           .as("%s within its maxconn", member)
                           .isTrue();
+                      assertThat(member.removed()).as("%s removed while in use", member).isFalse();
                       held.add(member);
                     }
                     while (held.size() > random.nextInt(8)) {
@@ -69,11 +84,36 @@ class SchedulerConcurrencyTest {
               () -> {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 while (running.get()) {
+                  List<Member> members = scheduler.members();
                   Member member = members.get(random.nextInt(members.size()));
-                  if (random.nextBoolean()) {
-                    scheduler.setUsable(member, random.nextInt(4) != 0);
-                  } else {
-                    scheduler.setWeight(member, random.nextInt(5));
+                  switch (random.nextInt(8)) {
+                    case 0 -> {
+                      if (members.size() < 12) {
+                        Member added =
+                            new Member(
+                                everAdded.size(),
+                                "s" + everAdded.size(),
+                                random.nextInt(5),
+                                random.nextInt(4),
+                                random.nextInt(4) == 0,
+                                random.nextBoolean());
+                        scheduler.add(added);
+                        everAdded.add(added);
+                      }
+                    }
+                    case 1 -> {
+                      if (members.stream().filter(m -> !m.backup()).count() > 2) {
+                        scheduler.setUsable(member, false);
+                        try {
+                          scheduler.remove(member);
+                          removed.incrementAndGet();
+                        } catch (IllegalStateException busy) {
+                          assertThat(busy).hasMessageContaining("in flight");
+                        }
+                      }
+                    }
+                    case 2, 3, 4 -> scheduler.setUsable(member, random.nextInt(4) != 0);
+                    default -> scheduler.setWeight(member, random.nextInt(5));
                   }
                   Thread.onSpinWait();
                 }
@@ -89,10 +129,19 @@ class SchedulerConcurrencyTest {
       executor.shutdownNow();
     }
 
-    assertThat(members).allSatisfy(member -> assertThat(member.inflight()).isZero());
+    assertThat(everAdded).allSatisfy(member -> assertThat(member.inflight()).isZero());
     assertThat(acquired.get()).isPositive();
+    assertThat(acquiredDirectly.get()).isPositive();
+    assertThat(everAdded.size()).isGreaterThan(6);
+    assertThat(removed.get()).isPositive();
+    assertThat(everAdded)
+        .allSatisfy(
+            member ->
+                assertThat(scheduler.member(member.id()))
+                    .isSameAs(member.removed() ? null : member));
 
-    // The scheduler still works: with every server back, each is picked.
+    // The scheduler still works: with every server back, only active ones are picked.
+    List<Member> members = scheduler.members();
     for (Member member : members) {
       scheduler.setUsable(member, true);
       scheduler.setWeight(member, 1);
@@ -101,6 +150,7 @@ class SchedulerConcurrencyTest {
       Member member = scheduler.acquire(ipv4(i), null);
       assertThat(member).isNotNull();
       assertThat(member.backup()).isFalse();
+      assertThat(member.removed()).isFalse();
       scheduler.release(member);
     }
   }

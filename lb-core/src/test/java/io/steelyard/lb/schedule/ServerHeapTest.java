@@ -108,4 +108,24 @@ class ServerHeapTest {
     assertThat(heap.size()).isEqualTo(1);
     assertThat(heap.peek()).isSameAs(members[3]);
   }
+
+  @Test
+  void growingKeepsTheMembersAndTheirOrder() {
+    ServerHeap heap = new ServerHeap(3);
+    heap.put(members[0], 5, 0);
+    heap.put(members[1], 3, 0);
+    heap.put(members[2], 4, 0);
+
+    heap.grow(SIZE);
+    heap.put(members[SIZE - 1], 1, 0);
+    assertThat(heap.size()).isEqualTo(4);
+    assertThat(heap.contains(members[10])).isFalse();
+    assertThat(heap.peek()).isSameAs(members[SIZE - 1]);
+    heap.remove(members[SIZE - 1]);
+    assertThat(heap.peek()).isSameAs(members[1]);
+    heap.remove(members[1]);
+    assertThat(heap.peek()).isSameAs(members[2]);
+    heap.grow(2); // never shrinks
+    assertThat(heap.contains(members[0])).isTrue();
+  }
 }

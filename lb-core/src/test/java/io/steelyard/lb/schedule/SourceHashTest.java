@@ -163,4 +163,37 @@ class SourceHashTest {
       assertThat(Integer.bitCount(base ^ flipped)).as("bit %d", bit).isBetween(6, 26);
     }
   }
+
+  @Test
+  void aDirectAcquisitionMovesNoClient() {
+    Scheduler scheduler = oneThreeOne();
+    List<InetAddress> clients = clients(1_000);
+    Map<InetAddress, Member> before = assignments(scheduler, clients);
+    Member c = member(scheduler, "c");
+    scheduler.setUsable(c, false); // draining, with its clients sent to it by name
+
+    Map<InetAddress, Member> draining = assignments(scheduler, clients);
+    assertThat(scheduler.acquireDirect(c)).isTrue();
+    assertThat(assignments(scheduler, clients)).isEqualTo(draining);
+    scheduler.release(c);
+    scheduler.setUsable(c, true);
+    assertThat(assignments(scheduler, clients)).isEqualTo(before);
+  }
+
+  @Test
+  void anAddedServerTakesItsShareAndItsRemovalRestoresTheMapping() {
+    Scheduler scheduler = oneThreeOne();
+    List<InetAddress> clients = clients(CLIENTS);
+    Map<InetAddress, Member> before = assignments(scheduler, clients);
+    Member d = new Member(3, "d", 5, 0, false, false);
+
+    scheduler.add(d);
+    assertThat(assignments(scheduler, clients)).isEqualTo(before);
+    scheduler.setUsable(d, true);
+    assertThat(shares(scheduler, clients).get("d")).isCloseTo(0.5, within(0.015));
+
+    scheduler.setUsable(d, false);
+    scheduler.remove(d);
+    assertThat(assignments(scheduler, clients)).isEqualTo(before);
+  }
 }
