@@ -1,0 +1,133 @@
+package io.steelyard.lb.stick;
+
+import static java.util.Objects.requireNonNull;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
+import java.time.Duration;
+
+/**
+ * One client's entry in a {@link StickTable}: the server it sticks to and its connections.
+ *
+ * <p>{@link StickTable#store} returns the entry with the new connection already counted, and the
+ * caller calls {@link #connectionClosed()} once when that connection ends, from any thread: the
+ * counters are atomic, and the entry needs no second lookup. While it counts a connection, an
+ * entry is <em>in use</em> and is never purged to make room for another client; it still expires
+ * {@link StickTable#expire()} after it was last touched, as a plain {@code stick on src} entry
+ * does in HAProxy. A connection that ends after its entry left the table (expired, cleared)
+ * closes on the detached entry, harmlessly.
+ *
+ * <p>The total counts connections in 32 bits and wraps, as HAProxy's {@code conn_cnt} does.
+ */
+public final class StickEntry {
+  /** The value of {@link #current} once the table chose the entry to purge: it opens no more. */
+  private static final int RETIRED = -1;
+
+  private static final VarHandle CURRENT;
+  private static final VarHandle TOTAL;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      CURRENT = lookup.findVarHandle(StickEntry.class, "current", int.class);
+      TOTAL = lookup.findVarHandle(StickEntry.class, "total", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  volatile int serverId;
+  private volatile int current;
+  private volatile int total;
+
+  StickEntry(int serverId) {
+    this.serverId = serverId;
+  }
+
+  /** The id of the server the client sticks to: its position in the backend. */
+  public int serverId() {
+    return serverId;
+  }
+
+  /** The connections counted on the entry by {@link StickTable#store} and not yet closed. */
+  public int currentConnections() {
+    return Math.max(current, 0);
+  }
+
+  /** The connections ever counted on the entry, modulo 2^32. */
+  public long totalConnections() {
+    return Integer.toUnsignedLong(total);
+  }
+
+  /**
+   * Ends a connection that {@link StickTable#store} counted on this entry.
+   *
+   * @throws IllegalStateException when the entry counts no connection (one closed twice)
+   */
+  public void connectionClosed() {
+    for (int count = current; ; ) {
+      if (count <= 0) {
+        throw new IllegalStateException(
+            "stick-table entry of server " + serverId + " has no connection to close");
+      }
+      int witness = (int) CURRENT.compareAndExchange(this, count, count - 1);
+      if (witness == count) {
+        return;
+      }
+      count = witness;
+    }
+  }
+
+  /** Counts a new connection, unless the entry is retired; returns whether it did. */
+  boolean opened() {
+    for (int count = current; ; ) {
+      if (count == RETIRED) {
+        return false;
+      }
+      int witness = (int) CURRENT.compareAndExchange(this, count, count + 1);
+      if (witness == count) {
+        TOTAL.getAndAdd(this, 1);
+        return true;
+      }
+      count = witness;
+    }
+  }
+
+  /** Retires the entry if it counts no connection, so that it can be purged; returns whether. */
+  boolean retire() {
+    return CURRENT.compareAndSet(this, 0, RETIRED);
+  }
+
+  @Override
+  public String toString() {
+    return "StickEntry{server=" + serverId + ", cur=" + currentConnections()
+        + ", cnt=" + totalConnections() + "}";
+  }
+
+  /**
+   * A copy of an entry at one instant, for the admin: {@code show table}'s line.
+   *
+   * @param client the client's address, the entry's key
+   * @param serverId the id of the server the client sticks to
+   * @param currentConnections the connections open on the entry
+   * @param totalConnections the connections ever counted on the entry, modulo 2^32
+   * @param idle how long ago the entry was last touched (matched or stored): its last sighting, by
+   *     the table's ticker, to within a second
+   * @param expiresIn how long the entry has left unless it is touched again: {@code expire - idle}
+   */
+  public record Snapshot(
+      InetAddress client,
+      int serverId,
+      int currentConnections,
+      long totalConnections,
+      Duration idle,
+      Duration expiresIn) {
+
+    public Snapshot {
+      requireNonNull(client, "client");
+      requireNonNull(idle, "idle");
+      requireNonNull(expiresIn, "expiresIn");
+    }
+  }
+}

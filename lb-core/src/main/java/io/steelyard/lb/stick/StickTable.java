@@ -1,0 +1,375 @@
+package io.steelyard.lb.stick;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy.CacheEntry;
+import com.github.benmanes.caffeine.cache.Policy.FixedExpiration;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A backend's stick table on the client's address, HAProxy's {@code stick-table type ip size 200k
+ * expire 30m} with {@code stick on src}: it remembers which server each client went to, so that
+ * the client's next connections go there too.
+ *
+ * <pre>{@code
+ * StickTable table = StickTable.builder().size(200_000).expire(Duration.ofMinutes(30)).build();
+ *
+ * int id = table.match(client);             // on accept: the stuck server, or NO_SERVER
+ * StickEntry entry = table.store(client, server.id()); // once connected to the server
+ * ...
+ * if (entry != null) entry.connectionClosed();          // when the connection ends
+ * }</pre>
+ *
+ * <p><b>Keys.</b> IPv4 and IPv6 addresses, compared as {@link InetAddress#equals} does: by address
+ * alone, whatever the host name or IPv6 scope of the object. {@link #match} and {@link #store} look
+ * up the caller's own object (the socket's), with no copy: neither allocates when the client has an
+ * entry. A new entry keeps a bare copy of the address, without host name, scope id or interface.
+ * An IPv4 client of a dual-stack socket comes as an {@code Inet4Address}, as does an IPv4-mapped
+ * address that {@link InetAddress#getByName} or {@link InetAddress#getByAddress(byte[])} reads, so
+ * it shares the entry of the IPv4 address.
+ *
+ * <p><b>Expiry.</b> An entry expires {@link #expire()} after it was last touched, that is matched
+ * or stored, as timed by the table's {@link Ticker} to within a second (Caffeine records an access
+ * time at most once a second). It does so even while in use, as HAProxy's entries for {@code stick
+ * on} do, which no connection holds once stored. An expired entry is never matched, nor listed;
+ * the table removes it during later work.
+ *
+ * <p><b>When the table is full</b> ({@link #size()} entries) and a new client must be stored, the
+ * table has Caffeine remove expired entries, then, if it is still full, purges one entry: the
+ * least recently touched of those not in use, that is which count no open connection ({@link
+ * StickEntry}). When every entry is in use, the new client is not stored. "Least recently touched" is Caffeine's access order,
+ * the order in which entries also expire: each touch moves the entry to the young end, except one
+ * whose record Caffeine drops. A match, or a store of a client that has an entry, is a read for
+ * Caffeine, which records reads through a lossy buffer (16 per stripe, dropping those that arrive
+ * while it is full); a dropped touch leaves the entry where it was, still renewing its expiry.
+ * HAProxy 2.6 purges the same entries, oldest first and not in use, but {@code size / 256 + 1} at
+ * a time; one at a time keeps the most clients. The table never holds more than {@link #size()}
+ * entries.
+ *
+ * <p>All methods are thread-safe, the admin operations included while traffic flows. New entries
+ * are added one at a time under a lock, which keeps the size exact; matches, and stores on an
+ * existing entry, take no lock of the table's.
+ */
+public final class StickTable {
+  /** What {@link #match} returns for a client without an entry. */
+  public static final int NO_SERVER = -1;
+
+  /** The largest {@link #size()}. */
+  public static final int MAX_SIZE = 100_000_000;
+
+  /** The longest {@link #expire()}, HAProxy's limit of 2^31-1 ms (about 24.8 days). */
+  public static final Duration MAX_EXPIRE = Duration.ofMillis(Integer.MAX_VALUE);
+
+  private final int size;
+  private final Duration expire;
+  private final Cache<InetAddress, StickEntry> cache;
+  private final FixedExpiration<InetAddress, StickEntry> expiration;
+  private final ReentrantLock additions = new ReentrantLock();
+
+  private StickTable(int size, Duration expire, Ticker ticker) {
+    this.size = size;
+    this.expire = expire;
+    cache =
+        Caffeine.newBuilder()
+            .expireAfterAccess(expire)
+            .ticker(ticker)
+            .executor(Runnable::run)
+            .build();
+    expiration = cache.policy().expireAfterAccess().orElseThrow();
+  }
+
+  /** A builder of stick tables; {@link Builder#size} and {@link Builder#expire} must be set. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The most entries the table holds. */
+  public int size() {
+    return size;
+  }
+
+  /** How long an entry lives after it was last touched. */
+  public Duration expire() {
+    return expire;
+  }
+
+  /**
+   * The server {@code client} sticks to, or {@link #NO_SERVER}; a match touches the entry, which
+   * then expires {@link #expire()} from now. Allocates nothing.
+   *
+   * <p>The id may be that of a server that is down or removed: the caller then balances the
+   * connection as if there were no match, and its {@link #store} overwrites the entry.
+   */
+  public int match(InetAddress client) {
+    StickEntry entry = cache.getIfPresent(requireNonNull(client, "client"));
+    return (entry == null) ? NO_SERVER : entry.serverId;
+  }
+
+  /**
+   * Records that {@code client}'s connection to server {@code serverId} is established: creates
+   * the client's entry or overwrites its server, touches it, and counts the connection open on it.
+   * The caller calls {@link StickEntry#connectionClosed()} on the returned entry when the
+   * connection ends. Allocates nothing when the client has an entry.
+   *
+   * @return the client's entry, or {@code null} when it had none and the table is full of entries
+   *     in use: then the client is not stored, and no connection is counted
+   * @throws IllegalArgumentException naming the value when {@code serverId} is negative
+   */
+  public StickEntry store(InetAddress client, int serverId) {
+    requireNonNull(client, "client");
+    checkServerId(serverId);
+    StickEntry entry = cache.getIfPresent(client);
+    if (entry == null || !entry.opened()) {
+      entry = add(client, serverId, true);
+      if (entry == null) {
+        return null;
+      }
+    }
+    entry.serverId = serverId;
+    return entry;
+  }
+
+  /**
+   * Sets the server that {@code client} sticks to, creating its entry if it has none, and touches
+   * it; counts no connection. HAProxy's {@code set table <t> key <ip> data.server_id <id>}.
+   *
+   * @return whether the client has an entry now: {@code false} when it had none and the table is
+   *     full of entries in use
+   * @throws IllegalArgumentException naming the value when {@code serverId} is negative
+   */
+  public boolean setServer(InetAddress client, int serverId) {
+    requireNonNull(client, "client");
+    checkServerId(serverId);
+    StickEntry entry = add(client, serverId, false);
+    if (entry == null) {
+      return false;
+    }
+    entry.serverId = serverId;
+    return true;
+  }
+
+  /**
+   * The client's entry as it is now, without touching it, or empty when it has none. HAProxy's
+   * {@code show table <t> key <ip>}.
+   */
+  public Optional<StickEntry.Snapshot> entry(InetAddress client) {
+    return Optional.ofNullable(
+        snapshot(cache.policy().getEntryIfPresentQuietly(requireNonNull(client, "client"))));
+  }
+
+  /**
+   * Every entry as it is now, in no particular order, without touching any: HAProxy's {@code show
+   * table <t>}. Entries added or removed meanwhile may or may not be listed.
+   */
+  public List<StickEntry.Snapshot> entries() {
+    List<StickEntry.Snapshot> entries = new ArrayList<>();
+    for (InetAddress client : cache.asMap().keySet()) {
+      StickEntry.Snapshot entry = snapshot(cache.policy().getEntryIfPresentQuietly(client));
+      if (entry != null) {
+        entries.add(entry);
+      }
+    }
+    return entries;
+  }
+
+  /**
+   * The number of entries, at most {@link #size()}, counted after a clean-up of expired entries.
+   * HAProxy's {@code used}.
+   */
+  public int used() {
+    cache.cleanUp();
+    return (int) cache.estimatedSize();
+  }
+
+  /**
+   * Removes every entry, in use or not: their clients are balanced anew. HAProxy's {@code clear
+   * table <t>}.
+   */
+  public void clear() {
+    cache.invalidateAll();
+  }
+
+  /**
+   * Removes the client's entry, in use or not; returns whether it had one. HAProxy's {@code clear
+   * table <t> key <ip>}.
+   */
+  public boolean clear(InetAddress client) {
+    return cache.asMap().remove(requireNonNull(client, "client")) != null;
+  }
+
+  /**
+   * The client's entry, touched, with a connection counted on it when {@code open}: the existing
+   * one, else a new one if there is room or an entry not in use to purge, else {@code null}.
+   * Entries are added and purged only under {@link #additions}, so that the count of entries,
+   * which other threads can only lower, never exceeds {@link #size}; an entry retired by a purge
+   * has left the map when the lock is released.
+   */
+  private StickEntry add(InetAddress client, int serverId, boolean open) {
+    additions.lock();
+    try {
+      StickEntry entry = cache.getIfPresent(client);
+      if (entry != null) {
+        if (open) {
+          entry.opened();
+        }
+        return entry;
+      }
+      if (cache.estimatedSize() >= size) {
+        cache.cleanUp();
+        if (cache.estimatedSize() >= size && !purgeOldestUnused()) {
+          return null;
+        }
+      }
+      entry = new StickEntry(serverId);
+      if (open) {
+        entry.opened();
+      }
+      cache.put(bare(client), entry);
+      return entry;
+    } finally {
+      additions.unlock();
+    }
+  }
+
+  /**
+   * Purges the first entry in access order (least recently touched first) that is not in use;
+   * returns {@code false} when every entry is in use. Takes O(k) for the k entries in use that were
+   * touched before it.
+   */
+  private boolean purgeOldestUnused() {
+    Map.Entry<InetAddress, StickEntry> victim =
+        expiration.oldest(
+            entries ->
+                entries
+                    .filter(candidate -> candidate.getValue().retire())
+                    .findFirst()
+                    .orElse(null));
+    if (victim == null) {
+      return false;
+    }
+    cache.asMap().remove(victim.getKey(), victim.getValue());
+    return true;
+  }
+
+  private StickEntry.Snapshot snapshot(CacheEntry<InetAddress, StickEntry> cached) {
+    if (cached == null) {
+      return null;
+    }
+    StickEntry entry = cached.getValue();
+    Duration expiresIn = cached.expiresAfter();
+    return new StickEntry.Snapshot(
+        cached.getKey(),
+        entry.serverId,
+        entry.currentConnections(),
+        entry.totalConnections(),
+        expire.minus(expiresIn),
+        expiresIn);
+  }
+
+  private static void checkServerId(int serverId) {
+    if (serverId < 0) {
+      throw new IllegalArgumentException("server id must be >= 0: " + serverId);
+    }
+  }
+
+  /** A copy of {@code address} of the same family with only its bytes: no host name nor scope. */
+  private static InetAddress bare(InetAddress address) {
+    byte[] bytes = address.getAddress();
+    try {
+      return (address instanceof Inet6Address)
+          ? Inet6Address.getByAddress(null, bytes, -1)
+          : InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException e) {
+      throw new AssertionError("the bytes of an InetAddress make an InetAddress", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "StickTable{size=" + size + ", expire=" + expire + "}";
+  }
+
+  /**
+   * Configures a {@link StickTable}. Each setting may be set once; a value out of range fails at
+   * once with a message that names it.
+   */
+  public static final class Builder {
+    private int size;
+    private Duration expire;
+    private Ticker ticker;
+
+    private Builder() {}
+
+    /** The most entries, 1 to {@value StickTable#MAX_SIZE}: HAProxy's {@code size}. */
+    public Builder size(int size) {
+      if (this.size != 0) {
+        throw new IllegalStateException("stick-table size was already set to " + this.size);
+      }
+      if (size < 1 || size > MAX_SIZE) {
+        throw new IllegalArgumentException(
+            "stick-table size must be 1 to " + MAX_SIZE + ": " + size);
+      }
+      this.size = size;
+      return this;
+    }
+
+    /**
+     * How long an entry lives after it was last touched, above 0 and at most {@link
+     * StickTable#MAX_EXPIRE}: HAProxy's {@code expire}.
+     */
+    public Builder expire(Duration expire) {
+      requireNonNull(expire, "expire");
+      if (this.expire != null) {
+        throw new IllegalStateException("stick-table expire was already set to " + this.expire);
+      }
+      if (expire.isNegative() || expire.isZero()) {
+        throw new IllegalArgumentException("stick-table expire must be > 0: " + expire);
+      }
+      if (expire.compareTo(MAX_EXPIRE) > 0) {
+        throw new IllegalArgumentException(
+            "stick-table expire must be at most " + MAX_EXPIRE + ": " + expire);
+      }
+      this.expire = expire;
+      return this;
+    }
+
+    /**
+     * The time source of expiry, {@link Ticker#systemTicker()} by default; tests pass a fake one
+     * to move time by hand.
+     */
+    public Builder ticker(Ticker ticker) {
+      requireNonNull(ticker, "ticker");
+      if (this.ticker != null) {
+        throw new IllegalStateException("stick-table ticker was already set");
+      }
+      this.ticker = ticker;
+      return this;
+    }
+
+    /**
+     * A new, empty table.
+     *
+     * @throws IllegalStateException when the size or the expire is not set
+     */
+    public StickTable build() {
+      if (size == 0) {
+        throw new IllegalStateException("stick-table size must be set");
+      }
+      if (expire == null) {
+        throw new IllegalStateException("stick-table expire must be set");
+      }
+      return new StickTable(size, expire, (ticker == null) ? Ticker.systemTicker() : ticker);
+    }
+  }
+}
