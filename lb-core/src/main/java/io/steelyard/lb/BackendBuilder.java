@@ -3,6 +3,7 @@ package io.steelyard.lb;
 import static java.util.Objects.requireNonNull;
 
 import io.steelyard.lb.schedule.Balance;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,12 +26,20 @@ import java.util.function.Consumer;
 public final class BackendBuilder {
   private final String name;
   private final String what;
-  private final Map<String, ServerConfig> servers = new LinkedHashMap<>();
+  private final Map<String, PendingServer> servers = new LinkedHashMap<>();
   private Balance balance;
   private Duration connectTimeout;
   private Duration serverTimeout;
+  private Duration queueTimeout;
+  private Duration checkTimeout;
   private Integer retries;
   private Boolean redispatch;
+  private StickTableBuilder stickTable;
+  private boolean stickMatch;
+  private boolean stickStore;
+
+  /** A server whose options wait for the backend's check timeout. */
+  private record PendingServer(ServerBuilder options, InetSocketAddress address) {}
 
   BackendBuilder(String name) {
     this.name = name;
@@ -60,7 +69,62 @@ public final class BackendBuilder {
     options.accept(builder);
     servers.put(
         name,
-        builder.build(name, Addresses.server(this.name, what + "server '" + name + "'", address)));
+        new PendingServer(
+            builder, Addresses.server(this.name, what + "server '" + name + "'", address)));
+    return this;
+  }
+
+  /** Declares the backend's stick table of client addresses. */
+  public BackendBuilder stickTable(Consumer<StickTableBuilder> settings) {
+    Checks.unset(name, what + "stick-table", stickTable == null ? null : "a table");
+    stickTable = new StickTableBuilder(name);
+    settings.accept(stickTable);
+    return this;
+  }
+
+  /**
+   * Keeps each client on the server it was first sent to, HAProxy's {@code stick on src}: a
+   * known client goes to its stored server (unless that server is down or in maintenance), and
+   * each client's server is stored once connected.
+   */
+  public BackendBuilder stickOnSource() {
+    return stickMatchSource().stickStoreSource();
+  }
+
+  /** {@link #stickTable} and {@link #stickOnSource()} in one call. */
+  public BackendBuilder stickOnSource(Consumer<StickTableBuilder> table) {
+    return stickTable(table).stickOnSource();
+  }
+
+  /** Sends a known client to its stored server, HAProxy's {@code stick match src}. */
+  public BackendBuilder stickMatchSource() {
+    stickMatch = true;
+    return this;
+  }
+
+  /**
+   * Stores each client's server once connected, HAProxy's {@code stick store-request src}.
+   * Alone, without a match rule, nothing reads the entries, so nothing sticks.
+   */
+  public BackendBuilder stickStoreSource() {
+    stickStore = true;
+    return this;
+  }
+
+  /** The longest a connection may wait in a queue for a free server; the connect timeout by default. */
+  public BackendBuilder queueTimeout(Duration timeout) {
+    Checks.unset(name, what + "queue timeout", queueTimeout);
+    queueTimeout = Checks.timeout(name, what + "queue timeout", timeout);
+    return this;
+  }
+
+  /**
+   * Caps a health check's connection time at {@code min(connect timeout, inter)}, HAProxy's
+   * {@code timeout check}; without it a check may take up to {@code inter}.
+   */
+  public BackendBuilder checkTimeout(Duration timeout) {
+    Checks.unset(name, what + "check timeout", checkTimeout);
+    checkTimeout = Checks.timeout(name, what + "check timeout", timeout);
     return this;
   }
 
@@ -99,13 +163,26 @@ public final class BackendBuilder {
     if (servers.isEmpty()) {
       throw new ConfigException(name, what + "has no server");
     }
+    if ((stickMatch || stickStore) && stickTable == null) {
+      throw new ConfigException(
+          name, what + "'stick " + (stickMatch && stickStore ? "on" : stickMatch ? "match" : "store-request")
+              + " src' needs a stick-table");
+    }
+    Duration connect =
+        Checks.first(connectTimeout, defaults.connectTimeout, DefaultsBuilder.CONNECT_TIMEOUT);
+    Duration check = Checks.first(checkTimeout, defaults.checkTimeout, null);
+    List<ServerConfig> built = new ArrayList<>();
+    servers.forEach((server, pending) -> built.add(pending.options().build(server, pending.address(), check)));
     return new BackendConfig(
         name,
         Checks.first(balance, defaults.balance, Balance.roundRobin()),
-        List.copyOf(new ArrayList<>(servers.values())),
-        Checks.first(connectTimeout, defaults.connectTimeout, DefaultsBuilder.CONNECT_TIMEOUT),
+        List.copyOf(built),
+        connect,
         Checks.first(serverTimeout, defaults.serverTimeout, DefaultsBuilder.SERVER_TIMEOUT),
+        Checks.first(queueTimeout, defaults.queueTimeout, connect),
+        check,
         Checks.first(retries, defaults.retries, DefaultsBuilder.RETRIES),
-        Checks.first(redispatch, defaults.redispatch, false));
+        Checks.first(redispatch, defaults.redispatch, false),
+        stickTable == null ? null : stickTable.build(stickMatch, stickStore));
   }
 }

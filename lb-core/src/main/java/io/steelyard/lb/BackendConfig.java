@@ -13,9 +13,12 @@ import java.util.List;
  * @param connectTimeout the longest one connection attempt to a server may take
  * @param serverTimeout the longest the server side may stay inactive (HAProxy's {@code timeout
  *     server})
+ * @param queueTimeout the longest a connection may wait in a queue for a free server
+ * @param checkTimeout HAProxy's {@code timeout check}, or {@code null} when not set
  * @param retries how many more attempts follow a failed connection attempt
  * @param redispatch whether the last retry (or any retry once the server is unusable) may go to
  *     another server
+ * @param stick the stick table and its rules, or {@code null}
  */
 public record BackendConfig(
     String name,
@@ -23,5 +26,8 @@ public record BackendConfig(
     List<ServerConfig> servers,
     Duration connectTimeout,
     Duration serverTimeout,
+    Duration queueTimeout,
+    Duration checkTimeout,
     int retries,
-    boolean redispatch) {}
+    boolean redispatch,
+    StickConfig stick) {}

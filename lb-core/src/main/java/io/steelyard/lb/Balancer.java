@@ -2,12 +2,17 @@ package io.steelyard.lb;
 
 import io.steelyard.lb.admin.Stats;
 import io.steelyard.lb.forward.Backend;
+import io.steelyard.lb.forward.BackendSettings;
 import io.steelyard.lb.forward.Forwarder;
 import io.steelyard.lb.forward.Frontend;
+import io.steelyard.lb.forward.Notifier;
 import io.steelyard.lb.forward.Server;
+import io.steelyard.lb.forward.Stickiness;
 import io.steelyard.lb.forward.Transport;
+import io.steelyard.lb.health.HealthListener;
 import io.steelyard.lb.schedule.Member;
 import io.steelyard.lb.schedule.Scheduler;
+import io.steelyard.lb.stick.StickTable;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +21,7 @@ import java.util.Map;
 
 /**
  * A running TCP load balancer: frontends accept connections and each goes to a server of its
- * backend, chosen by the backend's algorithm.
+ * backend, chosen by the backend's algorithm, its stick table and its servers' health.
  *
  * <p>Made by {@link #builder()}, running from {@link BalancerBuilder#start()} until {@link #close()}.
  * All methods are thread-safe.
@@ -26,17 +31,24 @@ public final class Balancer implements AutoCloseable {
   private final Map<String, Frontend> frontends;
   private final Map<String, Backend> backends;
   private final Forwarder forwarder;
+  private final Notifier notifier;
+  private final Admin admin;
   private boolean closed;
 
   private Balancer(
       BalancerConfig config,
       Map<String, Frontend> frontends,
       Map<String, Backend> backends,
-      Forwarder forwarder) {
+      Forwarder forwarder,
+      Notifier notifier) {
     this.config = config;
     this.frontends = frontends;
     this.backends = backends;
     this.forwarder = forwarder;
+    this.notifier = notifier;
+    Map<String, BackendConfig> configs = new LinkedHashMap<>();
+    config.backends().forEach(b -> configs.put(b.name(), b));
+    this.admin = new Admin(backends, configs, forwarder);
   }
 
   /** A builder for a new balancer. */
@@ -44,7 +56,7 @@ public final class Balancer implements AutoCloseable {
     return new BalancerBuilder();
   }
 
-  static Balancer start(BalancerConfig config, Transport transport) {
+  static Balancer start(BalancerConfig config, Transport transport, List<HealthListener> listeners) {
     Map<String, Backend> backends = new LinkedHashMap<>();
     for (BackendConfig backend : config.backends()) {
       backends.put(backend.name(), backend(backend));
@@ -60,39 +72,60 @@ public final class Balancer implements AutoCloseable {
               frontend.maxConn(),
               frontend.clientTimeout()));
     }
+    Notifier notifier = new Notifier();
+    listeners.forEach(notifier::addListener);
     Forwarder forwarder;
     try {
       forwarder =
           Forwarder.start(
-              transport, config.ioThreads(), config.maxConn(), List.copyOf(frontends.values()));
+              transport,
+              config.ioThreads(),
+              config.maxConn(),
+              List.copyOf(frontends.values()),
+              List.copyOf(backends.values()),
+              notifier);
     } catch (IllegalStateException e) {
       throw new StartException(e.getMessage(), e.getCause());
     }
-    return new Balancer(config, frontends, backends, forwarder);
+    return new Balancer(config, frontends, backends, forwarder, notifier);
   }
 
   private static Backend backend(BackendConfig config) {
     List<Member> members = new ArrayList<>();
-    for (ServerConfig server : config.servers()) {
-      members.add(
-          new Member(members.size(), server.name(), server.weight(), server.maxConn(), server.backup()));
-    }
-    Scheduler scheduler = config.balance().newScheduler(members);
     List<Server> servers = new ArrayList<>();
     for (ServerConfig server : config.servers()) {
-      servers.add(new Server(scheduler.members().get(servers.size()), server.address()));
+      Server running = server(servers.size(), server, true);
+      servers.add(running);
+      members.add(running.member());
     }
+    Scheduler scheduler = config.balance().newScheduler(members);
+    StickConfig stick = config.stick();
     return new Backend(
         config.name(),
         scheduler,
         servers,
-        config.connectTimeout(),
-        config.serverTimeout(),
-        config.retries(),
-        config.redispatch());
+        new BackendSettings(
+            config.connectTimeout(),
+            config.serverTimeout(),
+            config.queueTimeout(),
+            config.retries(),
+            config.redispatch()),
+        stick == null
+            ? null
+            : new Stickiness(
+                StickTable.builder().size(stick.size()).expire(stick.expire()).build(),
+                stick.match(),
+                stick.store()));
   }
 
-  /** The configuration it runs. */
+  /** A running server with member id {@code id}, as configured, in or out of rotation. */
+  static Server server(int id, ServerConfig config, boolean usable) {
+    Member member =
+        new Member(id, config.name(), config.weight(), config.maxConn(), config.backup(), usable);
+    return new Server(member, config.address(), config.check(), config.maxQueue());
+  }
+
+  /** The configuration it started with; {@link #admin()} changes are not reflected here. */
   public BalancerConfig config() {
     return config;
   }
@@ -112,6 +145,28 @@ public final class Balancer implements AutoCloseable {
   /** A snapshot of every frontend, backend and server's counters and status. */
   public Stats stats() {
     return Stats.of(List.copyOf(frontends.values()), List.copyOf(backends.values()));
+  }
+
+  /** Runtime changes: server states, weights, servers, sessions, stick tables. */
+  public Admin admin() {
+    return admin;
+  }
+
+  /**
+   * Whether it listens and every backend has a server that takes new clients: the signal a VRRP
+   * instance tracks.
+   */
+  public boolean healthy() {
+    return notifier.healthy();
+  }
+
+  /** Hears of server status changes and of changes of {@link #healthy()}. */
+  public void addListener(HealthListener listener) {
+    notifier.addListener(listener);
+  }
+
+  public void removeListener(HealthListener listener) {
+    notifier.removeListener(listener);
   }
 
   /**

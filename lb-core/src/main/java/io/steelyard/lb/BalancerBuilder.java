@@ -3,6 +3,7 @@ package io.steelyard.lb;
 import static java.util.Objects.requireNonNull;
 
 import io.steelyard.lb.forward.Transport;
+import io.steelyard.lb.health.HealthListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +39,7 @@ public final class BalancerBuilder {
   private Integer maxConn;
   private Duration drainTimeout;
   private Integer ioThreads;
+  private final List<HealthListener> listeners = new ArrayList<>();
 
   BalancerBuilder() {}
 
@@ -99,6 +101,15 @@ public final class BalancerBuilder {
     return this;
   }
 
+  /**
+   * Adds a listener for server status changes and for the balancer's health, registered before
+   * the first check runs.
+   */
+  public BalancerBuilder listener(HealthListener listener) {
+    listeners.add(requireNonNull(listener, "listener"));
+    return this;
+  }
+
   /** Validates the whole configuration and returns it, immutable. */
   public BalancerConfig build() {
     if (frontends.isEmpty()) {
@@ -127,6 +138,7 @@ public final class BalancerBuilder {
    * @throws StartException when a frontend cannot bind; nothing is left running then
    */
   public Balancer start() {
-    return Balancer.start(build(), transport == null ? Transport.auto() : transport);
+    return Balancer.start(
+        build(), transport == null ? Transport.auto() : transport, List.copyOf(listeners));
   }
 }

@@ -23,6 +23,8 @@ public final class DefaultsBuilder {
   Duration connectTimeout;
   Duration clientTimeout;
   Duration serverTimeout;
+  Duration queueTimeout;
+  Duration checkTimeout;
   Integer retries;
   Boolean redispatch;
   Balance balance;
@@ -48,6 +50,20 @@ public final class DefaultsBuilder {
   public DefaultsBuilder serverTimeout(Duration timeout) {
     Checks.unset(null, WHAT + "server timeout", serverTimeout);
     serverTimeout = Checks.timeout(null, WHAT + "server timeout", timeout);
+    return this;
+  }
+
+  /** The longest a connection may wait in a queue; the connect timeout when not set. */
+  public DefaultsBuilder queueTimeout(Duration timeout) {
+    Checks.unset(null, WHAT + "queue timeout", queueTimeout);
+    queueTimeout = Checks.timeout(null, WHAT + "queue timeout", timeout);
+    return this;
+  }
+
+  /** HAProxy's {@code timeout check}: caps a check at {@code min(connect timeout, inter)}. */
+  public DefaultsBuilder checkTimeout(Duration timeout) {
+    Checks.unset(null, WHAT + "check timeout", checkTimeout);
+    checkTimeout = Checks.timeout(null, WHAT + "check timeout", timeout);
     return this;
   }
 

@@ -1,19 +1,38 @@
 package io.steelyard.lb;
 
+import static java.util.Objects.requireNonNull;
+
+import io.steelyard.lb.health.CheckSettings;
+import io.steelyard.lb.health.OnError;
 import io.steelyard.lb.schedule.Member;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
- * The options of one server: {@code s -> s.weight(3).maxConn(100).backup()}.
+ * The options of one server: {@code s -> s.weight(3).maxConn(100).check().fall(2)}.
  *
- * <p>Defaults as in HAProxy: weight 1, no maxconn, active (not backup).
+ * <p>Defaults as in HAProxy: weight 1, no maxconn, no maxqueue, active (not backup), not checked.
+ * With {@link #check()}: a TCP check every 2 s, up after 2 passed checks, down after 3 failed
+ * ones (or at the first failure after start); {@code fastinter} and {@code downinter} default to
+ * {@code inter}.
  */
 public final class ServerBuilder {
   private final String backend;
   private final String what;
   private Integer weight;
   private Integer maxConn;
+  private Integer maxQueue;
   private boolean backup;
+  private boolean check;
+  private Duration inter;
+  private Duration fastInter;
+  private Duration downInter;
+  private Integer rise;
+  private Integer fall;
+  private boolean observeLayer4;
+  private Integer errorLimit;
+  private OnError onError;
+  private boolean shutdownSessionsOnDown;
 
   ServerBuilder(String backend, String server) {
     this.backend = backend;
@@ -27,10 +46,20 @@ public final class ServerBuilder {
     return this;
   }
 
-  /** The most concurrent connections it receives; 0 means no limit. */
+  /** The most concurrent connections it receives, further ones wait in a queue; 0: no limit. */
   public ServerBuilder maxConn(int maxConn) {
     Checks.unset(backend, what + "maxconn", this.maxConn);
     this.maxConn = Checks.range(backend, what + "maxconn", maxConn, 0, Integer.MAX_VALUE);
+    return this;
+  }
+
+  /**
+   * The most clients waiting for this server (clients stuck to it while it is full); beyond
+   * that a client is balanced to another server. 0 means no limit.
+   */
+  public ServerBuilder maxQueue(int maxQueue) {
+    Checks.unset(backend, what + "maxqueue", this.maxQueue);
+    this.maxQueue = Checks.range(backend, what + "maxqueue", maxQueue, 0, Integer.MAX_VALUE);
     return this;
   }
 
@@ -40,8 +69,101 @@ public final class ServerBuilder {
     return this;
   }
 
-  ServerConfig build(String name, InetSocketAddress address) {
+  /** Checks the server with TCP connections; it takes no client while it is down. */
+  public ServerBuilder check() {
+    this.check = true;
+    return this;
+  }
+
+  /** The time between checks while the server is steady; 2 s by default. */
+  public ServerBuilder inter(Duration inter) {
+    Checks.unset(backend, what + "inter", this.inter);
+    this.inter = Checks.timeout(backend, what + "inter", inter);
+    return this;
+  }
+
+  /** The time between checks while the server changes state; {@code inter} by default. */
+  public ServerBuilder fastInter(Duration fastInter) {
+    Checks.unset(backend, what + "fastinter", this.fastInter);
+    this.fastInter = Checks.timeout(backend, what + "fastinter", fastInter);
+    return this;
+  }
+
+  /** The time between checks while the server is fully down; {@code inter} by default. */
+  public ServerBuilder downInter(Duration downInter) {
+    Checks.unset(backend, what + "downinter", this.downInter);
+    this.downInter = Checks.timeout(backend, what + "downinter", downInter);
+    return this;
+  }
+
+  /** How many passed checks in a row bring it up, 1 to 1000; 2 by default. */
+  public ServerBuilder rise(int rise) {
+    Checks.unset(backend, what + "rise", this.rise);
+    this.rise = Checks.range(backend, what + "rise", rise, 1, 1000);
+    return this;
+  }
+
+  /** How many failed checks in a row take it down, 1 to 1000; 3 by default. */
+  public ServerBuilder fall(int fall) {
+    Checks.unset(backend, what + "fall", this.fall);
+    this.fall = Checks.range(backend, what + "fall", fall, 1, 1000);
+    return this;
+  }
+
+  /** Counts failed live connections too (HAProxy's {@code observe layer4}); needs checks. */
+  public ServerBuilder observeLayer4() {
+    this.observeLayer4 = true;
+    return this;
+  }
+
+  /** How many failed live connections in a row trigger {@link #onError}, 1 to 1000; 10. */
+  public ServerBuilder errorLimit(int errorLimit) {
+    Checks.unset(backend, what + "error-limit", this.errorLimit);
+    this.errorLimit = Checks.range(backend, what + "error-limit", errorLimit, 1, 1000);
+    return this;
+  }
+
+  /** What {@code error-limit} failed live connections do; {@link OnError#FASTINTER} by default. */
+  public ServerBuilder onError(OnError onError) {
+    Checks.unset(backend, what + "on-error", this.onError);
+    this.onError = requireNonNull(onError, "onError");
+    return this;
+  }
+
+  /** Closes the server's connections when it goes down ({@code on-marked-down shutdown-sessions}). */
+  public ServerBuilder onMarkedDownShutdownSessions() {
+    this.shutdownSessionsOnDown = true;
+    return this;
+  }
+
+  ServerConfig build(String name, InetSocketAddress address, Duration checkTimeout) {
+    if (!check && (observeLayer4 || shutdownSessionsOnDown)) {
+      throw new ConfigException(
+          backend, what + (observeLayer4 ? "observe layer4" : "on-marked-down") + " requires check");
+    }
+    CheckSettings checkSettings = null;
+    if (check) {
+      Duration every = inter == null ? CheckSettings.DEFAULT_INTER : inter;
+      checkSettings =
+          new CheckSettings(
+              every,
+              fastInter == null ? every : fastInter,
+              downInter == null ? every : downInter,
+              rise == null ? CheckSettings.DEFAULT_RISE : rise,
+              fall == null ? CheckSettings.DEFAULT_FALL : fall,
+              checkTimeout,
+              observeLayer4,
+              errorLimit == null ? CheckSettings.DEFAULT_ERROR_LIMIT : errorLimit,
+              onError == null ? OnError.FASTINTER : onError,
+              shutdownSessionsOnDown);
+    }
     return new ServerConfig(
-        name, address, weight == null ? 1 : weight, maxConn == null ? 0 : maxConn, backup);
+        name,
+        address,
+        weight == null ? 1 : weight,
+        maxConn == null ? 0 : maxConn,
+        maxQueue == null ? 0 : maxQueue,
+        backup,
+        checkSettings);
   }
 }

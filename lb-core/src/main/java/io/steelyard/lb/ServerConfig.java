@@ -1,5 +1,6 @@
 package io.steelyard.lb;
 
+import io.steelyard.lb.health.CheckSettings;
 import java.net.InetSocketAddress;
 
 /**
@@ -9,7 +10,15 @@ import java.net.InetSocketAddress;
  * @param address where connections go
  * @param weight 0 to 256; its share of the connections relative to the others, 0 for none
  * @param maxConn the most concurrent connections, 0 for no limit
+ * @param maxQueue the most clients waiting for this server, 0 for no limit
  * @param backup whether it takes connections only when no active server is usable
+ * @param check how it is checked, or {@code null} when it is not
  */
 public record ServerConfig(
-    String name, InetSocketAddress address, int weight, int maxConn, boolean backup) {}
+    String name,
+    InetSocketAddress address,
+    int weight,
+    int maxConn,
+    int maxQueue,
+    boolean backup,
+    CheckSettings check) {}

@@ -168,4 +168,37 @@ class BalancerBuilderTest {
                 .backend("bk", b -> b.server("s1", "127.0.0.1:80")).build())
         .hasMessage("frontend 'ft': has no default backend");
   }
+
+  @Test
+  void stickRulesNeedATableAndObserveNeedsChecks() {
+    assertThatThrownBy(() -> valid().backend("bk2", b -> b.stickOnSource().server("s1", "127.0.0.1:80")).build())
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("backend 'bk2': 'stick on src' needs a stick-table");
+    assertThatThrownBy(
+            () -> valid().backend("bk2", b -> b.server("s1", "127.0.0.1:80", s -> s.observeLayer4())).build())
+        .hasMessage("backend 'bk2': server 's1': observe layer4 requires check");
+  }
+
+  @Test
+  void checkAndStickSettingsTakeHaproxyDefaults() {
+    BackendConfig backend =
+        Balancer.builder()
+            .frontend("ft", f -> f.bind(":0").defaultBackend("bk"))
+            .backend("bk", b -> b.stickOnSource(t -> t.size(200_000))
+                .server("s1", "127.0.0.1:80", s -> s.check()))
+            .build()
+            .backends()
+            .get(0);
+
+    assertThat(backend.stick()).isEqualTo(new StickConfig(200_000, Duration.ofMinutes(30), true, true));
+    assertThat(backend.queueTimeout()).as("defaults to the connect timeout").isEqualTo(ofSeconds(5));
+    io.steelyard.lb.health.CheckSettings check = backend.servers().get(0).check();
+    assertThat(check.inter()).isEqualTo(ofSeconds(2));
+    assertThat(check.fastInter()).isEqualTo(ofSeconds(2));
+    assertThat(check.downInter()).isEqualTo(ofSeconds(2));
+    assertThat(check.rise()).isEqualTo(2);
+    assertThat(check.fall()).isEqualTo(3);
+    assertThat(check.errorLimit()).isEqualTo(10);
+    assertThat(check.onError()).isEqualTo(io.steelyard.lb.health.OnError.FASTINTER);
+  }
 }

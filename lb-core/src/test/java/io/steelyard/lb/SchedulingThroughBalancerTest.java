@@ -7,6 +7,7 @@ import io.steelyard.lb.schedule.Balance;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,8 @@ class SchedulingThroughBalancerTest {
   /** Connects, learns the server, closes, and waits until the balancer has let go of it. */
   private String shortConnection(int clientHost) throws Exception {
     String server = TestClient.whoAnswers(front, TestClient.loopback(clientHost));
-    await().until(() -> balancer.stats().backend("bk").traffic().current() == 0);
+    await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+        .until(() -> balancer.stats().backend("bk").traffic().current() == 0);
     return server;
   }
 

@@ -24,7 +24,7 @@ public record Stats(List<FrontendStats> frontends, List<BackendStats> backends) 
 
   private static BackendStats backend(Backend backend) {
     List<ServerStats> servers = backend.servers().stream().map(Stats::server).toList();
-    boolean up = backend.servers().stream().anyMatch(s -> s.member().usable());
+    boolean up = backend.scheduler().hasUsableServer();
     return new BackendStats(
         backend.name(), up ? "UP" : "DOWN", Traffic.of(backend.counters()), servers);
   }
@@ -33,7 +33,7 @@ public record Stats(List<FrontendStats> frontends, List<BackendStats> backends) 
     Member member = server.member();
     return new ServerStats(
         server.name(),
-        member.usable() ? "UP" : "DOWN",
+        server.status().name(),
         member.weight(),
         member.backup(),
         Traffic.of(server.counters()));

@@ -13,6 +13,9 @@ import io.steelyard.lb.forward.Counters;
  * @param connectErrors failed connection attempts to servers
  * @param retries attempts repeated on the same server
  * @param redispatches connections moved to another server after failed attempts
+ * @param queued connections waiting in a queue now
+ * @param queueTimeouts connections dropped when their time in the queue ran out
+ * @param refused connections closed at once because no server could take them
  */
 public record Traffic(
     long current,
@@ -21,7 +24,10 @@ public record Traffic(
     long bytesOut,
     long connectErrors,
     long retries,
-    long redispatches) {
+    long redispatches,
+    long queued,
+    long queueTimeouts,
+    long refused) {
 
   static Traffic of(Counters counters) {
     return new Traffic(
@@ -31,6 +37,9 @@ public record Traffic(
         counters.bytesOut(),
         counters.connectErrors(),
         counters.retries(),
-        counters.redispatches());
+        counters.redispatches(),
+        counters.queued(),
+        counters.queueTimeouts(),
+        counters.refused());
   }
 }

@@ -2,54 +2,76 @@ package io.steelyard.lb.forward;
 
 import static java.util.Objects.requireNonNull;
 
+import io.steelyard.lb.health.AdminState;
+import io.steelyard.lb.health.ServerEvent;
+import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.schedule.Member;
 import io.steelyard.lb.schedule.Scheduler;
-import java.time.Duration;
+import java.net.InetAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A running backend: the scheduler over its servers and the rules for reaching them.
+ * A running backend: the scheduler over its servers, their queues, and every change of their
+ * state.
  *
- * <p>A failed connection attempt is retried up to {@code retries} times, on the same server after a
- * turn-around pause of {@code min(connect timeout, 1 s)} when it was refused (as HAProxy does, so
+ * <p>Queues, as in HAProxy: a client stuck to a server at its maxconn waits in that server's queue
+ * (up to its maxqueue, else it is balanced like a new client); a client for whom every usable
+ * server is full waits in the backend's queue. When a connection ends, its slot goes straight to
+ * the oldest waiter of that server's queue or the backend's, whichever waited longer; a waiter
+ * whose queue timeout runs out is dropped. A backend with no usable server at all refuses new
+ * clients at once.
+ *
+ * <p>Retries: a failed connection attempt is retried up to {@code retries} times, on the same
+ * server after a turn-around pause of {@code min(connect timeout, 1 s)} when it was refused (so
  * that a restarting server is not hammered); with {@code redispatch}, the last retry, or any retry
- * once the server is no longer usable, goes to another server at once.
+ * once the server is no longer usable, goes to another server.
  */
 public final class Backend {
+  private static final Logger log = LoggerFactory.getLogger(Backend.class);
+
   private final String name;
   private final Scheduler scheduler;
-  private final List<Server> servers;
-  private final int connectTimeoutMillis;
-  private final long serverTimeoutMillis;
-  private final int retries;
-  private final boolean redispatch;
+  private final BackendSettings settings;
+  private final Stickiness stickiness;
   private final Counters counters = new Counters();
+  private final Object lock = new Object();
+  /** Sessions waiting for any server; guarded by {@link #lock}. */
+  private final ArrayDeque<Session> queue = new ArrayDeque<>();
+  /** Servers by member id; a removed server leaves a null. Replaced whole on change. */
+  private volatile Server[] servers;
+  /** Whether any server has a maxconn, so that connections may have to wait. */
+  private volatile boolean queueing;
+  private Notifier notifier;
+  private Forwarder forwarder;
 
   /**
    * @param servers in the order of {@code scheduler.members()}: server {@code i} has member id
    *     {@code i}
+   * @param stickiness the stick table and rules, or {@code null}
    */
   public Backend(
       String name,
       Scheduler scheduler,
       List<Server> servers,
-      Duration connectTimeout,
-      Duration serverTimeout,
-      int retries,
-      boolean redispatch) {
+      BackendSettings settings,
+      Stickiness stickiness) {
     this.name = requireNonNull(name, "name");
     this.scheduler = requireNonNull(scheduler, "scheduler");
-    this.servers = List.copyOf(servers);
-    for (int i = 0; i < this.servers.size(); i++) {
-      if (this.servers.get(i).member() != scheduler.members().get(i)) {
+    this.settings = requireNonNull(settings, "settings");
+    this.stickiness = stickiness;
+    for (int i = 0; i < servers.size(); i++) {
+      if (servers.get(i).member() != scheduler.members().get(i)) {
         throw new IllegalArgumentException(
             "backend '" + name + "': server " + i + " is not the scheduler's member " + i);
       }
     }
-    this.connectTimeoutMillis = Math.toIntExact(connectTimeout.toMillis());
-    this.serverTimeoutMillis = serverTimeout.toMillis();
-    this.retries = retries;
-    this.redispatch = redispatch;
+    this.servers = servers.toArray(new Server[0]);
+    this.queueing = servers.stream().anyMatch(s -> s.member().maxConn() > 0);
   }
 
   public String name() {
@@ -60,37 +82,359 @@ public final class Backend {
     return scheduler;
   }
 
-  /** The servers in declaration order. */
-  public List<Server> servers() {
-    return servers;
+  public BackendSettings settings() {
+    return settings;
+  }
+
+  /** The stick table and rules, or {@code null}. */
+  public Stickiness stickiness() {
+    return stickiness;
   }
 
   public Counters counters() {
     return counters;
   }
 
-  Server server(Member member) {
-    return servers.get(member.id());
+  /** The servers in declaration order, without removed ones. */
+  public List<Server> servers() {
+    List<Server> list = new ArrayList<>();
+    for (Server server : servers) {
+      if (server != null) {
+        list.add(server);
+      }
+    }
+    return list;
   }
 
+  /** The server called {@code name}, or an exception naming it. */
+  public Server server(String name) {
+    for (Server server : servers) {
+      if (server != null && server.name().equals(name)) {
+        return server;
+      }
+    }
+    throw new IllegalArgumentException("backend '" + this.name + "' has no server '" + name + "'");
+  }
+
+  Server server(Member member) {
+    return servers[member.id()];
+  }
+
+  /** The server stored under {@code id} in a stick table, or {@code null} if it is gone. */
+  Server serverById(int id) {
+    Server[] current = servers;
+    return id >= 0 && id < current.length ? current[id] : null;
+  }
+
+  void attach(Forwarder forwarder, Notifier notifier) {
+    this.forwarder = forwarder;
+    this.notifier = notifier;
+  }
+
+  // --- assigning servers, queueing ---
+
+  /**
+   * A server for {@code session}: its stuck server if given and free, else the scheduler's pick.
+   * Returns {@code null} when the session was queued ({@link Session#queued()}) or when no server
+   * can take it at all.
+   */
+  Member assign(Session session, InetAddress client, Server stuck) {
+    if (!queueing) {
+      if (stuck != null && scheduler.acquireDirect(stuck.member())) {
+        return stuck.member();
+      }
+      return scheduler.acquire(client, null);
+    }
+    synchronized (lock) {
+      if (stuck != null) {
+        if (scheduler.acquireDirect(stuck.member())) {
+          return stuck.member();
+        }
+        if (stuck.maxQueue() == 0 || stuck.queue.size() < stuck.maxQueue()) {
+          enqueue(stuck.queue, session, stuck);
+          return null;
+        }
+      }
+      Member member = scheduler.acquire(client, null);
+      if (member == null && scheduler.hasUsableServer()) {
+        enqueue(queue, session, null);
+      }
+      return member;
+    }
+  }
+
+  private void enqueue(ArrayDeque<Session> into, Session session, Server server) {
+    into.addLast(session);
+    session.waitIn(server);
+    counters.queued.increment();
+    if (server != null) {
+      server.counters().queued.increment();
+    }
+  }
+
+  /**
+   * Takes {@code session} out of its queue (its queue time ran out, or its client left); returns
+   * false when it was no longer queued because a server had just been handed to it.
+   */
+  boolean leaveQueue(Session session, Server server) {
+    synchronized (lock) {
+      boolean removed = (server == null ? queue : server.queue).remove(session);
+      if (removed) {
+        dequeued(server);
+      }
+      return removed;
+    }
+  }
+
+  private void dequeued(Server server) {
+    counters.queued.decrement();
+    if (server != null) {
+      server.counters().queued.decrement();
+    }
+  }
+
+  /** A connection on {@code server} ended: its slot goes to the next waiter, or back. */
+  void release(Server server) {
+    if (!queueing) {
+      scheduler.release(server.member());
+      return;
+    }
+    Session next;
+    synchronized (lock) {
+      next = nextWaiter(server);
+      if (next == null) {
+        scheduler.release(server.member());
+        return;
+      }
+    }
+    next.handOver(server.member());
+  }
+
+  /** The waiter that gets {@code server}'s freed slot, taken out of its queue; under the lock. */
+  private Session nextWaiter(Server server) {
+    Session stuck = server.takesStuckClients() ? server.queue.peekFirst() : null;
+    Session any = server.takesNewClients() ? queue.peekFirst() : null;
+    if (stuck == null && any == null) {
+      return null;
+    }
+    if (any == null || (stuck != null && stuck.waitingSince() <= any.waitingSince())) {
+      server.queue.pollFirst();
+      dequeued(server);
+      return stuck;
+    }
+    queue.pollFirst();
+    dequeued(null);
+    return any;
+  }
+
+  /** Hands free slots to waiters after servers became usable or got room. */
+  private void serveQueues() {
+    if (!queueing) {
+      return;
+    }
+    List<Runnable> handOvers = new ArrayList<>();
+    synchronized (lock) {
+      for (Server server : servers) {
+        if (server == null) {
+          continue;
+        }
+        if (!server.takesStuckClients()) {
+          // Its stuck waiters lose their server: they wait for any server instead (requeued).
+          while (!server.queue.isEmpty()) {
+            Session waiter = server.queue.pollFirst();
+            dequeued(server);
+            enqueue(queue, waiter, null);
+          }
+        }
+        while (!server.queue.isEmpty() && scheduler.acquireDirect(server.member())) {
+          Session waiter = server.queue.pollFirst();
+          dequeued(server);
+          handOvers.add(() -> waiter.handOver(server.member()));
+        }
+      }
+      while (!queue.isEmpty()) {
+        Member member = scheduler.acquire(queue.peekFirst().clientAddress(), null);
+        if (member == null) {
+          break;
+        }
+        Session waiter = queue.pollFirst();
+        dequeued(null);
+        handOvers.add(() -> waiter.handOver(member));
+      }
+    }
+    handOvers.forEach(Runnable::run);
+  }
+
+  // --- server state ---
+
+  /** The checks took {@code server} down. */
+  void checkedDown(Server server, String reason, String info, long checkMillis) {
+    StringBuilder line = new StringBuilder("Server ").append(name).append('/').append(server.name())
+        .append(" is DOWN, reason: ").append(reason);
+    if (info != null) {
+      line.append(", info: \"").append(info).append('"');
+    }
+    if (checkMillis >= 0) {
+      line.append(", check duration: ").append(checkMillis).append("ms");
+    }
+    stateChanged(server, line.append('.'), true);
+    if (server.check() != null && server.check().shutdownSessionsOnDown()) {
+      forwarder.shutdownSessions(server);
+    }
+  }
+
+  /** The checks brought {@code server} back up. */
+  void checkedUp(Server server, String reason, long checkMillis) {
+    StringBuilder line = new StringBuilder("Server ").append(name).append('/').append(server.name())
+        .append(" is UP, reason: ").append(reason)
+        .append(", check duration: ").append(checkMillis).append("ms.");
+    stateChanged(server, line, false);
+  }
+
+  /** An operator set {@code server}'s admin state. */
+  public void adminState(Server server, AdminState state) {
+    AdminState before = server.adminState();
+    if (before == state) {
+      return;
+    }
+    server.adminState(state);
+    String what;
+    if (state == AdminState.MAINT) {
+      what = " is going DOWN for maintenance.";
+    } else if (state == AdminState.DRAIN) {
+      what = " enters drain state.";
+    } else {
+      what = before == AdminState.MAINT ? " is UP (leaving forced maintenance)." : " is UP (leaving forced drain).";
+    }
+    stateChanged(server, new StringBuilder("Server ").append(name).append('/')
+        .append(server.name()).append(what), state == AdminState.MAINT);
+  }
+
+  /** An operator set {@code server}'s weight. */
+  public void weight(Server server, int weight) {
+    scheduler.setWeight(server.member(), weight);
+    serveQueues();
+    notifier.serverChanged(new ServerEvent(name, server.name(), server.status(),
+        "Server " + name + "/" + server.name() + " weight set to " + weight + "."));
+  }
+
+  private void stateChanged(Server server, StringBuilder line, boolean down) {
+    scheduler.setUsable(server.member(), server.takesNewClients());
+    serveQueues();
+    int[] online = online();
+    if (down) {
+      line.append(' ').append(online[0]).append(" active and ").append(online[1])
+          .append(" backup servers left. ").append(server.counters().current())
+          .append(" sessions active, 0 requeued, ").append(counters.queued())
+          .append(" remaining in queue.");
+      log.warn("{}", line);
+    } else {
+      line.append(' ').append(online[0]).append(" active and ").append(online[1])
+          .append(" backup servers online. 0 sessions requeued, ").append(counters.queued())
+          .append(" total in queue.");
+      log.info("{}", line);
+    }
+    ServerStatus status = server.status();
+    notifier.serverChanged(new ServerEvent(name, server.name(), status, line.toString()));
+    if (!scheduler.hasUsableServer()) {
+      log.error("backend '{}' has no server available!", name);
+    }
+  }
+
+  /** How many active and backup servers take new clients. */
+  private int[] online() {
+    int[] online = new int[2];
+    for (Server server : servers) {
+      if (server != null && server.takesNewClients() && server.member().weight() > 0) {
+        online[server.member().backup() ? 1 : 0]++;
+      }
+    }
+    return online;
+  }
+
+  // --- adding and removing servers ---
+
+  /**
+   * Adds a server at run time, in maintenance as HAProxy's {@code add server} does: it takes
+   * connections once an operator sets it ready.
+   */
+  public void add(Server server) {
+    synchronized (lock) {
+      Server[] current = servers;
+      if (server.member().id() != current.length) {
+        throw new IllegalArgumentException(
+            "backend '" + name + "': new server '" + server.name() + "' must have id "
+                + current.length + ": " + server.member().id());
+      }
+      if (server.member().usable()) {
+        throw new IllegalArgumentException(
+            "backend '" + name + "': new server '" + server.name() + "' must start out of rotation");
+      }
+      server.adminState(AdminState.MAINT);
+      scheduler.add(server.member());
+      Server[] next = Arrays.copyOf(current, current.length + 1);
+      next[current.length] = server;
+      servers = next;
+      queueing |= server.member().maxConn() > 0;
+    }
+    forwarder.startChecking(this, server);
+    log.info("New server {}/{} registered.", name, server.name());
+  }
+
+  /**
+   * Removes a server, which must be in maintenance with no connection, as HAProxy's {@code del
+   * server} requires.
+   */
+  public void remove(Server server) {
+    synchronized (lock) {
+      if (server.adminState() != AdminState.MAINT) {
+        throw new IllegalStateException(
+            "Only servers in maintenance mode can be deleted: " + name + "/" + server.name());
+      }
+      if (server.member().inflight() > 0 || !server.queue.isEmpty()) {
+        throw new IllegalStateException(
+            "Server " + name + "/" + server.name() + " still has "
+                + server.member().inflight() + " connections and " + server.queue.size()
+                + " queued");
+      }
+      scheduler.remove(server.member());
+      Server[] next = servers.clone();
+      next[server.member().id()] = null;
+      servers = next;
+    }
+    forwarder.stopChecking(server);
+    log.info("Server {}/{} deleted.", name, server.name());
+  }
+
+  /** The id the next added server gets. */
+  public int nextServerId() {
+    return servers.length;
+  }
+
+  // --- settings for sessions ---
+
   int connectTimeoutMillis() {
-    return connectTimeoutMillis;
+    return Math.toIntExact(settings.connectTimeout().toMillis());
   }
 
   long serverTimeoutMillis() {
-    return serverTimeoutMillis;
+    return settings.serverTimeout().toMillis();
+  }
+
+  long queueTimeoutMillis() {
+    return settings.queueTimeout().toMillis();
   }
 
   int retries() {
-    return retries;
+    return settings.retries();
   }
 
   boolean redispatch() {
-    return redispatch;
+    return settings.redispatch();
   }
 
   /** The pause before retrying a refused connection on the same server. */
   long turnAroundMillis() {
-    return Math.min(connectTimeoutMillis, 1000);
+    return Math.min(connectTimeoutMillis(), 1000);
   }
 }

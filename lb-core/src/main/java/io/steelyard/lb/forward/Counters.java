@@ -14,6 +14,9 @@ public final class Counters {
   final LongAdder connectErrors = new LongAdder();
   final LongAdder retries = new LongAdder();
   final LongAdder redispatches = new LongAdder();
+  final LongAdder queued = new LongAdder();
+  final LongAdder queueTimeouts = new LongAdder();
+  final LongAdder refused = new LongAdder();
 
   /** Connections open now. */
   public long current() {
@@ -48,6 +51,21 @@ public final class Counters {
   /** Connections moved to another server after failed attempts. */
   public long redispatches() {
     return redispatches.sum();
+  }
+
+  /** Connections waiting in a queue now. */
+  public long queued() {
+    return queued.sum();
+  }
+
+  /** Connections dropped because their time in the queue ran out. */
+  public long queueTimeouts() {
+    return queueTimeouts.sum();
+  }
+
+  /** Connections closed at once because no server could take them. */
+  public long refused() {
+    return refused.sum();
   }
 
   void open() {

@@ -14,6 +14,8 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.steelyard.lb.health.CheckSettings;
+import io.steelyard.lb.health.HealthChecker;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,11 +46,15 @@ public final class Forwarder {
   private final Bootstrap outbound;
   private final AcceptLimits limits;
   private final Map<Frontend, List<Channel>> listeners = new IdentityHashMap<>();
+  private final Map<Server, HealthChecker> checkers = new ConcurrentHashMap<>();
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicInteger active = new AtomicInteger();
+  private final Notifier notifier;
 
-  private Forwarder(Transport transport, int ioThreads, int maxConn, boolean limited) {
+  private Forwarder(
+      Transport transport, int ioThreads, int maxConn, boolean limited, Notifier notifier) {
     this.transport = transport;
+    this.notifier = notifier;
     this.group =
         new MultiThreadIoEventLoopGroup(
             ioThreads, new DefaultThreadFactory("steelyard-io"), transport.newIoHandlerFactory());
@@ -61,18 +67,24 @@ public final class Forwarder {
   }
 
   /**
-   * Binds every frontend's addresses and starts relaying.
+   * Binds every frontend's addresses, starts the health checks and starts relaying.
    *
    * @param ioThreads the number of event loops
    * @param maxConn the most concurrent connections over all frontends, 0 for no limit
+   * @param notifier hears of server changes and of the balancer's health
    * @throws IllegalStateException naming the frontend and the address when a bind fails; nothing
    *     is left running then
    */
   public static Forwarder start(
-      Transport transport, int ioThreads, int maxConn, List<Frontend> frontends) {
+      Transport transport,
+      int ioThreads,
+      int maxConn,
+      List<Frontend> frontends,
+      List<Backend> backends,
+      Notifier notifier) {
     requireNonNull(transport, "transport");
     boolean limited = maxConn > 0 || frontends.stream().anyMatch(f -> f.maxConn() > 0);
-    Forwarder forwarder = new Forwarder(transport, ioThreads, maxConn, limited);
+    Forwarder forwarder = new Forwarder(transport, ioThreads, maxConn, limited, notifier);
     try {
       for (Frontend frontend : frontends) {
         forwarder.bind(frontend);
@@ -81,6 +93,15 @@ public final class Forwarder {
       forwarder.shutdown();
       throw e;
     }
+    notifier.watch(backends);
+    for (Backend backend : backends) {
+      backend.attach(forwarder, notifier);
+      List<Server> servers = backend.servers();
+      for (int i = 0; i < servers.size(); i++) {
+        forwarder.startChecking(backend, servers.get(i), i, servers.size());
+      }
+    }
+    notifier.listening(true);
     log.info(
         "listening with {} on {} event loops: {}",
         transport.name(),
@@ -167,6 +188,10 @@ public final class Forwarder {
    * returns when every thread, socket and buffer is released.
    */
   public void close(Duration drain) {
+    notifier.listening(false);
+    for (HealthChecker checker : checkers.values()) {
+      checker.stop();
+    }
     for (List<Channel> bound : listeners.values()) {
       for (Channel channel : bound) {
         channel.close().awaitUninterruptibly();
@@ -195,6 +220,59 @@ public final class Forwarder {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while draining connections", e);
+    }
+  }
+
+  /**
+   * Starts checking {@code server} if it has checks; the first check of the {@code position}-th of
+   * {@code count} servers comes after that fraction of its interval, so that checks spread out.
+   */
+  void startChecking(Backend backend, Server server, int position, int count) {
+    CheckSettings check = server.check();
+    if (check == null) {
+      return;
+    }
+    HealthChecker checker =
+        new HealthChecker(
+            group.next(),
+            outbound,
+            server.address(),
+            check,
+            backend.settings().connectTimeout(),
+            new HealthChecker.Listener() {
+              @Override
+              public void up(String reason, long checkMillis) {
+                backend.checkedUp(server, reason, checkMillis);
+              }
+
+              @Override
+              public void down(String reason, String info, long checkMillis) {
+                backend.checkedDown(server, reason, info, checkMillis);
+              }
+            });
+    server.checker(checker);
+    checkers.put(server, checker);
+    checker.start(check.inter().multipliedBy(position).dividedBy(Math.max(count, 1)));
+  }
+
+  /** Starts checking a server added at run time. */
+  void startChecking(Backend backend, Server server) {
+    startChecking(backend, server, 0, 1);
+  }
+
+  void stopChecking(Server server) {
+    HealthChecker checker = checkers.remove(server);
+    if (checker != null) {
+      checker.stop();
+    }
+  }
+
+  /** Closes every connection of {@code server} (HAProxy's {@code shutdown sessions server}). */
+  public void shutdownSessions(Server server) {
+    for (Session session : sessions) {
+      if (session.target() == server) {
+        session.kill();
+      }
     }
   }
 

@@ -12,10 +12,13 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.steelyard.lb.health.HealthChecker;
 import io.steelyard.lb.schedule.Member;
+import io.steelyard.lb.stick.StickEntry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Session {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
+  /** The most a client may send before its server is connected; then reading pauses. */
+  private static final int EARLY_LIMIT = 64 * 1024;
 
   private final Forwarder forwarder;
   private final Frontend frontend;
@@ -40,9 +45,18 @@ final class Session {
   private final RelayHandler clientHandler;
   private final long acceptedAtMillis = System.currentTimeMillis();
   private final long acceptedAtNanos = System.nanoTime();
+  /** What the client sent before a server was connected: sent on once it is. */
+  private final ArrayDeque<ByteBuf> early = new ArrayDeque<>(2);
+  private int earlyBytes;
 
   private Server target;
   private boolean holdingTarget;
+  private StickEntry stickEntry;
+  private boolean queued;
+  private volatile Server waitingIn;
+  private long waitingSince;
+  private long queueNanos;
+  private ScheduledFuture<?> queueTimer;
   private Channel server;
   private ChannelFuture connecting;
   private ScheduledFuture<?> pendingRetry;
@@ -80,14 +94,81 @@ final class Session {
     forwarder.sessionStarted(this);
     frontend.counters().open();
     backend.counters().open();
-    Member member = backend.scheduler().acquire(clientAddress(), null);
-    if (member == null) {
+    Member member = backend.assign(this, clientAddress(), stuckServer());
+    if (member != null || queued) {
+      // Read while waiting for a server, so that a client that leaves is seen at once; what it
+      // sends is kept (up to EARLY_LIMIT) until the server connection is made.
+      client.config().setAutoRead(true);
+    }
+    if (member != null) {
+      take(member);
+      connect();
+    } else if (!queued) {
+      frontend.counters().refused.increment();
+      backend.counters().refused.increment();
       end('S', 'C');
       client.close();
-      return;
     }
-    take(member);
-    connect();
+  }
+
+  /** The server the stick table keeps this client on, if it may take it now. */
+  private Server stuckServer() {
+    Stickiness stickiness = backend.stickiness();
+    if (stickiness == null || !stickiness.match()) {
+      return null;
+    }
+    Server server = backend.serverById(stickiness.table().match(clientAddress()));
+    return server != null && server.takesStuckClients() ? server : null;
+  }
+
+  // --- waiting in a queue ---
+
+  /** Called by the backend, under its lock, when it queues this session. */
+  void waitIn(Server server) {
+    waitingIn = server;
+    if (!queued) {
+      queued = true;
+      waitingSince = System.nanoTime();
+      queueTimer =
+          client.eventLoop().schedule(this::queueTimedOut, backend.queueTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  boolean queued() {
+    return queued;
+  }
+
+  long waitingSince() {
+    return waitingSince;
+  }
+
+  private void queueTimedOut() {
+    Server server = waitingIn;
+    if (backend.leaveQueue(this, server)) {
+      queued = false;
+      backend.counters().queueTimeouts.increment();
+      if (server != null) {
+        server.counters().queueTimeouts.increment();
+      }
+      queueNanos = System.nanoTime() - waitingSince;
+      end('s', 'Q');
+      client.close();
+    }
+  }
+
+  /** A server's slot was handed to this waiting session, from any thread. */
+  void handOver(Member member) {
+    client.eventLoop().execute(() -> {
+      queued = false;
+      queueTimer.cancel(false);
+      queueNanos = System.nanoTime() - waitingSince;
+      if (clientClosed) {
+        backend.release(backend.server(member));
+        return;
+      }
+      take(member);
+      connect();
+    });
   }
 
   private void connect() {
@@ -103,6 +184,9 @@ final class Session {
 
   private void connected(ChannelFuture future) {
     connecting = null;
+    if (!future.isCancelled()) {
+      observe(future.isSuccess());
+    }
     if (clientClosed) {
       future.channel().close();
       return;
@@ -113,12 +197,33 @@ final class Session {
     }
     server = future.channel();
     connectNanos = System.nanoTime() - acceptedAtNanos;
+    stick();
     server.pipeline().addFirst(idleHandler(backend.serverTimeoutMillis()));
     client.pipeline().addFirst(idleHandler(frontend.clientTimeoutMillis()));
+    sendEarly();
     if (clientEof) {
       shutdownOutput(server);
     } else {
-      client.config().setAutoRead(true);
+      client.config().setAutoRead(server.isWritable());
+    }
+  }
+
+  /** Tells the target's health checker how a live connection went ({@code observe layer4}). */
+  private void observe(boolean connected) {
+    HealthChecker checker = target.checker();
+    if (checker != null && target.check().observeLayer4()) {
+      checker.observe(connected);
+    }
+  }
+
+  /**
+   * Stores this client's server once connected, as HAProxy's store rules do; the entry counts
+   * this connection until the session ends.
+   */
+  private void stick() {
+    Stickiness stickiness = backend.stickiness();
+    if (stickiness != null && stickiness.store()) {
+      stickEntry = stickiness.table().store(clientAddress(), target.member().id());
     }
   }
 
@@ -138,7 +243,7 @@ final class Session {
     }
     retries++;
     Member failed = target.member();
-    if (backend.redispatch() && (retries == backend.retries() || !failed.usable())) {
+    if (backend.redispatch() && (retries == backend.retries() || !target.takesStuckClients())) {
       Member next = backend.scheduler().acquire(clientAddress(), failed);
       leaveTarget();
       target.counters().redispatches.increment();
@@ -173,18 +278,22 @@ final class Session {
   private void leaveTarget() {
     if (holdingTarget) {
       holdingTarget = false;
-      backend.scheduler().release(target.member());
       target.counters().close();
+      backend.release(target);
     }
   }
 
-  private InetAddress clientAddress() {
+  InetAddress clientAddress() {
     return ((InetSocketAddress) client.remoteAddress()).getAddress();
   }
 
   // --- relaying ---
 
   void relay(boolean fromClient, Object msg) {
+    if (fromClient && server == null) {
+      keepEarly((ByteBuf) msg);
+      return;
+    }
     Channel peer = fromClient ? server : client;
     if (peer == null || !peer.isActive()) {
       ReferenceCountUtil.release(msg);
@@ -206,6 +315,34 @@ final class Session {
     if (!peer.isWritable()) {
       (fromClient ? client : server).config().setAutoRead(false);
     }
+  }
+
+  private void keepEarly(ByteBuf data) {
+    if (clientClosed) {
+      data.release();
+      return;
+    }
+    early.addLast(data);
+    earlyBytes += data.readableBytes();
+    if (earlyBytes >= EARLY_LIMIT) {
+      client.config().setAutoRead(false);
+    }
+  }
+
+  /** Sends on what the client sent while its server was not connected yet. */
+  private void sendEarly() {
+    for (ByteBuf data = early.pollFirst(); data != null; data = early.pollFirst()) {
+      relay(true, data);
+    }
+    earlyBytes = 0;
+    server.flush();
+  }
+
+  private void dropEarly() {
+    for (ByteBuf data = early.pollFirst(); data != null; data = early.pollFirst()) {
+      data.release();
+    }
+    earlyBytes = 0;
   }
 
   void flushTowards(boolean toClient) {
@@ -314,9 +451,15 @@ final class Session {
     finishIfClosed();
   }
 
-  /** The client left before a server connection was made: stop trying. */
+  /** The client left before a server connection was made: stop waiting or trying. */
   private void abandonConnect() {
-    if (target != null) {
+    if (queued) {
+      end('C', 'Q');
+      if (backend.leaveQueue(this, waitingIn)) {
+        queued = false;
+        queueTimer.cancel(false);
+      }
+    } else if (target != null) {
       end('C', 'C');
     }
     if (connecting != null) {
@@ -362,10 +505,14 @@ final class Session {
       return;
     }
     finished = true;
+    dropEarly();
     if (!started) {
       return;
     }
     TrafficLog.log(this);
+    if (stickEntry != null) {
+      stickEntry.connectionClosed();
+    }
     leaveTarget();
     backend.counters().close();
     frontend.counters().close();
@@ -399,9 +546,14 @@ final class Session {
     return acceptedAtMillis;
   }
 
-  /** Milliseconds until the server connection was made, -1 if it never was. */
+  /** Milliseconds spent waiting in a queue. */
+  long queueMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(queueNanos);
+  }
+
+  /** Milliseconds from leaving the queue to the server connection, -1 if none was made. */
   long connectMillis() {
-    return connectNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(connectNanos);
+    return connectNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(connectNanos - queueNanos);
   }
 
   long totalMillis() {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *                                            actconn/feconn/beconn/srv_conn/retries queues
  * </pre>
  *
- * Tw is always 0 (no queue), Tc is -1 when no server connection was made, bytes are those sent
+ * Tw is the time spent in a queue, Tc is -1 when no server connection was made, bytes are those sent
  * to the client, retries carry a leading {@code +} when the connection was redispatched, and the
  * server is {@code <NOSRV>} when none was picked.
  */
@@ -40,13 +40,14 @@ final class TrafficLog {
     Backend backend = frontend.backend();
     Server server = session.target();
     log.info(
-        "{}:{} [{}] {} {}/{} 0/{}/{} {} {} {}/{}/{}/{}/{}{} 0/0",
+        "{}:{} [{}] {} {}/{} {}/{}/{} {} {} {}/{}/{}/{}/{}{} {}/{}",
         client == null ? "-" : client.getAddress().getHostAddress(),
         client == null ? "-" : client.getPort(),
         DATE.format(Instant.ofEpochMilli(session.acceptedAtMillis())),
         frontend.name(),
         backend.name(),
         server == null ? "<NOSRV>" : server.name(),
+        session.queueMillis(),
         session.connectMillis(),
         session.totalMillis(),
         session.bytesOut(),
@@ -56,6 +57,8 @@ final class TrafficLog {
         backend.counters().current(),
         server == null ? 0 : server.counters().current(),
         session.redispatched() ? "+" : "",
-        session.retries());
+        session.retries(),
+        server == null ? 0 : server.counters().queued(),
+        backend.counters().queued());
   }
 }

@@ -38,6 +38,7 @@ public final class HealthChecker {
   private final Health health;
   private final Listener listener;
   private final int timeoutMillis;
+  private final int errorLimit;
   private volatile boolean up = true;
   private ScheduledFuture<?> next;
   private ChannelFuture running;
@@ -61,6 +62,7 @@ public final class HealthChecker {
     this.health = new Health(settings);
     this.listener = listener;
     this.timeoutMillis = Math.toIntExact(settings.checkTimeout(connectTimeout).toMillis());
+    this.errorLimit = settings.errorLimit();
   }
 
   /** Whether the checks say the server is up. Readable from any thread. */
@@ -92,7 +94,10 @@ public final class HealthChecker {
       if (connected) {
         health.observedSuccess();
       } else if (health.observedError()) {
-        wentDown("Health analyze", "Detected consecutive layer 4 connection errors", -1);
+        wentDown(
+            "Health analyze",
+            "Detected " + errorLimit + " consecutive errors, last one was: L4 unsuccessful connection",
+            -1);
       }
       boolean waiting = next != null && !next.isDone();
       if (health.fastInterForced() && waiting && !stopped) {
@@ -149,9 +154,12 @@ public final class HealthChecker {
     listener.down(reason, info, millis);
   }
 
-  /** {@code Connection refused} out of Netty's {@code connect(..) failed: Connection refused}. */
+  /**
+   * {@code Connection refused} out of Netty's {@code connect(..) failed: Connection refused:
+   * /127.0.0.1:8080}: the system's words, without the call before them nor the address after.
+   */
   private static String systemWords(Throwable cause) {
-    String message = String.valueOf(cause.getMessage());
+    String message = String.valueOf(cause.getMessage()).replaceFirst(": /\\S+$", "");
     int colon = message.lastIndexOf(": ");
     return colon < 0 ? message : message.substring(colon + 2);
   }

@@ -42,7 +42,7 @@ public final class TestBackend implements AutoCloseable {
   private final AtomicInteger open = new AtomicInteger();
   private final Queue<InetSocketAddress> peers = new ConcurrentLinkedQueue<>();
 
-  private TestBackend(String name, String host, Supplier<ChannelHandler> handler) {
+  private TestBackend(String name, String host, int port, Supplier<ChannelHandler> handler) {
     this.name = name;
     this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     ServerBootstrap bootstrap =
@@ -50,6 +50,7 @@ public final class TestBackend implements AutoCloseable {
             .group(group)
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 16384)
+            .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childHandler(
                 new ChannelInitializer<Channel>() {
@@ -63,7 +64,7 @@ public final class TestBackend implements AutoCloseable {
                   }
                 });
     try {
-      this.listener = bootstrap.bind(host, 0).sync().channel();
+      this.listener = bootstrap.bind(host, port).sync().channel();
     } catch (InterruptedException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       Thread.currentThread().interrupt();
@@ -73,12 +74,17 @@ public final class TestBackend implements AutoCloseable {
 
   /** A server that greets with its name, echoes, and answers a half-close with a goodbye. */
   public static TestBackend greeting(String name) {
-    return new TestBackend(name, "127.0.0.1", () -> new Greeter(name));
+    return greeting(name, 0);
+  }
+
+  /** A greeting server on {@code port} of 127.0.0.1, to restart one where it was. */
+  public static TestBackend greeting(String name, int port) {
+    return new TestBackend(name, "127.0.0.1", port, () -> new Greeter(name));
   }
 
   /** A server running {@code handler} (a new instance per connection) on 127.0.0.1. */
   public static TestBackend start(String name, Supplier<ChannelHandler> handler) {
-    return new TestBackend(name, "127.0.0.1", handler);
+    return new TestBackend(name, "127.0.0.1", 0, handler);
   }
 
   /** A loopback address where nothing listens: connections to it are refused. */
@@ -115,8 +121,12 @@ public final class TestBackend implements AutoCloseable {
     return List.copyOf(peers);
   }
 
+  /** Stops listening and closes every connection, as a killed server would; again, nothing. */
   @Override
   public void close() {
+    if (group.isShuttingDown()) {
+      return;
+    }
     listener.close().syncUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
