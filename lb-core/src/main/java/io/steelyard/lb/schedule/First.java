@@ -1,6 +1,5 @@
 package io.steelyard.lb.schedule;
 
-import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -16,64 +15,22 @@ import java.util.List;
  * runtime takes its place by id, after all the others. When the first server is the one to avoid,
  * the next one takes the connection if there is one.
  */
-final class First extends AbstractScheduler {
+final class First extends KeyedScheduler {
   static final Balance BALANCE = new Algorithm("first", First::new);
-
-  private final ServerHeap heap;
 
   private First(List<Member> members) {
     super(members);
-    heap = new ServerHeap(ids());
-    for (Member member : members()) {
-      if (!member.backup()) {
-        requeue(member);
-      }
-    }
+    init();
+  }
+
+  /** The declaration order: the first server that is not full wins. */
+  @Override
+  long key(Member member) {
+    return member.id();
   }
 
   @Override
-  Member pick(InetAddress client, Member avoid) {
-    return heap.peek(avoid);
-  }
-
-  @Override
-  void acquired(Member member) {
-    requeue(member);
-  }
-
-  @Override
-  void acquiredDirect(Member member) {
-    requeue(member);
-  }
-
-  @Override
-  void released(Member member) {
-    requeue(member);
-  }
-
-  @Override
-  void weightChanged(Member member) {
-    requeue(member);
-  }
-
-  @Override
-  void usableChanged(Member member) {
-    requeue(member);
-  }
-
-  @Override
-  void added(Member member) {
-    heap.grow(ids());
-    if (!member.backup()) {
-      requeue(member);
-    }
-  }
-
-  private void requeue(Member member) {
-    if (member.eligible()) {
-      heap.put(member, member.id(), 0);
-    } else {
-      heap.remove(member);
-    }
+  long tieBreak(Member member) {
+    return 0;
   }
 }

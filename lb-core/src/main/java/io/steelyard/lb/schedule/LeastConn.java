@@ -1,6 +1,5 @@
 package io.steelyard.lb.schedule;
 
-import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -23,71 +22,29 @@ import java.util.List;
  * to avoid, its runner-up takes the connection if there is one (HAProxy's {@code srvtoavoid}). Each
  * call is O(log n) and allocates nothing, except an addition, which grows the heap in O(n).
  */
-final class LeastConn extends AbstractScheduler {
+final class LeastConn extends KeyedScheduler {
   static final Balance BALANCE = new Algorithm("leastconn", LeastConn::new);
 
   /** The fixed-point scale of loads: 2^24 keys per connection at weight 1. */
   private static final long SCALE = 1L << 24;
 
-  private final ServerHeap heap;
   private long sequence;
 
   private LeastConn(List<Member> members) {
     super(members);
-    heap = new ServerHeap(ids());
-    for (Member member : members()) {
-      if (!member.backup()) {
-        requeue(member);
-      }
-    }
+    init();
   }
 
+  /** 0 when idle, else {@code (inflight + 1) * SCALE / weight}. */
   @Override
-  Member pick(InetAddress client, Member avoid) {
-    return heap.peek(avoid);
-  }
-
-  @Override
-  void acquired(Member member) {
-    requeue(member);
-  }
-
-  @Override
-  void acquiredDirect(Member member) {
-    requeue(member);
-  }
-
-  @Override
-  void released(Member member) {
-    requeue(member);
-  }
-
-  @Override
-  void weightChanged(Member member) {
-    requeue(member);
-  }
-
-  @Override
-  void usableChanged(Member member) {
-    requeue(member);
-  }
-
-  @Override
-  void added(Member member) {
-    heap.grow(ids());
-    if (!member.backup()) {
-      requeue(member);
-    }
-  }
-
-  /** Keys {@code member} by its load, last among equals, or takes it out if it is not eligible. */
-  private void requeue(Member member) {
-    if (!member.eligible()) {
-      heap.remove(member);
-      return;
-    }
+  long key(Member member) {
     int inflight = member.inflight;
-    long key = (inflight == 0) ? 0 : (inflight + 1L) * SCALE / member.weight;
-    heap.put(member, key, sequence++);
+    return inflight == 0 ? 0 : (inflight + 1L) * SCALE / member.weight;
+  }
+
+  /** Ever increasing: a re-keyed server goes behind the others with its key. */
+  @Override
+  long tieBreak(Member member) {
+    return sequence++;
   }
 }
