@@ -1,0 +1,118 @@
+package io.steelyard.examples;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Numbers and times as HAProxy writes them, checked more strictly than HAProxy does.
+ *
+ * <p>Times are an integer and a unit: {@code us}, {@code ms}, {@code s}, {@code m}, {@code h},
+ * {@code d}; no unit means milliseconds, as in HAProxy ({@code timeout client 50000} is 50 s).
+ * There are no fractions: {@code 1.5s} is an error, {@code 1500} or {@code 1500ms} is meant.
+ *
+ * <p>Counts ({@code maxconn}, {@code retries}, {@code weight}) are plain decimal integers. HAProxy
+ * reads them with {@code atol}, so {@code maxconn 10k} is silently 10 there and {@code maxconn
+ * abc} is 0; Steelyard refuses both. None of this issue's keywords takes HAProxy's size suffixes
+ * ({@code k}, {@code m}, {@code g}, which HAProxy accepts only for sizes such as a stick table's),
+ * so none takes them here either. Ranges are the builder's to check, so that its message names
+ * the limit.
+ */
+final class ConfigValues {
+  private ConfigValues() {}
+
+  /**
+   * {@code text} as an integer for {@code keyword}.
+   *
+   * @throws IllegalArgumentException when it is not a decimal integer that fits in an int
+   */
+  static int integer(String keyword, String text) {
+    if (!text.matches("[-+]?[0-9]+")) {
+      throw new IllegalArgumentException(
+          "'" + keyword + "' expects an integer argument (got '" + text + "').");
+    }
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "'" + keyword + "' value '" + text + "' is out of range.", e);
+    }
+  }
+
+  /**
+   * {@code text} as a time for {@code keyword}, in HAProxy's words when it is malformed.
+   *
+   * @throws IllegalArgumentException when it is not digits followed by an optional unit, or is
+   *     far beyond any timeout
+   */
+  static Duration time(String keyword, String text) {
+    int digits = 0;
+    while (digits < text.length() && Character.isDigit(text.charAt(digits))) {
+      digits++;
+    }
+    if (digits == 0) {
+      throw text.isEmpty()
+          ? new IllegalArgumentException(
+              "'" + keyword + "' expects an integer value (in milliseconds).")
+          : unexpected(keyword, text.charAt(0));
+    }
+    String unit = text.substring(digits);
+    ChronoUnit chrono = unit(unit);
+    if (chrono == null) {
+      // The character after the longest unit that starts the rest is the one that does not fit.
+      int known =
+          unit.startsWith("ms") || unit.startsWith("us")
+              ? 2
+              : "smhd".indexOf(unit.charAt(0)) >= 0 ? 1 : 0;
+      throw unexpected(keyword, unit.charAt(known));
+    }
+    try {
+      return Duration.of(Long.parseLong(text.substring(0, digits)), chrono);
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "timer overflow in argument '" + text + "' to '" + keyword
+              + "' (maximum value is 2147483647 ms or ~24.8 days).",
+          e);
+    }
+  }
+
+  private static ChronoUnit unit(String unit) {
+    switch (unit) {
+      case "":
+      case "ms":
+        return ChronoUnit.MILLIS;
+      case "us":
+        return ChronoUnit.MICROS;
+      case "s":
+        return ChronoUnit.SECONDS;
+      case "m":
+        return ChronoUnit.MINUTES;
+      case "h":
+        return ChronoUnit.HOURS;
+      case "d":
+        return ChronoUnit.DAYS;
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * Checks a frontend, backend or server name: HAProxy allows letters, digits and {@code .:_-}.
+   *
+   * @param what how HAProxy names the thing in the message: {@code 'frontend' name}, {@code
+   *     server name}
+   */
+  static String name(String what, String name) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(Character.isLetterOrDigit(c) && c < 128) && ".:_-".indexOf(c) < 0) {
+        throw new IllegalArgumentException(
+            "character '" + c + "' is not permitted in " + what + " '" + name + "'.");
+      }
+    }
+    return name;
+  }
+
+  private static IllegalArgumentException unexpected(String keyword, char c) {
+    return new IllegalArgumentException("unexpected character '" + c + "' in '" + keyword + "'");
+  }
+}

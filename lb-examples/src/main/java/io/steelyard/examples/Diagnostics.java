@@ -1,0 +1,46 @@
+package io.steelyard.examples;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What reading a configuration found, in HAProxy's words: errors, which stop it, and notes
+ * (notices and warnings), which do not and are printed before it runs.
+ *
+ * <p>An error reads {@code parsing [haproxy.cfg:12] : unknown keyword 'foo' in 'backend' section},
+ * or {@code config : no frontend is defined} when no line is to blame. A note reads {@code
+ * [NOTICE] haproxy.cfg:3 : 'daemon' does not apply to Steelyard ...; ignored} or {@code [WARNING]
+ * haproxy.cfg:9 : ...}.
+ */
+final class Diagnostics {
+  private final List<String> errors = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+
+  /** The error {@code message} found at {@code line}, as HAProxy writes it. */
+  static String format(ConfigLine line, String message) {
+    return line == null ? "config : " + message : "parsing [" + line.place() + "] : " + message;
+  }
+
+  void error(ConfigLine line, String message) {
+    errors.add(format(line, message));
+  }
+
+  void warning(ConfigLine line, String message) {
+    notes.add("[WARNING] " + line.place() + " : " + message);
+  }
+
+  void notice(ConfigLine line, String message) {
+    notes.add("[NOTICE] " + line.place() + " : " + message);
+  }
+
+  List<String> notes() {
+    return List.copyOf(notes);
+  }
+
+  /** Fails with every error found so far, if there is one. */
+  void failOnErrors() {
+    if (!errors.isEmpty()) {
+      throw new ConfigFileException(errors);
+    }
+  }
+}

@@ -1,0 +1,306 @@
+package io.steelyard.examples;
+
+import io.steelyard.lb.Balancer;
+import io.steelyard.lb.BalancerBuilder;
+import io.steelyard.lb.BalancerConfig;
+import io.steelyard.lb.ConfigException;
+import io.steelyard.lb.StartException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An HAProxy configuration file in TCP mode, read into Steelyard's public builder: {@code global},
+ * {@code defaults}, {@code frontend}, {@code backend} and {@code listen} sections, with the
+ * keywords that {@link GlobalSection}, {@link ProxySection} and {@link ServerLine} describe.
+ *
+ * <pre>{@code
+ * HaproxyConfig config = HaproxyConfig.read(List.of(Path.of("haproxy.cfg")));
+ * config.notes().forEach(System.err::println);
+ * Balancer lb = config.start();
+ * }</pre>
+ *
+ * <p>Nothing is silently ignored: an unknown keyword, a keyword in the wrong section, a missing or
+ * extra argument and a bad value are each an error naming the file, the line and the keyword in
+ * HAProxy's words; settings that do not apply to Steelyard, and missing timeouts (where Steelyard
+ * takes 5 s to connect and 50 s of client or server inactivity, where HAProxy would wait forever),
+ * are notes. Several files are read in order as one configuration; each starts outside any
+ * section.
+ */
+public final class HaproxyConfig {
+  private final GlobalSection global;
+  private final List<ProxySection> proxies;
+  private final List<String> notes;
+
+  private HaproxyConfig(GlobalSection global, List<ProxySection> proxies, List<String> notes) {
+    this.global = global;
+    this.proxies = proxies;
+    this.notes = notes;
+  }
+
+  /**
+   * Reads {@code files} in order.
+   *
+   * @throws ConfigFileException with every mistake of the files, or when a file cannot be read
+   */
+  public static HaproxyConfig read(List<Path> files) {
+    Reader reader = new Reader();
+    for (Path file : files) {
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(file);
+      } catch (IOException e) {
+        throw new ConfigFileException(
+            List.of("config : cannot open configuration file '" + file + "' : " + reason(e)));
+      }
+      reader.file(file.toString(), new String(bytes, StandardCharsets.UTF_8));
+    }
+    return reader.finish();
+  }
+
+  /** Reads the text of a file called {@code file}, as {@link #read} reads a file. */
+  static HaproxyConfig parse(String file, String text) {
+    Reader reader = new Reader();
+    reader.file(file, text);
+    return reader.finish();
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage();
+  }
+
+  /** The notices and warnings, one a line, to print before running. */
+  public List<String> notes() {
+    return notes;
+  }
+
+  /**
+   * A builder set up as the files say, for a program that adds to it before it starts.
+   *
+   * @throws ConfigFileException when the builder refuses a value, with the value's line
+   */
+  public BalancerBuilder toBuilder() {
+    Diagnostics diagnostics = new Diagnostics();
+    BalancerBuilder builder = Balancer.builder();
+    global.applyTo(builder, diagnostics);
+    for (ProxySection proxy : proxies) {
+      try {
+        if (proxy.hasBackend()) {
+          builder.backend(proxy.name(), b -> proxy.applyTo(b, diagnostics));
+        }
+        if (proxy.kind().frontend) {
+          builder.frontend(proxy.name(), f -> proxy.applyTo(f, diagnostics));
+        }
+      } catch (ConfigException e) {
+        diagnostics.error(proxy.header(), e.getMessage());
+      }
+    }
+    diagnostics.failOnErrors();
+    return builder;
+  }
+
+  /**
+   * The whole configuration, checked without binding anything: what {@code haproxy -c} does.
+   *
+   * @throws ConfigFileException for any mistake, with the line to blame
+   */
+  public BalancerConfig check() {
+    BalancerBuilder builder = toBuilder();
+    try {
+      return builder.build();
+    } catch (ConfigException e) {
+      throw located(e);
+    }
+  }
+
+  /**
+   * Starts the balancer the files describe.
+   *
+   * @throws ConfigFileException for any mistake, with the line to blame
+   * @throws StartException when a frontend cannot bind
+   */
+  public Balancer start() {
+    BalancerBuilder builder = toBuilder();
+    try {
+      return builder.start();
+    } catch (ConfigException e) {
+      throw located(e);
+    }
+  }
+
+  /**
+   * A mistake that only the whole picture shows, at the line of the declaration it is about: the
+   * header of a backend without a server, the {@code default_backend} line that names a backend
+   * that does not exist, else the header of the frontend (one without {@code bind}, say).
+   */
+  private ConfigFileException located(ConfigException e) {
+    return new ConfigFileException(List.of(Diagnostics.format(blame(e.proxy()), e.getMessage())));
+  }
+
+  private ConfigLine blame(String name) {
+    List<ProxySection> named = proxies.stream().filter(p -> p.name().equals(name)).toList();
+    for (ProxySection proxy : named) {
+      if (proxy.hasBackend() && !proxy.hasServers()) {
+        return proxy.header();
+      }
+    }
+    for (ProxySection proxy : named) {
+      if (proxy.kind().frontend) {
+        ConfigLine defaultBackend = proxy.defaultBackendLine();
+        return defaultBackend != null && !isBackend(defaultBackend.word(1))
+            ? defaultBackend
+            : proxy.header();
+      }
+    }
+    return named.isEmpty() ? null : named.get(0).header();
+  }
+
+  private boolean isBackend(String name) {
+    return proxies.stream().anyMatch(p -> p.hasBackend() && p.name().equals(name));
+  }
+
+  /** Reads files one after the other into sections, keeping every error. */
+  private static final class Reader {
+    private final Diagnostics diagnostics = new Diagnostics();
+    private final GlobalSection global = new GlobalSection();
+    private final List<ProxySection> proxies = new ArrayList<>();
+    private final Map<String, ProxySection> frontends = new LinkedHashMap<>();
+    private final Map<String, ProxySection> backends = new LinkedHashMap<>();
+    private ProxySection defaults;
+    private boolean inGlobal;
+    private ProxySection section;
+
+    void file(String file, String text) {
+      inGlobal = false;
+      section = null;
+      int number = 0;
+      for (String raw : (Iterable<String>) text.lines()::iterator) {
+        number++;
+        ConfigLine line = null;
+        try {
+          line = ConfigLine.parse(file, number, raw);
+          if (!line.isEmpty()) {
+            line(line);
+          }
+        } catch (IllegalArgumentException e) {
+          diagnostics.error(
+              line == null ? new ConfigLine(file, number, List.of()) : line, e.getMessage());
+        }
+      }
+    }
+
+    private void line(ConfigLine line) {
+      switch (line.keyword()) {
+        case "global":
+          line.expect(1, 0, "no argument");
+          inGlobal = true;
+          section = null;
+          return;
+        case "defaults":
+          inGlobal = false;
+          defaults = new ProxySection(ProxySection.Kind.DEFAULTS, "", line, null);
+          section = defaults;
+          name(line, "defaults", false);
+          return;
+        case "frontend":
+          open(line, ProxySection.Kind.FRONTEND);
+          return;
+        case "backend":
+          open(line, ProxySection.Kind.BACKEND);
+          return;
+        case "listen":
+          open(line, ProxySection.Kind.LISTEN);
+          return;
+        default:
+          if (inGlobal) {
+            global.parse(line, diagnostics);
+          } else if (section != null) {
+            section.parse(line, diagnostics);
+          } else {
+            throw new IllegalArgumentException(
+                "unknown keyword '" + line.keyword() + "' out of section.");
+          }
+      }
+    }
+
+    /**
+     * Opens a frontend, backend or listen section. One that cannot be registered (a bad or taken
+     * name) is still read, so that the errors of its lines are found, but not kept.
+     */
+    private void open(ConfigLine line, ProxySection.Kind kind) {
+      inGlobal = false;
+      ProxySection proxy =
+          new ProxySection(kind, line.arguments() > 0 ? line.word(1) : "", line, defaults);
+      section = proxy;
+      String name = name(line, kind.keyword, true);
+      ProxySection taken = kind.frontend ? frontends.get(name) : null;
+      if (taken == null && kind.backend) {
+        taken = backends.get(name);
+      }
+      if (taken != null) {
+        throw new IllegalArgumentException(
+            proxy.title() + " has the same name as " + taken.title() + " declared at "
+                + taken.header().place() + ".");
+      }
+      proxies.add(proxy);
+      if (kind.frontend) {
+        frontends.put(name, proxy);
+      }
+      if (kind.backend) {
+        backends.put(name, proxy);
+      }
+    }
+
+    /** The name a section header gives; {@code defaults} may have none. */
+    private static String name(ConfigLine line, String keyword, boolean required) {
+      if (line.arguments() >= 2 && line.word(2).equals("from")) {
+        throw new IllegalArgumentException(
+            "'from' is not supported by Steelyard: a section takes the settings of the last "
+                + "'defaults' section before it.");
+      }
+      if (line.arguments() == 0 || line.word(1).isEmpty()) {
+        if (required) {
+          throw new IllegalArgumentException("'" + keyword + "' expects an <id> argument");
+        }
+        return "";
+      }
+      line.expect(1, 1, "an <id> argument");
+      return ConfigValues.name("'" + keyword + "' name", line.word(1));
+    }
+
+    HaproxyConfig finish() {
+      for (ProxySection proxy : proxies) {
+        List<String> missing = proxy.missingTimeouts();
+        if (!missing.isEmpty()) {
+          diagnostics.warning(proxy.header(), missingTimeouts(proxy, missing));
+        }
+      }
+      diagnostics.failOnErrors();
+      return new HaproxyConfig(global, List.copyOf(proxies), diagnostics.notes());
+    }
+
+    private static String missingTimeouts(ProxySection proxy, List<String> missing) {
+      List<String> quoted = new ArrayList<>();
+      List<String> used = new ArrayList<>();
+      for (String timeout : missing) {
+        quoted.add("'" + timeout + "'");
+        used.add(timeout + (timeout.equals("connect") ? " 5s" : " 50s"));
+      }
+      return "missing timeouts for " + proxy.title() + " (" + String.join(", ", quoted)
+          + "); Steelyard uses its defaults (" + String.join(", ", used) + ")";
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package io.steelyard.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.steelyard.lb.testing.TestBackend;
+import io.steelyard.lb.testing.TestClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code java -jar steelyard.jar} as an operator runs it: a separate process, started from the
+ * shaded jar that the build makes (its path comes from the {@code steelyard.jar} system property).
+ */
+class SteelyardJarTest {
+  private static Path jar;
+
+  @TempDir Path dir;
+  private final List<Process> started = new ArrayList<>();
+
+  @BeforeAll
+  static void findJar() throws IOException, URISyntaxException {
+    String property = System.getProperty("steelyard.jar");
+    assertThat(property).as("system property steelyard.jar (set by lb-examples/pom.xml)").isNotNull();
+    jar = Path.of(property);
+    assertThat(jar)
+        .as("%s: these tests run the shaded jar, which the package phase makes; surefire must run"
+            + " after it", jar)
+        .exists();
+    Path classes = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    FileTime newestClass;
+    try (Stream<Path> files = Files.walk(classes)) {
+      newestClass = files.filter(Files::isRegularFile).map(SteelyardJarTest::modified)
+          .max(FileTime::compareTo).orElseThrow();
+    }
+    assertThat(modified(jar))
+        .as("%s is older than the classes in %s: package before running these tests", jar, classes)
+        .isGreaterThanOrEqualTo(newestClass);
+  }
+
+  private static FileTime modified(Path path) {
+    try {
+      return Files.getLastModifiedTime(path);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @AfterEach
+  void killLeftovers() throws InterruptedException {
+    for (Process process : started) {
+      if (process.isAlive()) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** Starts the jar with {@code args}; its output goes to files in the test's directory. */
+  private Process java(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(List.of(args));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(dir.resolve("out.txt").toFile())
+            .redirectError(dir.resolve("err.txt").toFile())
+            .start();
+    started.add(process);
+    return process;
+  }
+
+  private String out() throws IOException {
+    return Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8);
+  }
+
+  private String err() throws IOException {
+    return Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private int exitStatus(Process process, Duration within) throws Exception {
+    assertThat(process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS))
+        .as("exits within %s; stdout:%n%s%nstderr:%n%s", within, out(), err())
+        .isTrue();
+    return process.exitValue();
+  }
+
+  @Test
+  void runsAConfigurationFileAndStopsGracefullyOnSigterm() throws Exception {
+    try (TestBackend s1 = TestBackend.greeting("s1");
+        TestBackend s2 = TestBackend.greeting("s2")) {
+      int port = freePort();
+      Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), """
+          global
+              maxconn 100
+              daemon
+          defaults
+              mode tcp
+              timeout connect 5s
+              timeout client 30s
+              timeout server 30s
+          frontend ft
+              bind 127.0.0.1:%d
+              default_backend bk
+          backend bk
+              balance roundrobin
+              server s1 %s
+              server s2 %s
+          """.formatted(port, s1.hostPort(), s2.hostPort()));
+      Process steelyard = java("-f", cfg.toString());
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+      await().atMost(Duration.ofSeconds(20))
+          .ignoreExceptions()
+          .until(() -> TestClient.whoAnswers(address, null) != null);
+      List<String> answers = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        answers.add(TestClient.whoAnswers(address, null));
+      }
+      assertThat(answers).contains("s1", "s2");
+
+      steelyard.destroy();
+      assertThat(exitStatus(steelyard, Duration.ofSeconds(10))).isZero();
+      assertThat(err())
+          .contains(cfg + ":3 : 'daemon' does not apply to Steelyard")
+          .contains("[NOTICE] frontend 'ft' listening on 127.0.0.1:" + port)
+          .contains("[NOTICE] stopped");
+    }
+  }
+
+  @Test
+  void checkExits0ForAValidFile() throws Exception {
+    Path cfg = Files.writeString(dir.resolve("haproxy.cfg"),
+        "listen app\n  bind 127.0.0.1:0\n  timeout client 1s\n  timeout connect 1s\n"
+            + "  timeout server 1s\n  server s1 127.0.0.1:1\n");
+    assertThat(exitStatus(java("-c", "-f", cfg.toString()), Duration.ofSeconds(30))).isZero();
+    assertThat(out()).isEqualTo("Configuration file is valid\n");
+  }
+
+  @Test
+  void checkExits1WithTheErrorForAnInvalidFile() throws Exception {
+    Path cfg = Files.writeString(dir.resolve("haproxy.cfg"),
+        "listen app\n  bind 127.0.0.1:0\n  server s1 127.0.0.1:1\n  server s1 127.0.0.1:2\n");
+    assertThat(exitStatus(java("-c", "-f", cfg.toString()), Duration.ofSeconds(30))).isEqualTo(1);
+    assertThat(out()).isEmpty();
+    assertThat(err())
+        .contains("[ALERT] parsing [" + cfg + ":4] : proxy 'app', another server named 's1' was"
+            + " already defined at line 3");
+  }
+
+  @Test
+  void anUnknownOptionPrintsTheUsageAndExits1() throws Exception {
+    assertThat(exitStatus(java("--frobnicate"), Duration.ofSeconds(30))).isEqualTo(1);
+    assertThat(err()).contains("unknown option '--frobnicate'").contains("Usage: java -jar steelyard.jar");
+  }
+
+  @Test
+  void theDemoRunsWithoutArgumentsAndExits0() throws Exception {
+    assertThat(exitStatus(java(), Duration.ofSeconds(60))).isZero();
+    assertThat(out())
+        .contains("Steelyard demo")
+        .contains("s1      UP")
+        .contains("s3      UP")
+        .contains(", 0 failed;")
+        .contains("Stopped the clients, the balancer and the servers.");
+  }
+}
