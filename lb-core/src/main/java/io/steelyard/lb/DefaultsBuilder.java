@@ -13,10 +13,14 @@ import java.time.Duration;
  * values of HAProxy's own example configuration instead.)
  */
 public final class DefaultsBuilder {
-  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(50);
-  static final Duration SERVER_TIMEOUT = Duration.ofSeconds(50);
-  static final int RETRIES = 3;
+  /** The connect timeout where none is set. */
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** The client timeout where none is set. */
+  public static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(50);
+  /** The server timeout where none is set. */
+  public static final Duration SERVER_TIMEOUT = Duration.ofSeconds(50);
+  /** The retries where none are set, as in HAProxy. */
+  public static final int RETRIES = 3;
 
   private static final String WHAT = "defaults: ";
 
