@@ -166,4 +166,43 @@ class HealthCheckTest {
     await().atMost(ofSeconds(5)).until(() -> !events.isEmpty());
     assertThat(events.get(0).message()).startsWith("Server bk/s1 is DOWN, reason: Health analyze");
   }
+
+  @Test
+  void onMarkedDownShutdownSessionsClosesTheServersConnections() throws Exception {
+    start(s -> s.check().inter(ofMillis(INTER)).onMarkedDownShutdownSessions());
+    InetSocketAddress front = balancer.boundAddresses("ft").get(0);
+    try (Socket first = TestClient.connect(front);
+        Socket second = TestClient.connect(front)) {
+      String a = TestClient.readLine(first);
+      String b = TestClient.readLine(second);
+      Socket onS1 = a.equals("s1") ? first : second;
+      Socket onS2 = a.equals("s1") ? second : first;
+      assertThat(a).isNotEqualTo(b);
+
+      s1.stopListening();
+      await().atMost(ofSeconds(5)).until(() -> !events.isEmpty());
+
+      assertThat(onS1.getInputStream().read()).as("s1's client is closed").isEqualTo(-1);
+      onS2.getOutputStream().write("ping\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      assertThat(TestClient.readLine(onS2)).isEqualTo("ping");
+    }
+  }
+
+  @Test
+  void withoutShutdownSessionsADownServersConnectionsGoOn() throws Exception {
+    start(s -> s.check().inter(ofMillis(INTER)));
+    InetSocketAddress front = balancer.boundAddresses("ft").get(0);
+    try (Socket first = TestClient.connect(front);
+        Socket second = TestClient.connect(front)) {
+      String a = TestClient.readLine(first);
+      TestClient.readLine(second);
+      Socket onS1 = a.equals("s1") ? first : second;
+
+      s1.stopListening();
+      await().atMost(ofSeconds(5)).until(() -> !events.isEmpty());
+
+      onS1.getOutputStream().write("still\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      assertThat(TestClient.readLine(onS1)).isEqualTo("still");
+    }
+  }
 }

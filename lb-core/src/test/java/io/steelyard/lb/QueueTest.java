@@ -162,4 +162,39 @@ class QueueTest {
     takeServed(waiting, served, 1);
     assertThat(server.accepted()).isEqualTo(3);
   }
+
+  @Test
+  void aStuckClientWaitsForItsServerUntilItsQueueIsFull() throws Exception {
+    server = TestBackend.greeting("s1");
+    try (TestBackend other = TestBackend.greeting("s2")) {
+      balancer =
+          Balancer.builder()
+              .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+              .backend("bk", b -> b.balance(io.steelyard.lb.schedule.Balance.first())
+                  .stickOnSource(t -> t.size(10))
+                  .server("s1", server.hostPort(), s -> s.maxConn(1).maxQueue(1))
+                  .server("s2", other.hostPort()))
+              .start();
+      InetSocketAddress front = balancer.boundAddresses("ft").get(0);
+      java.net.InetAddress client = TestClient.loopback(5);
+      Socket holding = TestClient.connect(front, client);
+      clients.add(holding);
+      assertThat(TestClient.readLine(holding)).isEqualTo("s1");
+
+      Socket waiting = TestClient.connect(front, client);
+      clients.add(waiting);
+      await().until(() -> balancer.stats().backend("bk").server("s1").traffic().queued() == 1);
+      assertWaiting(waiting);
+      Socket balanced = TestClient.connect(front, client);
+      clients.add(balanced);
+      assertThat(TestClient.readLine(balanced)).as("s1's queue is full").isEqualTo("s2");
+
+      holding.close();
+      assertThat(TestClient.readLine(waiting)).isEqualTo("s1");
+      for (Socket socket : clients) {
+        socket.close();
+      }
+      balancer.close();
+    }
+  }
 }

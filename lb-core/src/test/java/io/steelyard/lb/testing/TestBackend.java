@@ -121,6 +121,11 @@ public final class TestBackend implements AutoCloseable {
     return List.copyOf(peers);
   }
 
+  /** Stops accepting new connections (they are refused) but keeps the open ones. */
+  public void stopListening() {
+    listener.close().syncUninterruptibly();
+  }
+
   /** Stops listening and closes every connection, as a killed server would; again, nothing. */
   @Override
   public void close() {
