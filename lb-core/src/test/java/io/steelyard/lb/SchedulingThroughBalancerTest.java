@@ -161,4 +161,56 @@ class SchedulingThroughBalancerTest {
 
     assertThat(count(servers)).containsEntry("s1", 1).containsEntry("s2", 3);
   }
+
+  @Test
+  void listensOnIpv6AndSendsIpv6ClientsOn() throws Exception {
+    TestBackend backend = TestBackend.greeting("s1");
+    resources.add(backend);
+    balancer =
+        Balancer.builder()
+            .frontend("ft", f -> f.bind("[::1]:0").defaultBackend("bk"))
+            .backend("bk", b -> b.balance(Balance.source()).server("s1", backend.hostPort()))
+            .start();
+    InetSocketAddress v6 = balancer.boundAddresses("ft").get(0);
+    assertThat(v6.getAddress()).isInstanceOf(java.net.Inet6Address.class);
+
+    assertThat(TestClient.whoAnswers(v6, java.net.InetAddress.getByName("::1"))).isEqualTo("s1");
+  }
+
+  @Test
+  void backupsTakeOverOnlyWhenEveryActiveServerIsDown() throws Exception {
+    TestBackend a1 = TestBackend.greeting("a1");
+    TestBackend a2 = TestBackend.greeting("a2");
+    TestBackend b1 = TestBackend.greeting("b1");
+    TestBackend b2 = TestBackend.greeting("b2");
+    resources.addAll(List.of(a1, a2, b1, b2));
+    balancer =
+        Balancer.builder()
+            .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+            .backend("bk", b -> b.balance(Balance.roundRobin())
+                .server("a1", a1.hostPort(), s -> s.check().inter(Duration.ofMillis(100)))
+                .server("b1", b1.hostPort(), s -> s.backup())
+                .server("a2", a2.hostPort(), s -> s.check().inter(Duration.ofMillis(100)))
+                .server("b2", b2.hostPort(), s -> s.backup()))
+            .start();
+    front = balancer.boundAddresses("ft").get(0);
+    List<String> before = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      before.add(shortConnection(1));
+    }
+    assertThat(before).containsOnly("a1", "a2");
+
+    a1.close();
+    await().until(() -> balancer.stats().backend("bk").server("a1").status().equals("DOWN"));
+    assertThat(shortConnection(1)).isEqualTo("a2");
+    a2.close();
+    await().until(() -> balancer.stats().backend("bk").server("a2").status().equals("DOWN"));
+
+    List<String> after = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      after.add(shortConnection(1));
+    }
+    assertThat(after).as("the first backup takes them all, as HAProxy without allbackups")
+        .containsOnly("b1");
+  }
 }
