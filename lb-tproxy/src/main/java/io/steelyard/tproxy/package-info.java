@@ -1,6 +1,7 @@
 /**
  * Transparent proxying for Steelyard on epoll: {@code IP_TRANSPARENT} listeners, the client's
- * address as the source towards backends, splice relay and the routing rules that make it work.
- * Filled in by the TPROXY issue; today this module holds no code.
+ * address as the source towards backends, splice relay, and the {@link
+ * io.steelyard.tproxy.RoutingRules} that make the host deliver the backends' replies to the
+ * balancer.
  */
 package io.steelyard.tproxy;

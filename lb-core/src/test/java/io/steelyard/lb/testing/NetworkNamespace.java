@@ -1,0 +1,89 @@
+package io.steelyard.lb.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A network namespace that a test creates and deletes: a test host with no route out, for
+ * traffic to documentation addresses (198.51.100.0/24, 203.0.113.0/24) only. Deleting it takes
+ * its interfaces, addresses, routes and firewall rules with it.
+ */
+public final class NetworkNamespace implements AutoCloseable {
+  private final String name;
+
+  private NetworkNamespace(String name) {
+    this.name = name;
+  }
+
+  /** Creates {@code sy-PREFIX-NNNN} with its loopback up. */
+  public static NetworkNamespace create(String prefix) throws IOException, InterruptedException {
+    String name = "sy-" + prefix + "-" + ThreadLocalRandom.current().nextInt(10_000);
+    run(List.of("ip", "netns", "add", name));
+    NetworkNamespace ns = new NetworkNamespace(name);
+    ns.exec("ip", "link", "set", "lo", "up");
+    return ns;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Runs a command inside the namespace; fails with its output when it exits non-zero. */
+  public String exec(String... command) throws IOException, InterruptedException {
+    return run(prefixed(command));
+  }
+
+  /** Runs a command inside the namespace and returns its exit code, whatever it is. */
+  public int status(String... command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(prefixed(command)).redirectErrorStream(true).start();
+    process.getInputStream().readAllBytes();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IOException("timed out: " + String.join(" ", command));
+    }
+    return process.exitValue();
+  }
+
+  /** The command line that runs {@code command} inside the namespace. */
+  public List<String> prefixed(String... command) {
+    List<String> line = new ArrayList<>(List.of("ip", "netns", "exec", name));
+    line.addAll(List.of(command));
+    return line;
+  }
+
+  /**
+   * Joins this namespace and {@code other} by a veth pair, with the given addresses (CIDR) on
+   * each end.
+   */
+  public void link(String thisEnd, String thisAddress, NetworkNamespace other, String otherEnd,
+      String otherAddress) throws IOException, InterruptedException {
+    run(List.of("ip", "link", "add", thisEnd, "netns", name, "type", "veth", "peer", "name",
+        otherEnd, "netns", other.name));
+    exec("ip", "addr", "add", thisAddress, "dev", thisEnd);
+    exec("ip", "link", "set", thisEnd, "up");
+    other.exec("ip", "addr", "add", otherAddress, "dev", otherEnd);
+    other.exec("ip", "link", "set", otherEnd, "up");
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    run(List.of("ip", "netns", "del", name));
+  }
+
+  private static String run(List<String> command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IOException("timed out: " + String.join(" ", command));
+    }
+    if (process.exitValue() != 0) {
+      throw new IOException(String.join(" ", command) + " failed (" + process.exitValue() + "): " + output);
+    }
+    return output;
+  }
+}
