@@ -2,6 +2,7 @@ package io.steelyard.lb;
 
 import static java.util.Objects.requireNonNull;
 
+import io.steelyard.lb.forward.Source;
 import io.steelyard.lb.schedule.Balance;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public final class BackendBuilder {
   private Duration checkTimeout;
   private Integer retries;
   private Boolean redispatch;
+  private Source source;
   private StickTableBuilder stickTable;
   private boolean stickMatch;
   private boolean stickStore;
@@ -71,6 +73,32 @@ public final class BackendBuilder {
         name,
         new PendingServer(
             builder, Addresses.server(this.name, what + "server '" + name + "'", address)));
+    return this;
+  }
+
+  /** Binds connections to servers to a local address, HAProxy's {@code source ADDR}. */
+  public BackendBuilder source(String address) {
+    java.net.InetSocketAddress local = Addresses.bind(name, what + "source", address + ":0");
+    return source(Source.address(local.getAddress()));
+  }
+
+  /**
+   * Connects to servers from the client's own address, so that they see the real client,
+   * HAProxy's {@code source 0.0.0.0 usesrc clientip}; needs the TPROXY transport and its
+   * routing rules, and servers whose route back to clients goes through the balancer.
+   */
+  public BackendBuilder sourceClientIp() {
+    return source(Source.clientIp());
+  }
+
+  /** As {@link #sourceClientIp()}, with the client's port too (HAProxy's {@code usesrc client}). */
+  public BackendBuilder sourceClient() {
+    return source(Source.client());
+  }
+
+  private BackendBuilder source(Source source) {
+    Checks.unset(name, what + "source", this.source);
+    this.source = source;
     return this;
   }
 
@@ -183,6 +211,7 @@ public final class BackendBuilder {
         check,
         Checks.first(retries, defaults.retries, DefaultsBuilder.RETRIES),
         Checks.first(redispatch, defaults.redispatch, false),
-        stickTable == null ? null : stickTable.build(stickMatch, stickStore));
+        stickTable == null ? null : stickTable.build(stickMatch, stickStore),
+        source);
   }
 }

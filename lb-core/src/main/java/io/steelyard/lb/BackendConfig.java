@@ -1,5 +1,6 @@
 package io.steelyard.lb;
 
+import io.steelyard.lb.forward.Source;
 import io.steelyard.lb.schedule.Balance;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.List;
  * @param redispatch whether the last retry (or any retry once the server is unusable) may go to
  *     another server
  * @param stick the stick table and its rules, or {@code null}
+ * @param source what connections to servers are bound to, or {@code null} for the system's choice
  */
 public record BackendConfig(
     String name,
@@ -30,4 +32,5 @@ public record BackendConfig(
     Duration checkTimeout,
     int retries,
     boolean redispatch,
-    StickConfig stick) {}
+    StickConfig stick,
+    Source source) {}

@@ -70,7 +70,8 @@ public final class Balancer implements AutoCloseable {
               frontend.binds(),
               backends.get(frontend.defaultBackend()),
               frontend.maxConn(),
-              frontend.clientTimeout()));
+              frontend.clientTimeout(),
+              frontend.transparent()));
     }
     Notifier notifier = new Notifier();
     listeners.forEach(notifier::addListener);
@@ -109,7 +110,8 @@ public final class Balancer implements AutoCloseable {
             config.serverTimeout(),
             config.queueTimeout(),
             config.retries(),
-            config.redispatch()),
+            config.redispatch(),
+            config.source()),
         stick == null
             ? null
             : new Stickiness(

@@ -22,6 +22,7 @@ public final class FrontendBuilder {
   private String defaultBackend;
   private Integer maxConn;
   private Duration clientTimeout;
+  private boolean transparent;
 
   FrontendBuilder(String name) {
     this.name = name;
@@ -58,6 +59,15 @@ public final class FrontendBuilder {
     return this;
   }
 
+  /**
+   * Accepts connections to addresses that are not local, diverted to the balancer by the TPROXY
+   * routing rules (HAProxy's {@code bind ... transparent}); needs the TPROXY transport.
+   */
+  public FrontendBuilder transparent() {
+    transparent = true;
+    return this;
+  }
+
   FrontendConfig build(DefaultsBuilder defaults, java.util.Set<String> backends) {
     if (binds.isEmpty()) {
       throw new ConfigException(name, what + "has no bind address");
@@ -74,6 +84,7 @@ public final class FrontendBuilder {
         List.copyOf(binds),
         defaultBackend,
         Checks.first(maxConn, defaults.maxConn, 0),
-        Checks.first(clientTimeout, defaults.clientTimeout, DefaultsBuilder.CLIENT_TIMEOUT));
+        Checks.first(clientTimeout, defaults.clientTimeout, DefaultsBuilder.CLIENT_TIMEOUT),
+        transparent);
   }
 }

@@ -14,10 +14,13 @@ import java.util.List;
  *     kernel's accept queue
  * @param clientTimeout the longest the client side may stay inactive (HAProxy's {@code timeout
  *     client})
+ * @param transparent whether it accepts connections to addresses that are not local (TPROXY,
+ *     HAProxy's {@code bind ... transparent})
  */
 public record FrontendConfig(
     String name,
     List<InetSocketAddress> binds,
     String defaultBackend,
     int maxConn,
-    Duration clientTimeout) {}
+    Duration clientTimeout,
+    boolean transparent) {}

@@ -83,6 +83,7 @@ public final class Forwarder {
       List<Backend> backends,
       Notifier notifier) {
     requireNonNull(transport, "transport");
+    checkTransparency(transport, frontends, backends);
     boolean limited = maxConn > 0 || frontends.stream().anyMatch(f -> f.maxConn() > 0);
     Forwarder forwarder = new Forwarder(transport, ioThreads, maxConn, limited, notifier);
     try {
@@ -110,6 +111,32 @@ public final class Forwarder {
     return forwarder;
   }
 
+  /** Refuses transparent frontends and foreign sources on a transport that cannot do them. */
+  private static void checkTransparency(
+      Transport transport, List<Frontend> frontends, List<Backend> backends) {
+    List<String> needs = new ArrayList<>();
+    for (Frontend frontend : frontends) {
+      if (frontend.transparent()) {
+        needs.add("frontend '" + frontend.name() + "' is transparent");
+      }
+    }
+    for (Backend backend : backends) {
+      Source source = backend.settings().source();
+      if (source != null && source.foreign()) {
+        needs.add("backend '" + backend.name() + "' uses the client's address as source");
+      }
+    }
+    if (needs.isEmpty()) {
+      return;
+    }
+    if (!transport.transparent()) {
+      throw new IllegalStateException(
+          String.join(", ", needs) + ", which the " + transport.name()
+              + " transport cannot do: use the TPROXY transport (lb-tproxy, Tproxy.transport())");
+    }
+    transport.checkUsable(true);
+  }
+
   private void bind(Frontend frontend) {
     ServerBootstrap bootstrap =
         new ServerBootstrap()
@@ -130,6 +157,9 @@ public final class Forwarder {
                 });
     if (limits != null) {
       bootstrap.handler(new AcceptCounter(frontend));
+    }
+    if (frontend.transparent()) {
+      transport.transparentListener(bootstrap);
     }
     List<Channel> bound = new ArrayList<>();
     listeners.put(frontend, bound);
@@ -276,8 +306,14 @@ public final class Forwarder {
     }
   }
 
-  Bootstrap outbound(EventLoop loop) {
-    return outbound.clone(loop);
+  /** A bootstrap for connections to {@code backend}'s servers on {@code loop}. */
+  Bootstrap outbound(EventLoop loop, Backend backend) {
+    Bootstrap bootstrap = outbound.clone(loop);
+    Source source = backend.settings().source();
+    if (source != null && source.foreign()) {
+      transport.transparentOutbound(bootstrap, source);
+    }
+    return bootstrap;
   }
 
   void sessionStarted(Session session) {

@@ -13,22 +13,31 @@ public final class Frontend {
   private final Backend backend;
   private final int maxConn;
   private final long clientTimeoutMillis;
+  private final boolean transparent;
   private final Counters counters = new Counters();
 
   /**
    * @param maxConn the most concurrent connections, 0 for no limit
+   * @param transparent whether it accepts connections to foreign addresses (TPROXY)
    */
   public Frontend(
       String name,
       List<InetSocketAddress> binds,
       Backend backend,
       int maxConn,
-      Duration clientTimeout) {
+      Duration clientTimeout,
+      boolean transparent) {
     this.name = requireNonNull(name, "name");
     this.binds = List.copyOf(binds);
     this.backend = requireNonNull(backend, "backend");
     this.maxConn = maxConn;
     this.clientTimeoutMillis = clientTimeout.toMillis();
+    this.transparent = transparent;
+  }
+
+  /** Whether it accepts connections to foreign addresses (HAProxy's {@code bind ... transparent}). */
+  public boolean transparent() {
+    return transparent;
   }
 
   public String name() {

@@ -1,5 +1,6 @@
 package io.steelyard.lb.forward;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -173,12 +174,17 @@ final class Session {
 
   private void connect() {
     pendingRetry = null;
-    connecting =
+    Bootstrap bootstrap =
         forwarder
-            .outbound(client.eventLoop())
+            .outbound(client.eventLoop(), backend)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, backend.connectTimeoutMillis())
-            .handler(new RelayHandler(this, false))
-            .connect(target.address());
+            .handler(new RelayHandler(this, false));
+    Source source = backend.settings().source();
+    connecting =
+        source == null
+            ? bootstrap.connect(target.address())
+            : bootstrap.connect(
+                target.address(), source.bindAddress((InetSocketAddress) client.remoteAddress()));
     connecting.addListener((ChannelFutureListener) this::connected);
   }
 

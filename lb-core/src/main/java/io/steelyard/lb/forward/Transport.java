@@ -1,5 +1,7 @@
 package io.steelyard.lb.forward;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
@@ -22,6 +24,32 @@ public interface Transport {
 
   /** The type of connected channels, inbound and outbound. */
   Class<? extends Channel> channelType();
+
+  /**
+   * Whether it can listen on foreign addresses and bind connections to them ({@code IP_TRANSPARENT}),
+   * as transparent frontends and {@code usesrc} need.
+   */
+  default boolean transparent() {
+    return false;
+  }
+
+  /**
+   * Fails, with what to do about it, when this process cannot use the transport as configured
+   * (for example a missing capability); called once before anything is bound.
+   */
+  default void checkUsable(boolean transparentUse) {}
+
+  /**
+   * Sets the options of a transparent listener. Called only if {@link #transparent()}: the
+   * balancer refuses to start a transparent frontend on a transport that is not.
+   */
+  default void transparentListener(ServerBootstrap bootstrap) {}
+
+  /**
+   * Sets the options of a connection to a server bound to a foreign address. Called only if
+   * {@link #transparent()}, as above.
+   */
+  default void transparentOutbound(Bootstrap bootstrap, Source source) {}
 
   /**
    * Epoll when this machine has it (Linux with Netty's native library), NIO otherwise; when it

@@ -36,11 +36,11 @@ class BackpressureTest {
           new Backend("bk", scheduler,
               List.of(new Server(scheduler.members().get(0), source.address(), null, 0)),
               new BackendSettings(Duration.ofSeconds(5), Duration.ofSeconds(60),
-                  Duration.ofSeconds(5), 3, false),
+                  Duration.ofSeconds(5), 3, false, null),
               null);
       Frontend frontend =
           new Frontend("ft", List.of(new InetSocketAddress("127.0.0.1", 0)), backend, 0,
-              Duration.ofSeconds(60));
+              Duration.ofSeconds(60), false);
       Forwarder forwarder =
           Forwarder.start(Transport.auto(), 1, 0, List.of(frontend), List.of(backend), new Notifier());
       try (Socket client = TestClient.connect(forwarder.boundAddresses(frontend).get(0))) {
