@@ -10,12 +10,13 @@ import java.time.temporal.ChronoUnit;
  * {@code d}; no unit means milliseconds, as in HAProxy ({@code timeout client 50000} is 50 s).
  * There are no fractions: {@code 1.5s} is an error, {@code 1500} or {@code 1500ms} is meant.
  *
- * <p>Counts ({@code maxconn}, {@code retries}, {@code weight}) are plain decimal integers. HAProxy
- * reads them with {@code atol}, so {@code maxconn 10k} is silently 10 there and {@code maxconn
- * abc} is 0; Steelyard refuses both. None of this issue's keywords takes HAProxy's size suffixes
- * ({@code k}, {@code m}, {@code g}, which HAProxy accepts only for sizes such as a stick table's),
- * so none takes them here either. Ranges are the builder's to check, so that its message names
- * the limit.
+ * <p>Counts ({@code maxconn}, {@code retries}, {@code weight}, {@code rise}, ...) are plain
+ * decimal integers. HAProxy reads them with {@code atol}, so {@code maxconn 10k} is silently 10
+ * there and {@code maxconn abc} is 0; Steelyard refuses both. Sizes (a stick table's {@code size})
+ * take HAProxy's binary suffixes instead: {@code k}, {@code m}, {@code g} (either case) multiply
+ * by 2^10, 2^20 and 2^30, so {@code size 200k} is 204,800 entries, not 200,000 (HAProxy 2.6's
+ * {@code parse_size_err()} in {@code src/tools.c}, which {@code stick-table size} uses). Ranges
+ * are the builder's to check, so that its message names the limit.
  */
 final class ConfigValues {
   private ConfigValues() {}
@@ -36,6 +37,57 @@ final class ConfigValues {
       throw new IllegalArgumentException(
           "'" + keyword + "' value '" + text + "' is out of range.", e);
     }
+  }
+
+  /**
+   * {@code text} as a size for {@code keyword}: digits and at most one suffix, {@code k}, {@code m}
+   * or {@code g} in either case, which multiply by 2^10, 2^20 and 2^30 as in HAProxy.
+   *
+   * @throws IllegalArgumentException naming the first character that does not fit, as HAProxy
+   *     does, or when the size does not fit in an int
+   */
+  static int size(String keyword, String text) {
+    int digits = 0;
+    while (digits < text.length() && Character.isDigit(text.charAt(digits))) {
+      digits++;
+    }
+    if (digits == 0) {
+      throw text.isEmpty()
+          ? new IllegalArgumentException("'" + keyword + "' expects a size.")
+          : unexpected(keyword, text.charAt(0));
+    }
+    int shift = 0;
+    if (digits < text.length()) {
+      shift = 10 * ("kmg".indexOf(Character.toLowerCase(text.charAt(digits))) + 1);
+      if (shift == 0) {
+        throw unexpected(keyword, text.charAt(digits));
+      }
+      if (digits + 1 < text.length()) {
+        throw unexpected(keyword, text.charAt(digits + 1));
+      }
+    }
+    String number = text.substring(0, digits);
+    if (number.length() > 10 || Long.parseLong(number) > Integer.MAX_VALUE >> shift) {
+      throw new IllegalArgumentException(
+          "'" + keyword + "' value '" + text + "' is out of range.");
+    }
+    return Integer.parseInt(number) << shift;
+  }
+
+  /**
+   * {@code duration} as HAProxy writes a time, in the largest unit that holds it exactly: {@code
+   * 50s}, {@code 30m}, {@code 1500ms}.
+   */
+  static String format(Duration duration) {
+    long micros = duration.toNanos() / 1000;
+    long[] sizes = {86_400_000_000L, 3_600_000_000L, 60_000_000L, 1_000_000L, 1000L};
+    String[] units = {"d", "h", "m", "s", "ms"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (micros % sizes[i] == 0) {
+        return micros / sizes[i] + units[i];
+      }
+    }
+    return micros + "us";
   }
 
   /**

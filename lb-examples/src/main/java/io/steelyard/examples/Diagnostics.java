@@ -33,6 +33,17 @@ final class Diagnostics {
     notes.add("[NOTICE] " + line.place() + " : " + message);
   }
 
+  /**
+   * The notice for a line that is accepted so that an existing file runs, but has no effect on
+   * Steelyard.
+   *
+   * @param keyword the keyword as the notice quotes it, such as {@code 'daemon'}
+   * @param reason why it does not apply
+   */
+  void ignored(ConfigLine line, String keyword, String reason) {
+    notice(line, keyword + " does not apply to Steelyard (" + reason + "); ignored");
+  }
+
   List<String> notes() {
     return List.copyOf(notes);
   }

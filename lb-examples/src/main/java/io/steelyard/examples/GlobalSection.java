@@ -9,7 +9,8 @@ import java.util.Set;
  * <p>{@code maxconn N} is the most connections over all frontends together. HAProxy's process
  * settings that have no meaning for a library inside a JVM ({@code log}, {@code chroot}, {@code
  * user}, {@code group}, {@code daemon}, {@code stats timeout}) are accepted so that an existing
- * file runs, each with a notice saying why it does not apply; their arguments are still checked.
+ * file runs, each with a notice saying why it does not apply; their arguments are still checked
+ * ({@code log}: see {@link Logging}).
  */
 final class GlobalSection {
   /** The keywords of this section, to tell a keyword in the wrong section from an unknown one. */
@@ -33,25 +34,21 @@ final class GlobalSection {
         maxConn = new Setting<>(line, b -> b.maxConn(value));
         break;
       case "log":
-        if (line.arguments() < 2) {
-          throw new IllegalArgumentException(
-              "'log' expects <address> and <facility> as arguments.");
-        }
-        ignored(line, diagnostics, "'log'", "it logs through SLF4J, set up by the application");
+        Logging.log(line, true, diagnostics);
         break;
       case "chroot":
         line.expect(1, 1, "a directory as an argument");
-        ignored(line, diagnostics, "'chroot'", "a JVM cannot change its root directory");
+        diagnostics.ignored(line, "'chroot'", "a JVM cannot change its root directory");
         break;
       case "user":
       case "group":
         line.expect(1, 1, "a " + line.keyword() + " name as an argument");
-        ignored(line, diagnostics, "'" + line.keyword() + "'",
-            "it runs as the user who started the JVM");
+        diagnostics.ignored(
+            line, "'" + line.keyword() + "'", "it runs as the user who started the JVM");
         break;
       case "daemon":
         line.expect(1, 0, "no argument");
-        ignored(line, diagnostics, "'daemon'", "runs in the foreground of its JVM");
+        diagnostics.ignored(line, "'daemon'", "runs in the foreground of its JVM");
         break;
       case "stats":
         if (line.arguments() == 0 || !line.word(1).equals("timeout")) {
@@ -61,17 +58,12 @@ final class GlobalSection {
         }
         line.expect(2, 1, "a time as an argument");
         ConfigValues.time("stats timeout", line.word(2));
-        ignored(line, diagnostics, "'stats timeout'", "it has no stats socket");
+        diagnostics.ignored(line, "'stats timeout'", "it has no stats socket");
         break;
       default:
         throw new IllegalArgumentException(
             "unknown keyword '" + line.keyword() + "' in 'global' section");
     }
-  }
-
-  private static void ignored(
-      ConfigLine line, Diagnostics diagnostics, String keyword, String reason) {
-    diagnostics.notice(line, keyword + " does not apply to Steelyard (" + reason + "); ignored");
   }
 
   /** Sets the balancer's process-wide limits. */

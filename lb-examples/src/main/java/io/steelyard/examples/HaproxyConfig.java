@@ -11,6 +11,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.Map;
 /**
  * An HAProxy configuration file in TCP mode, read into Steelyard's public builder: {@code global},
  * {@code defaults}, {@code frontend}, {@code backend} and {@code listen} sections, with the
- * keywords that {@link GlobalSection}, {@link ProxySection} and {@link ServerLine} describe.
+ * keywords that {@link GlobalSection}, {@link ProxySection}, {@link ServerLine}, {@link
+ * ServerOptions}, {@link StickTableLine} and {@link Logging} describe.
  *
  * <pre>{@code
  * HaproxyConfig config = HaproxyConfig.read(List.of(Path.of("haproxy.cfg")));
@@ -143,18 +145,23 @@ public final class HaproxyConfig {
 
   /**
    * A mistake that only the whole picture shows, at the line of the declaration it is about: the
-   * header of a backend without a server, the {@code default_backend} line that names a backend
-   * that does not exist, else the header of the frontend (one without {@code bind}, say).
+   * header of a backend without a server, the line of the server that the message names (one with
+   * {@code observe layer4} but no {@code check}, say), the {@code default_backend} line that names
+   * a backend that does not exist, else the header of the frontend (one without {@code bind}, say).
    */
   private ConfigFileException located(ConfigException e) {
-    return new ConfigFileException(List.of(Diagnostics.format(blame(e.proxy()), e.getMessage())));
+    return new ConfigFileException(List.of(Diagnostics.format(blame(e), e.getMessage())));
   }
 
-  private ConfigLine blame(String name) {
-    List<ProxySection> named = proxies.stream().filter(p -> p.name().equals(name)).toList();
+  private ConfigLine blame(ConfigException e) {
+    List<ProxySection> named = proxies.stream().filter(p -> p.name().equals(e.proxy())).toList();
     for (ProxySection proxy : named) {
       if (proxy.hasBackend() && !proxy.hasServers()) {
         return proxy.header();
+      }
+      ConfigLine server = proxy.hasBackend() ? proxy.serverLine(e.getMessage()) : null;
+      if (server != null) {
+        return server;
       }
     }
     for (ProxySection proxy : named) {
@@ -283,22 +290,23 @@ public final class HaproxyConfig {
 
     HaproxyConfig finish() {
       for (ProxySection proxy : proxies) {
-        List<String> missing = proxy.missingTimeouts();
+        Map<String, Duration> missing = proxy.missingTimeouts();
         if (!missing.isEmpty()) {
           diagnostics.warning(proxy.header(), missingTimeouts(proxy, missing));
         }
+        proxy.checkStickRules(diagnostics);
       }
       diagnostics.failOnErrors();
       return new HaproxyConfig(global, List.copyOf(proxies), diagnostics.notes());
     }
 
-    private static String missingTimeouts(ProxySection proxy, List<String> missing) {
+    private static String missingTimeouts(ProxySection proxy, Map<String, Duration> missing) {
       List<String> quoted = new ArrayList<>();
       List<String> used = new ArrayList<>();
-      for (String timeout : missing) {
+      missing.forEach((timeout, value) -> {
         quoted.add("'" + timeout + "'");
-        used.add(timeout + (timeout.equals("connect") ? " 5s" : " 50s"));
-      }
+        used.add(timeout + " " + ConfigValues.format(value));
+      });
       return "missing timeouts for " + proxy.title() + " (" + String.join(", ", quoted)
           + "); Steelyard uses its defaults (" + String.join(", ", used) + ")";
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -29,22 +30,39 @@ import java.util.function.Consumer;
  *   <li>{@code timeout client T} (frontend), {@code timeout connect T}, {@code timeout server T}
  *       (backend): inactivity on the client side, one connection attempt, inactivity on the
  *       server side.
+ *   <li>{@code timeout queue T} (backend): the longest a client waits in a queue for a server
+ *       (the connect timeout by default); {@code timeout check T} (backend): once set, a health
+ *       check may take {@code min(timeout connect, inter)}, else {@code inter}.
  *   <li>{@code retries N}, {@code option redispatch}, {@code no option redispatch} (backend): how
  *       many more attempts follow a failed connection, and whether the last may go to another
  *       server.
  *   <li>{@code balance leastconn|roundrobin|source|first} (backend): how a server is chosen.
- *   <li>{@code server ...} (backend): see {@link ServerLine}.
+ *   <li>{@code server ...}, {@code default-server ...} (backend): see {@link ServerLine} and
+ *       {@link ServerOptions}.
+ *   <li>{@code stick-table type ip size N [expire T]} (backend, not defaults): see {@link
+ *       StickTableLine}.
+ *   <li>{@code stick on src} (backend, not defaults): a client goes to the server its address is
+ *       stored with, unless that server is down, and its server is stored once connected. It is
+ *       {@code stick match src}, which only goes, and {@code stick store-request src} (or {@code
+ *       stick store src}), which only stores, together. HAProxy's other patterns, {@code table}
+ *       and {@code if}/{@code unless} conditions are errors. As in HAProxy, a section that stores
+ *       without matching, or matches without storing, sticks no client: it is a warning here.
+ *   <li>{@code log}, {@code option tcplog}, {@code option dontlognull}: accepted with a notice,
+ *       see {@link Logging}.
  * </ul>
  *
  * <p>A {@code listen} section is a frontend and a backend of the same name, the frontend sending
  * its connections to its own servers unless it names another {@code default_backend}. A {@code
- * defaults} section takes every keyword but {@code bind} and {@code server}; each proxy section
- * takes the values of the last {@code defaults} section before it, where it sets none itself, and a
- * new {@code defaults} section starts from nothing, as in HAProxy. A keyword of the other side
- * (such as {@code server} in a frontend) is an error, where HAProxy only warns and ignores it. A
- * setting given twice in one section keeps the last value, with a warning.
+ * defaults} section takes every keyword but {@code bind}, {@code server}, {@code stick-table} and
+ * {@code stick}; each proxy section takes the values of the last {@code defaults} section before
+ * it, where it sets none itself, and a new {@code defaults} section starts from nothing, as in
+ * HAProxy. A keyword of the other side (such as {@code server} in a frontend) is an error, where
+ * HAProxy only warns and ignores it. A setting given twice in one section keeps the last value,
+ * with a warning.
  */
 final class ProxySection {
+  /** The keywords of a proxy's own, which a {@code defaults} section cannot give. */
+  private static final Set<String> NOT_IN_DEFAULTS = Set.of("bind", "server", "stick");
 
   /** The kinds of section and which side of a proxy each has. */
   enum Kind {
@@ -77,6 +95,10 @@ final class ProxySection {
   private final Map<String, Setting<BackendBuilder>> backendSettings = new LinkedHashMap<>();
   private final List<ConfigLine> binds = new ArrayList<>();
   private final Map<String, ServerLine> servers = new LinkedHashMap<>();
+  private ServerOptions defaultServer;
+  private StickTableLine stickTable;
+  private ConfigLine stickMatch;
+  private ConfigLine stickStore;
 
   /**
    * A section that {@code header} opens.
@@ -88,6 +110,7 @@ final class ProxySection {
     this.name = name;
     this.header = header;
     this.defaults = defaults;
+    this.defaultServer = defaults == null ? ServerOptions.NONE : defaults.defaultServer;
   }
 
   Kind kind() {
@@ -166,6 +189,18 @@ final class ProxySection {
       case "server":
         server(line);
         break;
+      case "default-server":
+        defaultServer(line);
+        break;
+      case "stick-table":
+        stickTable(line);
+        break;
+      case "stick":
+        stick(line);
+        break;
+      case "log":
+        Logging.log(line, false, diagnostics);
+        break;
       default:
         if (GlobalSection.KEYWORDS.contains(line.keyword())) {
           throw new IllegalArgumentException(
@@ -193,7 +228,7 @@ final class ProxySection {
   private void timeout(ConfigLine line, Diagnostics diagnostics) {
     if (line.arguments() == 0) {
       throw new IllegalArgumentException(
-          "'timeout' expects 'connect', 'client' or 'server' and a time.");
+          "'timeout' expects 'connect', 'client', 'server', 'queue' or 'check' and a time.");
     }
     String keyword = "timeout " + line.word(1);
     switch (line.word(1)) {
@@ -215,10 +250,22 @@ final class ProxySection {
         set(line, keyword, diagnostics,
             null, b -> b.serverTimeout(server), d -> d.serverTimeout(server));
         break;
+      case "queue":
+        side(line, keyword, false);
+        Duration queue = time(line, keyword);
+        set(line, keyword, diagnostics,
+            null, b -> b.queueTimeout(queue), d -> d.queueTimeout(queue));
+        break;
+      case "check":
+        side(line, keyword, false);
+        Duration check = time(line, keyword);
+        set(line, keyword, diagnostics,
+            null, b -> b.checkTimeout(check), d -> d.checkTimeout(check));
+        break;
       default:
         throw new IllegalArgumentException(
-            "'timeout' supports 'connect', 'client' and 'server' in Steelyard (got '"
-                + line.word(1) + "').");
+            "'timeout' supports 'connect', 'client', 'server', 'queue' and 'check' in Steelyard"
+                + " (got '" + line.word(1) + "').");
     }
   }
 
@@ -231,10 +278,14 @@ final class ProxySection {
     if (line.arguments() < at) {
       throw new IllegalArgumentException("'option' expects an option name.");
     }
+    if (Logging.isOption(line.word(at))) {
+      Logging.option(line, at, enable, diagnostics);
+      return;
+    }
     if (!line.word(at).equals("redispatch")) {
       throw new IllegalArgumentException(
-          "option '" + line.word(at)
-              + "' is not supported by Steelyard (supported: 'redispatch').");
+          "option '" + line.word(at) + "' is not supported by Steelyard (supported:"
+              + " 'redispatch', 'tcplog', 'dontlognull').");
     }
     side(line, "option redispatch", false);
     line.expect(at + 1, 0, "no argument");
@@ -244,7 +295,7 @@ final class ProxySection {
 
   private void server(ConfigLine line) {
     side(line, "server", false);
-    ServerLine server = ServerLine.parse(name, line);
+    ServerLine server = ServerLine.parse(name, line, defaultServer);
     ServerLine previous = servers.get(server.name());
     if (previous != null) {
       throw new IllegalArgumentException(
@@ -255,11 +306,113 @@ final class ProxySection {
   }
 
   /**
+   * Reads a {@code default-server} line into the options that the servers after it take. Its
+   * values are checked at once, as those of a {@code defaults} section are, so that a mistake is
+   * found at its line, once, even when no server follows.
+   */
+  private void defaultServer(ConfigLine line) {
+    side(line, "default-server", false);
+    ServerOptions options = ServerOptions.parse(line, 1, "'default-server' : ");
+    String probe = name.isEmpty() ? kind.keyword : name;
+    try {
+      Balancer.builder()
+          .backend(probe, b -> b.server("default-server", "127.0.0.1:1", options::applyTo));
+    } catch (ConfigException e) {
+      // The builder names the probe as a backend; a defaults section is none.
+      throw new IllegalArgumentException(
+          kind == Kind.DEFAULTS
+              ? e.getMessage().replace("backend '" + probe + "': ", "defaults: ")
+              : e.getMessage(),
+          e);
+    }
+    defaultServer = options.over(defaultServer);
+  }
+
+  /** Reads the section's {@code stick-table} line; HAProxy gives a section one table. */
+  private void stickTable(ConfigLine line) {
+    if (kind == Kind.DEFAULTS) {
+      throw new IllegalArgumentException("'stick-table' is not supported in 'defaults' section.");
+    }
+    if (!kind.backend) {
+      throw new IllegalArgumentException(
+          "'stick-table' in " + title() + " serves 'track-sc' rules, which Steelyard does not"
+              + " have; declare the table in the backend whose 'stick' rules use it.");
+    }
+    if (stickTable != null) {
+      throw new IllegalArgumentException(
+          "stick-table name '" + name + "' conflicts with table declared in " + kind.keyword
+              + " '" + name + "' at " + stickTable.line().place() + ".");
+    }
+    stickTable = StickTableLine.parse(line);
+  }
+
+  /** Reads a {@code stick on|match|store-request src} line. */
+  private void stick(ConfigLine line) {
+    side(line, "stick", false);
+    String rule = line.arguments() == 0 ? "" : line.word(1);
+    boolean match = rule.equals("on") || rule.equals("match");
+    boolean store = rule.equals("on") || rule.equals("store-request") || rule.equals("store");
+    if (rule.equals("store-response")) {
+      throw new IllegalArgumentException(
+          "'stick store-response' is not supported by Steelyard (it supports 'on', 'match' and"
+              + " 'store-request').");
+    }
+    if (!match && !store) {
+      throw new IllegalArgumentException("'stick' expects 'on', 'match', or 'store'.");
+    }
+    if (line.arguments() < 2) {
+      throw new IllegalArgumentException("'stick' expects a fetch method.");
+    }
+    if (line.arguments() > 2 || !line.word(2).equals("src")) {
+      throw new IllegalArgumentException(
+          "'stick " + rule + "' supports only 'src' without condition in Steelyard (got '"
+              + String.join(" ", line.words().subList(2, line.words().size())) + "').");
+    }
+    if (match && stickMatch == null) {
+      stickMatch = line;
+    }
+    if (store && stickStore == null) {
+      stickStore = line;
+    }
+  }
+
+  /**
+   * Reports what only the whole section shows of its {@code stick} rules: a rule without a {@code
+   * stick-table} is an error in HAProxy's words; storing without matching, or matching without
+   * storing, sticks no client, and is a warning.
+   */
+  void checkStickRules(Diagnostics diagnostics) {
+    if (stickMatch == null && stickStore == null) {
+      return;
+    }
+    if (stickTable == null) {
+      ConfigLine first =
+          stickMatch == null || stickStore != null && stickStore.number() < stickMatch.number()
+              ? stickStore
+              : stickMatch;
+      diagnostics.error(
+          first, "Proxy '" + name + "': unable to find stick-table '" + name + "'.");
+    } else if (stickMatch == null) {
+      diagnostics.warning(
+          stickStore,
+          title() + ": '" + String.join(" ", stickStore.words()) + "' without 'stick match src'"
+              + " stores entries that nothing reads, so no client sticks (as in HAProxy); use"
+              + " 'stick on src' to keep clients on their server.");
+    } else if (stickStore == null) {
+      diagnostics.warning(
+          stickMatch,
+          title() + ": 'stick match src' without 'stick store-request src' looks up entries that"
+              + " nothing stores, so no client sticks (as in HAProxy); use 'stick on src' to keep"
+              + " clients on their server.");
+    }
+  }
+
+  /**
    * Fails when {@code keyword}, a keyword of the frontend side or the backend side, is in a
    * section without that side, in HAProxy's words.
    */
   private void side(ConfigLine line, String keyword, boolean frontendSide) {
-    if (kind == Kind.DEFAULTS && (keyword.equals("bind") || keyword.equals("server"))) {
+    if (kind == Kind.DEFAULTS && NOT_IN_DEFAULTS.contains(keyword)) {
       throw new IllegalArgumentException("'" + keyword + "' not allowed in 'defaults' section.");
     }
     if (frontendSide ? !kind.frontend : !kind.backend) {
@@ -335,6 +488,19 @@ final class ProxySection {
     return !servers.isEmpty();
   }
 
+  /**
+   * The line of the server that {@code message}, the builder's message about this backend, is
+   * about ({@code backend 'bk': server 's1': observe layer4 requires check}), or {@code null}.
+   */
+  ConfigLine serverLine(String message) {
+    for (ServerLine server : servers.values()) {
+      if (message.startsWith("backend '" + name + "': server '" + server.name() + "': ")) {
+        return server.line();
+      }
+    }
+    return null;
+  }
+
   /** Sets the frontend side in {@code frontend}; each refused value is an error at its line. */
   void applyTo(FrontendBuilder frontend, Diagnostics diagnostics) {
     for (ConfigLine bind : binds) {
@@ -352,26 +518,39 @@ final class ProxySection {
   /** Sets the backend side and the servers in {@code backend}; each refused value is an error. */
   void applyTo(BackendBuilder backend, Diagnostics diagnostics) {
     backendSettings().values().forEach(s -> s.applyTo(backend, diagnostics));
+    if (stickTable != null) {
+      new Setting<BackendBuilder>(stickTable.line(), b -> b.stickTable(stickTable::applyTo))
+          .applyTo(backend, diagnostics);
+    }
+    if (stickMatch != null) {
+      backend.stickMatchSource();
+    }
+    if (stickStore != null) {
+      backend.stickStoreSource();
+    }
     for (ServerLine server : servers.values()) {
       try {
-        backend.server(server.name(), server.address(), server.options());
+        backend.server(server.name(), server.address(), server.options()::applyTo);
       } catch (ConfigException e) {
         diagnostics.error(server.line(), e.getMessage());
       }
     }
   }
 
-  /** The names of the timeouts HAProxy warns about when missing here, such as 'connect'. */
-  List<String> missingTimeouts() {
-    List<String> missing = new ArrayList<>();
+  /**
+   * The timeouts HAProxy warns about when missing here, by name (such as {@code connect}), with
+   * the value Steelyard takes instead.
+   */
+  Map<String, Duration> missingTimeouts() {
+    Map<String, Duration> missing = new LinkedHashMap<>();
     if (kind.frontend && !frontendSettings().containsKey("timeout client")) {
-      missing.add("client");
+      missing.put("client", DefaultsBuilder.CLIENT_TIMEOUT);
     }
     if (kind.backend && !backendSettings().containsKey("timeout connect")) {
-      missing.add("connect");
+      missing.put("connect", DefaultsBuilder.CONNECT_TIMEOUT);
     }
     if (kind.backend && !backendSettings().containsKey("timeout server")) {
-      missing.add("server");
+      missing.put("server", DefaultsBuilder.SERVER_TIMEOUT);
     }
     return missing;
   }

@@ -21,9 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every configuration that the builder refuses, written as a file, gets the builder's own message
- * from {@code steelyard -c}, after the line to blame. (Two frontends or two backends of one name
- * are reported in HAProxy's words instead, before the builder sees them: see {@link
- * HaproxyConfigTest}.)
+ * from {@code steelyard -c}, after the line to blame. (Two frontends or two backends of one name,
+ * and a {@code stick} rule without a {@code stick-table}, are reported in HAProxy's words instead,
+ * before the builder sees them: see {@link HaproxyConfigTest}.)
  */
 class BuilderMessagesTest {
   private static final String DEFAULTS =
@@ -85,6 +85,31 @@ class BuilderMessagesTest {
         server("server port not a number", "127.0.0.1:http", s -> {}, "server s1 127.0.0.1:http"),
         server("server without port", "127.0.0.1", s -> {}, "server s1 127.0.0.1"),
         server("server without host", ":80", s -> {}, "server s1 :80"),
+        server("negative maxqueue", "127.0.0.1:1", s -> s.maxQueue(-1), "server s1 127.0.0.1:1 maxqueue -1"),
+        server("zero inter", "127.0.0.1:1", s -> s.check().inter(Duration.ZERO), "server s1 127.0.0.1:1 check inter 0"),
+        server("zero fastinter", "127.0.0.1:1", s -> s.check().fastInter(Duration.ZERO), "server s1 127.0.0.1:1 check fastinter 0"),
+        server("zero downinter", "127.0.0.1:1", s -> s.check().downInter(Duration.ZERO), "server s1 127.0.0.1:1 check downinter 0"),
+        server("inter beyond 24.8 days", "127.0.0.1:1", s -> s.check().inter(Duration.ofDays(25)), "server s1 127.0.0.1:1 check inter 25d"),
+        server("inter twice", "127.0.0.1:1", s -> s.inter(Duration.ofSeconds(1)).inter(Duration.ofSeconds(2)),
+            "server s1 127.0.0.1:1 inter 1s inter 2s"),
+        server("zero rise", "127.0.0.1:1", s -> s.check().rise(0), "server s1 127.0.0.1:1 check rise 0"),
+        server("fall above 1000", "127.0.0.1:1", s -> s.check().fall(1001), "server s1 127.0.0.1:1 check fall 1001"),
+        server("zero error-limit", "127.0.0.1:1", s -> s.check().errorLimit(0), "server s1 127.0.0.1:1 check error-limit 0"),
+        server("observe layer4 without check", "127.0.0.1:1", s -> s.observeLayer4(), "server s1 127.0.0.1:1 observe layer4"),
+        server("on-marked-down without check", "127.0.0.1:1", s -> s.onMarkedDownShutdownSessions(),
+            "server s1 127.0.0.1:1 on-marked-down shutdown-sessions"),
+        backend("bad default-server value", b -> b.server("default-server", "127.0.0.1:1", s -> s.weight(300)),
+            "  default-server weight 300\n  server s1 127.0.0.1:1\n", 9),
+        backend("zero stick-table size", b -> BACKEND.accept(b.stickTable(t -> t.size(0))),
+            "  server s1 127.0.0.1:1\n  stick-table type ip size 0\n", 10),
+        backend("stick-table size above 100000000", b -> BACKEND.accept(b.stickTable(t -> t.size(1 << 30))),
+            "  server s1 127.0.0.1:1\n  stick-table type ip size 1g\n", 10),
+        backend("zero stick-table expire", b -> BACKEND.accept(b.stickTable(t -> t.size(1).expire(Duration.ZERO))),
+            "  server s1 127.0.0.1:1\n  stick-table type ip size 1 expire 0\n", 10),
+        backend("zero queue timeout", b -> BACKEND.accept(b.queueTimeout(Duration.ZERO)),
+            "  server s1 127.0.0.1:1\n  timeout queue 0\n", 10),
+        backend("zero check timeout", b -> BACKEND.accept(b.checkTimeout(Duration.ZERO)),
+            "  server s1 127.0.0.1:1\n  timeout check 0\n", 10),
         server("server with broken IPv6", "[::1", s -> {}, "server s1 [::1"),
         backend("server without name", b -> b.server("", "127.0.0.1:1"), "  server \"\" 127.0.0.1:1\n", 9),
         backend("two servers of one name", b -> b.server("s1", "127.0.0.1:1").server("s1", "127.0.0.1:2"),
@@ -123,7 +148,9 @@ class BuilderMessagesTest {
         defaults("retries above 100 in defaults", d -> d.retries(101), "retries 101"),
         defaults("zero connect timeout in defaults", d -> d.connectTimeout(Duration.ZERO), "timeout connect 0"),
         defaults("zero client timeout in defaults", d -> d.clientTimeout(Duration.ZERO), "timeout client 0"),
-        defaults("zero server timeout in defaults", d -> d.serverTimeout(Duration.ZERO), "timeout server 0"));
+        defaults("zero server timeout in defaults", d -> d.serverTimeout(Duration.ZERO), "timeout server 0"),
+        defaults("zero queue timeout in defaults", d -> d.queueTimeout(Duration.ZERO), "timeout queue 0"),
+        defaults("zero check timeout in defaults", d -> d.checkTimeout(Duration.ZERO), "timeout check 0"));
   }
 
   @ParameterizedTest

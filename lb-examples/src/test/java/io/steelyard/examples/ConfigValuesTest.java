@@ -71,6 +71,49 @@ class ConfigValuesTest {
         .hasMessage("'weight' value '99999999999' is out of range.");
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "0, 0",
+    "200, 200",
+    "1k, 1024",
+    "200k, 204800",
+    "3K, 3072",
+    "1m, 1048576",
+    "2M, 2097152",
+    "1g, 1073741824",
+    "1G, 1073741824",
+  })
+  void sizesTakeHaproxysBinarySuffixes(String text, int expected) {
+    assertThat(ConfigValues.size("stick-table size", text)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"10x, x", "1kb, b", "1kk, k", "k, k", "-1, -", "1.5k, ."})
+  void aMalformedSizeNamesTheCharacterThatDoesNotFit(String text, char bad) {
+    assertThatThrownBy(() -> ConfigValues.size("stick-table size", text))
+        .hasMessage("unexpected character '" + bad + "' in 'stick-table size'");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"2g", "2147483648", "99999999999999999999", "9999999999g"})
+  void aSizeBeyondAnIntIsOutOfRange(String text) {
+    assertThatThrownBy(() -> ConfigValues.size("stick-table size", text))
+        .hasMessage("'stick-table size' value '" + text + "' is out of range.");
+  }
+
+  @Test
+  void anEmptySizeIsAnError() {
+    assertThatThrownBy(() -> ConfigValues.size("stick-table size", ""))
+        .hasMessage("'stick-table size' expects a size.");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"PT50S, 50s", "PT5S, 5s", "PT30M, 30m", "PT2H, 2h", "PT48H, 2d", "PT1.5S, 1500ms",
+      "PT0.0015S, 1500us", "PT90S, 90s"})
+  void aDurationIsWrittenInTheLargestUnitThatHoldsItExactly(Duration duration, String text) {
+    assertThat(ConfigValues.format(duration)).isEqualTo(text);
+  }
+
   @Test
   void namesTakeLettersDigitsAndDotColonUnderscoreDash() {
     assertThat(ConfigValues.name("server name", "web-01.a_b:1")).isEqualTo("web-01.a_b:1");

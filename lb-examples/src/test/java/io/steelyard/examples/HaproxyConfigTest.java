@@ -7,6 +7,9 @@ import io.steelyard.lb.BackendConfig;
 import io.steelyard.lb.BalancerConfig;
 import io.steelyard.lb.FrontendConfig;
 import io.steelyard.lb.ServerConfig;
+import io.steelyard.lb.StickConfig;
+import io.steelyard.lb.health.CheckSettings;
+import io.steelyard.lb.health.OnError;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -236,7 +239,7 @@ class HaproxyConfigTest {
     void theLinesOfASectionWithABadHeaderAreStillChecked() {
       assertThat(error(DEFAULTS + "backend 'b k'\n  server s1 127.0.0.1:1 bogus\n"))
           .isEqualTo("parsing [haproxy.cfg:6] : character ' ' is not permitted in 'backend' name 'b k'.\n"
-              + "parsing [haproxy.cfg:7] : 'server b k/s1' : unknown keyword 'bogus' (Steelyard supports weight, maxconn and backup).");
+              + "parsing [haproxy.cfg:7] : 'server b k/s1' : unknown keyword 'bogus' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error and on-marked-down).");
     }
 
     @Test
@@ -562,10 +565,10 @@ class HaproxyConfigTest {
           .startsWith("parsing [haproxy.cfg:10] : 'timeout connect' expects a time");
       assertThat(error(withBackend("  timeout connect 1s 2s", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'timeout connect' cannot handle unexpected argument '2s'.");
-      assertThat(error(withBackend("  timeout queue 1s", "  server s1 127.0.0.1:1")))
-          .isEqualTo("parsing [haproxy.cfg:10] : 'timeout' supports 'connect', 'client' and 'server' in Steelyard (got 'queue').");
+      assertThat(error(withBackend("  timeout tunnel 1h", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'timeout' supports 'connect', 'client', 'server', 'queue' and 'check' in Steelyard (got 'tunnel').");
       assertThat(error(withBackend("  timeout", "  server s1 127.0.0.1:1")))
-          .isEqualTo("parsing [haproxy.cfg:10] : 'timeout' expects 'connect', 'client' or 'server' and a time.");
+          .isEqualTo("parsing [haproxy.cfg:10] : 'timeout' expects 'connect', 'client', 'server', 'queue' or 'check' and a time.");
       assertThat(error(withBackend("  timeout client 1s", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'timeout client' not allowed because backend 'bk' has no frontend capability.");
       assertThat(error(withFrontend("  timeout server 1s")))
@@ -606,6 +609,458 @@ class HaproxyConfigTest {
           .containsExactly("[WARNING] haproxy.cfg:11 : overwriting 'timeout server' which was already specified at line 10");
       assertThat(config.check().backends().get(0).serverTimeout()).isEqualTo(Duration.ofSeconds(2));
     }
+
+    @Test
+    void queueAndCheckTimeoutsSetTheBackendOrItsDefaults() {
+      BalancerConfig config = check(DEFAULTS + """
+            timeout queue 7s
+            timeout check 3s
+          frontend ft
+            bind 127.0.0.1:0
+            default_backend bk
+          backend bk
+            timeout queue 2s
+            server s1 127.0.0.1:1 check
+          backend other
+            server s1 127.0.0.1:1
+          """);
+      BackendConfig bk = config.backends().get(0);
+      assertThat(bk.queueTimeout()).isEqualTo(Duration.ofSeconds(2));
+      assertThat(bk.checkTimeout()).isEqualTo(Duration.ofSeconds(3));
+      assertThat(bk.servers().get(0).check().timeout()).isEqualTo(Duration.ofSeconds(3));
+      assertThat(config.backends().get(1).queueTimeout()).isEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void withoutQueueAndCheckTimeoutsAQueueWaitsTheConnectTimeoutAndACheckTakesInter() {
+      BackendConfig backend = check(withBackend("  timeout connect 4s", "  server s1 127.0.0.1:1 check"))
+          .backends().get(0);
+      assertThat(backend.queueTimeout()).isEqualTo(Duration.ofSeconds(4));
+      assertThat(backend.checkTimeout()).isNull();
+      assertThat(backend.servers().get(0).check().checkTimeout(backend.connectTimeout()))
+          .isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void queueAndCheckTimeoutMistakesAreErrorsAtTheirLine() {
+      assertThat(error(withFrontend("  timeout queue 1s")))
+          .isEqualTo("parsing [haproxy.cfg:7] : 'timeout queue' not allowed because frontend 'ft' has no backend capability.");
+      assertThat(error(withFrontend("  timeout check 1s")))
+          .isEqualTo("parsing [haproxy.cfg:7] : 'timeout check' not allowed because frontend 'ft' has no backend capability.");
+      assertThat(error(withBackend("  timeout queue", "  server s1 127.0.0.1:1")))
+          .startsWith("parsing [haproxy.cfg:10] : 'timeout queue' expects a time");
+      assertThat(error(withBackend("  timeout check 2q", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : unexpected character 'q' in 'timeout check'");
+      assertThat(error(withBackend("  timeout queue 0", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : backend 'bk': queue timeout must be > 0: PT0S");
+      assertThat(error("defaults\n  timeout check 0\n" + withBackend("  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:2] : defaults: check timeout must be > 0: PT0S");
+    }
+  }
+
+  @Nested
+  class StickTable {
+
+    private StickConfig stick(String... backendLines) {
+      return check(withBackend(backendLines)).backends().get(0).stick();
+    }
+
+    @Test
+    void stickOnSrcWithATableOfClientAddressesKeepsClientsOnTheirServer() {
+      HaproxyConfig config = parse(withBackend(
+          "  stick-table type ip size 200k expire 30m", "  stick on src", "  server s1 127.0.0.1:1"));
+      assertThat(config.notes()).isEmpty();
+      assertThat(config.check().backends().get(0).stick())
+          .isEqualTo(new StickConfig(204_800, Duration.ofMinutes(30), true, true));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"100, 100", "1k, 1024", "200k, 204800", "2K, 2048", "1m, 1048576", "95M, 99614720"})
+    void theSizeTakesHaproxysBinarySuffixes(String size, int entries) {
+      assertThat(stick("  stick-table type ip size " + size, "  stick on src", "  server s1 127.0.0.1:1").size())
+          .isEqualTo(entries);
+    }
+
+    @Test
+    void argumentsComeInAnyOrderAndOneGivenTwiceKeepsTheLast() {
+      assertThat(stick("  stick-table expire 1m size 10 type ip size 20", "  stick on src", "  server s1 127.0.0.1:1"))
+          .isEqualTo(new StickConfig(20, Duration.ofMinutes(1), true, true));
+    }
+
+    @Test
+    void withoutExpireEntriesLastTheLongestTimeSteelyardHasAsHaproxyKeepsThemUntilTheTableIsFull() {
+      assertThat(stick("  stick-table type ip size 1k", "  stick on src", "  server s1 127.0.0.1:1").expire())
+          .isEqualTo(Duration.ofMillis(Integer.MAX_VALUE));
+    }
+
+    @Test
+    void stickMatchAndStickStoreRequestTogetherAreStickOn() {
+      HaproxyConfig config = parse(withBackend("  stick-table type ip size 1k", "  stick match src",
+          "  stick store-request src", "  server s1 127.0.0.1:1"));
+      assertThat(config.notes()).isEmpty();
+      StickConfig stick = config.check().backends().get(0).stick();
+      assertThat(stick.match()).isTrue();
+      assertThat(stick.store()).isTrue();
+    }
+
+    @Test
+    void storingWithoutMatchingSticksNoClientAsInHaproxyWithAWarning() {
+      HaproxyConfig config = parse(withBackend(
+          "  stick store-request src", "  stick-table type ip size 1k", "  server s1 127.0.0.1:1"));
+      assertThat(config.notes())
+          .containsExactly("[WARNING] haproxy.cfg:10 : backend 'bk': 'stick store-request src' without 'stick match src'"
+              + " stores entries that nothing reads, so no client sticks (as in HAProxy); use 'stick on src' to keep"
+              + " clients on their server.");
+      StickConfig stick = config.check().backends().get(0).stick();
+      assertThat(stick.store()).isTrue();
+      assertThat(stick.match()).isFalse();
+    }
+
+    @Test
+    void stickStoreIsHaproxysOtherNameForStoreRequest() {
+      HaproxyConfig config = parse(DEFAULTS + """
+          listen web
+            bind 127.0.0.1:0
+            stick-table type ip size 1k
+            stick store src
+            server s1 127.0.0.1:1
+          """);
+      assertThat(config.notes())
+          .containsExactly("[WARNING] haproxy.cfg:9 : proxy 'web': 'stick store src' without 'stick match src'"
+              + " stores entries that nothing reads, so no client sticks (as in HAProxy); use 'stick on src' to keep"
+              + " clients on their server.");
+      assertThat(config.check().backends().get(0).stick().store()).isTrue();
+    }
+
+    @Test
+    void matchingWithoutStoringSticksNoClientAsInHaproxyWithAWarning() {
+      HaproxyConfig config = parse(withBackend(
+          "  stick-table type ip size 1k", "  stick match src", "  server s1 127.0.0.1:1"));
+      assertThat(config.notes())
+          .containsExactly("[WARNING] haproxy.cfg:11 : backend 'bk': 'stick match src' without 'stick store-request src'"
+              + " looks up entries that nothing stores, so no client sticks (as in HAProxy); use 'stick on src' to"
+              + " keep clients on their server.");
+      StickConfig stick = config.check().backends().get(0).stick();
+      assertThat(stick.match()).isTrue();
+      assertThat(stick.store()).isFalse();
+    }
+
+    @Test
+    void aTableWithoutRulesStoresNothing() {
+      StickConfig stick = stick("  stick-table type ip size 1k", "  server s1 127.0.0.1:1");
+      assertThat(stick.match()).isFalse();
+      assertThat(stick.store()).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "stick-table type ipv6 size 1k       | stick-table: type 'ipv6' is not supported by Steelyard: only 'type ip', the client's address for 'stick on src'.",
+      "stick-table type integer size 1k    | stick-table: type 'integer' is not supported by Steelyard: only 'type ip', the client's address for 'stick on src'.",
+      "stick-table type string len 32 size 1k | stick-table: type 'string' is not supported by Steelyard: only 'type ip', the client's address for 'stick on src'.",
+      "stick-table type binary size 1k     | stick-table: type 'binary' is not supported by Steelyard: only 'type ip', the client's address for 'stick on src'.",
+      "stick-table type foo size 1k        | stick-table: unknown type 'foo'.",
+      "stick-table size 1k                 | stick-table: missing type.",
+      "stick-table type ip                 | stick-table: missing size.",
+      "stick-table                         | stick-table: missing size.",
+      "stick-table type                    | stick-table: missing argument after 'type'.",
+      "stick-table type ip size            | stick-table: missing argument after 'size'.",
+      "stick-table type ip size 1k expire  | stick-table: missing argument after 'expire'.",
+      "stick-table type ip size 10x        | unexpected character 'x' in 'stick-table size'",
+      "stick-table type ip size 1kb        | unexpected character 'b' in 'stick-table size'",
+      "stick-table type ip size -1         | unexpected character '-' in 'stick-table size'",
+      "stick-table type ip size 4g         | 'stick-table size' value '4g' is out of range.",
+      "stick-table type ip size 1k expire 30x | unexpected character 'x' in 'stick-table expire'",
+      "stick-table type ip size 1k nopurge | stick-table: 'nopurge' is not supported by Steelyard (it supports 'type ip', 'size' and 'expire').",
+      "stick-table type ip size 1k peers p | stick-table: 'peers' is not supported by Steelyard (it supports 'type ip', 'size' and 'expire').",
+      "stick-table type ip size 1k srvkey addr | stick-table: 'srvkey' is not supported by Steelyard (it supports 'type ip', 'size' and 'expire').",
+      "stick-table type ip size 1k store gpc0 | stick-table: 'store' is not supported by Steelyard (it supports 'type ip', 'size' and 'expire').",
+      "stick-table type ip size 1k foo     | stick-table: unknown argument 'foo'.",
+      "stick-table type ip size 0          | backend 'bk': stick-table size must be 1 to 100000000: 0",
+      "stick-table type ip size 1g         | backend 'bk': stick-table size must be 1 to 100000000: 1073741824",
+      "stick-table type ip size 1k expire 0 | backend 'bk': stick-table expire must be > 0: PT0S",
+      "stick-table type ip size 1k expire 25d | backend 'bk': stick-table expire must be at most PT596H31M23.647S: PT600H",
+    })
+    void tableMistakesAreErrorsAtTheirLine(String line, String message) {
+      assertThat(error(withBackend("  " + line, "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : " + message);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "stick                          | 'stick' expects 'on', 'match', or 'store'.",
+      "stick onto src                 | 'stick' expects 'on', 'match', or 'store'.",
+      "stick on                       | 'stick' expects a fetch method.",
+      "stick store-response src       | 'stick store-response' is not supported by Steelyard (it supports 'on', 'match' and 'store-request').",
+      "stick on dst                   | 'stick on' supports only 'src' without condition in Steelyard (got 'dst').",
+      "stick match req.payload(0,4)   | 'stick match' supports only 'src' without condition in Steelyard (got 'req.payload(0,4)').",
+      "stick on src if { src 10.0.0.0/8 } | 'stick on' supports only 'src' without condition in Steelyard (got 'src if { src 10.0.0.0/8 }').",
+      "stick store-request src unless local | 'stick store-request' supports only 'src' without condition in Steelyard (got 'src unless local').",
+      "stick on src table other       | 'stick on' supports only 'src' without condition in Steelyard (got 'src table other').",
+    })
+    void ruleMistakesAreErrorsAtTheirLine(String line, String message) {
+      assertThat(error(withBackend("  stick-table type ip size 1k", "  " + line, "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:11] : " + message);
+    }
+
+    @Test
+    void aRuleWithoutATableIsAnErrorAtTheFirstRuleInHaproxysWords() {
+      assertThat(error(withBackend("  server s1 127.0.0.1:1", "  stick store-request src", "  stick match src")))
+          .isEqualTo("parsing [haproxy.cfg:11] : Proxy 'bk': unable to find stick-table 'bk'.");
+      assertThat(error(withBackend("  stick match src", "  stick on src", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : Proxy 'bk': unable to find stick-table 'bk'.");
+    }
+
+    @Test
+    void aSectionHasOneTable() {
+      assertThat(error(withBackend("  stick-table type ip size 1k", "  stick-table type ip size 2k", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:11] : stick-table name 'bk' conflicts with table declared in backend 'bk' at haproxy.cfg:10.");
+    }
+
+    @Test
+    void tablesAndRulesBelongToBackends() {
+      assertThat(error("defaults\n  stick-table type ip size 1k\n" + withBackend("  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:2] : 'stick-table' is not supported in 'defaults' section.");
+      assertThat(error("defaults\n  stick on src\n" + withBackend("  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:2] : 'stick' not allowed in 'defaults' section.");
+      assertThat(error(withFrontend("  bind 127.0.0.1:0", "  default_backend bk", "  stick-table type ip size 1k")))
+          .isEqualTo("parsing [haproxy.cfg:9] : 'stick-table' in frontend 'ft' serves 'track-sc' rules, which"
+              + " Steelyard does not have; declare the table in the backend whose 'stick' rules use it.");
+      assertThat(error(withFrontend("  bind 127.0.0.1:0", "  default_backend bk", "  stick on src")))
+          .isEqualTo("parsing [haproxy.cfg:9] : 'stick' not allowed because frontend 'ft' has no backend capability.");
+    }
+  }
+
+  @Nested
+  class ServerChecks {
+    private static final CheckSettings DEFAULT_CHECK = new CheckSettings(Duration.ofSeconds(2),
+        Duration.ofSeconds(2), Duration.ofSeconds(2), 2, 3, null, false, 10, OnError.FASTINTER, false);
+
+    private ServerConfig server(String options) {
+      return check(withBackend("  server s1 127.0.0.1:1 " + options)).backends().get(0).servers().get(0);
+    }
+
+    @Test
+    void checkTestsTheServerWithHaproxysDefaults() {
+      assertThat(server("check").check()).isEqualTo(DEFAULT_CHECK);
+      assertThat(server("weight 2").check()).isNull();
+    }
+
+    @Test
+    void everyCheckOptionIsTaken() {
+      ServerConfig server = server("check inter 200 fastinter 100ms downinter 5s rise 3 fall 4 observe layer4"
+          + " error-limit 5 on-error sudden-death on-marked-down shutdown-sessions maxqueue 7");
+      assertThat(server.check())
+          .isEqualTo(new CheckSettings(Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(5),
+              3, 4, null, true, 5, OnError.SUDDEN_DEATH, true));
+      assertThat(server.maxQueue()).isEqualTo(7);
+    }
+
+    @Test
+    void fastinterAndDowninterDefaultToInter() {
+      CheckSettings check = server("check inter 500").check();
+      assertThat(check.fastInter()).isEqualTo(Duration.ofMillis(500));
+      assertThat(check.downInter()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fastinter", "fail-check", "sudden-death", "mark-down"})
+    void everyOnErrorActionIsTaken(String action) {
+      assertThat(server("check observe layer4 on-error " + action).check().onError())
+          .isEqualTo(OnError.of(action));
+    }
+
+    @Test
+    void observeNoneObservesNothing() {
+      assertThat(server("check observe none").check().observeLayer4()).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "check inter                       | 'server bk/s1' : 'inter' expects a delay as argument.",
+      "check inter 2x                    | 'server bk/s1' : unexpected character 'x' in 'inter'",
+      "check fastinter                   | 'server bk/s1' : 'fastinter' expects a delay as argument.",
+      "check downinter 1.5s              | 'server bk/s1' : unexpected character '.' in 'downinter'",
+      "check rise                        | 'server bk/s1' : 'rise' expects an integer argument.",
+      "check fall two                    | 'server bk/s1' : 'fall' expects an integer argument (got 'two').",
+      "check error-limit                 | 'server bk/s1' : 'error-limit' expects an integer argument.",
+      "maxqueue 10k                      | 'server bk/s1' : 'maxqueue' expects an integer argument (got '10k').",
+      "check observe                     | 'server bk/s1' : 'observe' expects <mode> as argument.",
+      "check observe layer7              | 'server bk/s1' : 'layer7' can only be used in http proxies: Steelyard balances TCP connections only (use 'observe layer4').",
+      "check observe layer5              | 'server bk/s1' : 'observe' expects one of 'none', 'layer4', 'layer7' but got 'layer5'.",
+      "check on-error explode            | 'server bk/s1' : unknown on-error 'explode' (expected fastinter, fail-check, sudden-death or mark-down)",
+      "check on-error                    | 'server bk/s1' : unknown on-error '' (expected fastinter, fail-check, sudden-death or mark-down)",
+      "check on-marked-down shutdown-backup-sessions | 'server bk/s1' : 'on-marked-down' expects 'shutdown-sessions' but got 'shutdown-backup-sessions'.",
+      "check on-marked-down              | 'server bk/s1' : 'on-marked-down' expects 'shutdown-sessions' but got ''.",
+      "check inter 0                     | backend 'bk': server 's1': inter must be > 0: PT0S",
+      "check rise 0                      | backend 'bk': server 's1': rise must be 1 to 1000: 0",
+      "check fall 1001                   | backend 'bk': server 's1': fall must be 1 to 1000: 1001",
+      "check error-limit 0               | backend 'bk': server 's1': error-limit must be 1 to 1000: 0",
+      "maxqueue -1                       | backend 'bk': server 's1': maxqueue must be 0 to 2147483647: -1",
+      "observe layer4                    | backend 'bk': server 's1': observe layer4 requires check",
+      "on-marked-down shutdown-sessions  | backend 'bk': server 's1': on-marked-down requires check",
+    })
+    void mistakesAreErrorsAtTheServerLine(String options, String message) {
+      assertThat(error(withBackend("  server s1 127.0.0.1:1 " + options)))
+          .isEqualTo("parsing [haproxy.cfg:10] : " + message);
+    }
+  }
+
+  @Nested
+  class DefaultServer {
+
+    @Test
+    void defaultServerSetsTheServersAfterItAndAServersOwnOptionWins() {
+      List<ServerConfig> servers = check(withBackend(
+          "  server s0 127.0.0.1:1",
+          "  default-server check inter 3s fall 3 rise 2 weight 5",
+          "  server s1 127.0.0.1:2",
+          "  server s2 127.0.0.1:3 inter 1s weight 2 backup")).backends().get(0).servers();
+      assertThat(servers.get(0).check()).isNull();
+      assertThat(servers.get(0).weight()).isEqualTo(1);
+      assertThat(servers.get(1).check().inter()).isEqualTo(Duration.ofSeconds(3));
+      assertThat(servers.get(1).check().fall()).isEqualTo(3);
+      assertThat(servers.get(1).weight()).isEqualTo(5);
+      assertThat(servers.get(2).check().inter()).isEqualTo(Duration.ofSeconds(1));
+      assertThat(servers.get(2).check().rise()).isEqualTo(2);
+      assertThat(servers.get(2).weight()).isEqualTo(2);
+      assertThat(servers.get(2).backup()).isTrue();
+    }
+
+    @Test
+    void aLaterDefaultServerLineAddsToAndOverridesAnEarlierOne() {
+      ServerConfig server = check(withBackend(
+          "  default-server check inter 3s",
+          "  default-server inter 4s observe layer4",
+          "  server s1 127.0.0.1:1")).backends().get(0).servers().get(0);
+      assertThat(server.check().inter()).isEqualTo(Duration.ofSeconds(4));
+      assertThat(server.check().observeLayer4()).isTrue();
+    }
+
+    @Test
+    void aDefaultsSectionsDefaultServerSetsTheSectionsAfterItUntilTheNextDefaults() {
+      BalancerConfig config = check("""
+          defaults
+            timeout connect 1s
+            timeout client 1s
+            timeout server 1s
+            default-server check inter 3s weight 4
+          frontend ft
+            bind 127.0.0.1:0
+            default_backend bk1
+          backend bk1
+            default-server inter 1s
+            server s1 127.0.0.1:1
+          listen bk2
+            bind 127.0.0.1:0
+            server s1 127.0.0.1:1 weight 9
+          defaults
+            timeout connect 1s
+            timeout client 1s
+            timeout server 1s
+          backend bk3
+            server s1 127.0.0.1:1
+          """);
+      ServerConfig bk1 = config.backends().get(0).servers().get(0);
+      assertThat(bk1.check().inter()).isEqualTo(Duration.ofSeconds(1));
+      assertThat(bk1.weight()).isEqualTo(4);
+      ServerConfig bk2 = config.backends().get(1).servers().get(0);
+      assertThat(bk2.check().inter()).isEqualTo(Duration.ofSeconds(3));
+      assertThat(bk2.weight()).isEqualTo(9);
+      ServerConfig bk3 = config.backends().get(2).servers().get(0);
+      assertThat(bk3.check()).isNull();
+      assertThat(bk3.weight()).isEqualTo(1);
+    }
+
+    @Test
+    void aServerWithoutCheckIgnoresTheCheckOptionsOfItsDefaults() {
+      ServerConfig server = check(withBackend("  default-server inter 3s rise 5", "  server s1 127.0.0.1:1"))
+          .backends().get(0).servers().get(0);
+      assertThat(server.check()).isNull();
+    }
+
+    @Test
+    void aBadValueIsAnErrorAtTheDefaultServerLineOnceEvenWhenNoServerFollows() {
+      assertThat(error(withBackend("  default-server weight 300", "  server s1 127.0.0.1:1", "  server s2 127.0.0.1:2")))
+          .isEqualTo("parsing [haproxy.cfg:10] : backend 'bk': server 'default-server': weight must be 0 to 256: 300");
+      assertThat(error("defaults\n  default-server inter 0\n" + withBackend("  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:2] : defaults: server 'default-server': inter must be > 0: PT0S");
+      assertThat(error(withBackend("  server s1 127.0.0.1:1", "  default-server rise 2 rise 3")))
+          .isEqualTo("parsing [haproxy.cfg:11] : backend 'bk': server 'default-server': rise was already set to 2");
+    }
+
+    @Test
+    void mistakesAreErrorsAtTheDefaultServerLine() {
+      assertThat(error(withBackend("  default-server bogus", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'default-server' : unknown keyword 'bogus' (Steelyard supports weight,"
+              + " maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit,"
+              + " on-error and on-marked-down).");
+      assertThat(error(withBackend("  default-server inter", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'default-server' : 'inter' expects a delay as argument.");
+      assertThat(error(withFrontend("  default-server check")))
+          .isEqualTo("parsing [haproxy.cfg:7] : 'default-server' not allowed because frontend 'ft' has no backend capability.");
+    }
+  }
+
+  @Nested
+  class LogLines {
+    private static final String SLF4J = "does not apply to Steelyard (it logs through SLF4J, set up by the application); ignored";
+
+    @Test
+    void logOptionTcplogAndOptionDontlognullAreAcceptedWithANoticeEach() {
+      HaproxyConfig config = parse("""
+          defaults
+            log global
+            option tcplog
+            option dontlognull
+            timeout connect 1s
+            timeout client 1s
+            timeout server 1s
+          frontend ft
+            log global
+            no option dontlognull
+            bind 127.0.0.1:0
+            default_backend bk
+          backend bk
+            log 127.0.0.1:514 local0 info
+            option tcplog
+            server s1 127.0.0.1:1
+          listen web
+            log global
+            bind 127.0.0.1:0
+            server s1 127.0.0.1:1
+          """);
+      assertThat(config.notes())
+          .containsExactly(
+              "[NOTICE] haproxy.cfg:2 : 'log global' " + SLF4J,
+              "[NOTICE] haproxy.cfg:3 : 'option tcplog' does not apply to Steelyard (it always logs each connection"
+                  + " in HAProxy's tcplog format on the logger io.steelyard.lb.traffic); ignored",
+              "[NOTICE] haproxy.cfg:4 : 'option dontlognull' does not apply to Steelyard (it logs every connection,"
+                  + " those without data too, on the logger io.steelyard.lb.traffic); ignored",
+              "[NOTICE] haproxy.cfg:9 : 'log global' " + SLF4J,
+              "[NOTICE] haproxy.cfg:10 : 'no option dontlognull' does not apply to Steelyard (it logs every"
+                  + " connection, those without data too, on the logger io.steelyard.lb.traffic); ignored",
+              "[NOTICE] haproxy.cfg:14 : 'log' " + SLF4J,
+              "[NOTICE] haproxy.cfg:15 : 'option tcplog' does not apply to Steelyard (it always logs each"
+                  + " connection in HAProxy's tcplog format on the logger io.steelyard.lb.traffic); ignored",
+              "[NOTICE] haproxy.cfg:18 : 'log global' " + SLF4J);
+      config.check();
+    }
+
+    @Test
+    void mistakesAreErrorsAtTheirLine() {
+      assertThat(error(withBackend("  log", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'log' expects <address> and <facility> or global as arguments.");
+      assertThat(error(withBackend("  log /dev/log", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'log' expects <address> and <facility> or global as arguments.");
+      assertThat(error("global\n  log global\n" + withBackend("  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:2] : 'global' is not supported for a global syslog server.");
+      assertThat(error(withBackend("  option tcplog clf", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'option tcplog' cannot handle unexpected argument 'clf'.");
+      assertThat(error(withBackend("  no option dontlognull 1", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'no option dontlognull' cannot handle unexpected argument '1'.");
+      assertThat(error(withBackend("  no option tcplog", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : negation/default is not supported for option 'tcplog'.");
+    }
   }
 
   @Nested
@@ -641,8 +1096,8 @@ class HaproxyConfigTest {
           .isEqualTo("parsing [haproxy.cfg:7] : 'option redispatch' not allowed because frontend 'ft' has no backend capability.");
       assertThat(error(withBackend("  option redispatch 2", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'option redispatch' cannot handle unexpected argument '2'.");
-      assertThat(error(withBackend("  option tcplog", "  server s1 127.0.0.1:1")))
-          .isEqualTo("parsing [haproxy.cfg:10] : option 'tcplog' is not supported by Steelyard (supported: 'redispatch').");
+      assertThat(error(withBackend("  option tcpka", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : option 'tcpka' is not supported by Steelyard (supported: 'redispatch', 'tcplog', 'dontlognull').");
       assertThat(error(withBackend("  option", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'option' expects an option name.");
       assertThat(error(withBackend("  no redispatch", "  server s1 127.0.0.1:1")))
@@ -699,8 +1154,8 @@ class HaproxyConfigTest {
           .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : 'weight' expects an integer argument.");
       assertThat(error(withBackend("  server s1 127.0.0.1:1 weight heavy")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : 'weight' expects an integer argument (got 'heavy').");
-      assertThat(error(withBackend("  server s1 127.0.0.1:1 check")))
-          .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : unknown keyword 'check' (Steelyard supports weight, maxconn and backup).");
+      assertThat(error(withBackend("  server s1 127.0.0.1:1 send-proxy")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : unknown keyword 'send-proxy' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error and on-marked-down).");
       assertThat(error(withBackend("  server s1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'server' expects <name> and <addr>[:<port>] as arguments.");
       assertThat(error(withBackend("  server 's 1' 127.0.0.1:1")))

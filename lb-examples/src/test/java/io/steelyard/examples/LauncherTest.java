@@ -2,11 +2,16 @@ package io.steelyard.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.steelyard.lb.BackendConfig;
+import io.steelyard.lb.ServerConfig;
+import io.steelyard.lb.StickConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +21,38 @@ class LauncherTest {
       "defaults\n  timeout connect 5s\n  timeout client 50s\n  timeout server 50s\n"
           + "frontend ft\n  bind 127.0.0.1:0\n  default_backend bk\n"
           + "backend bk\n  server s1 127.0.0.1:1\n";
+
+  /** A real-world file: a transparent TCP proxy with health checks and a stick table. */
+  private static final String SEED = """
+      global
+          log /dev/log local0
+          chroot /var/lib/haproxy
+          stats socket /run/haproxy/admin.sock mode 660 level admin
+          stats timeout 30s
+          user haproxy
+          group haproxy
+          daemon
+      defaults
+          log global
+          mode tcp
+          option tcplog
+          option dontlognull
+          timeout connect 5000
+          timeout client 50000
+          timeout server 50000
+      frontend ft_http
+          bind :80 transparent
+          mode tcp
+          default_backend bk_http
+      backend bk_http
+          mode tcp
+          balance leastconn
+          stick store-request src
+          stick-table type ip size 200k expire 30m
+          source 0.0.0.0 usesrc clientip
+          server s1 192.168.69.106:80 check
+          server s1 192.168.69.107:80 check
+      """;
 
   @TempDir Path dir;
 
@@ -45,6 +82,57 @@ class LauncherTest {
         .isEqualTo("[ALERT] parsing [" + cfg + ":10] : backend 'bk', another server named 's1' was already"
             + " defined at line 9, please use distinct names.\n"
             + "[ALERT] parsing [" + cfg + ":11] : unknown keyword 'foo' in 'backend' section\n");
+  }
+
+  @Test
+  void theSeedFileFailsOnItsDuplicateServerAndOnTheKeywordsSteelyardDoesNotHaveYet() throws Exception {
+    Path cfg = file(SEED);
+    Launch run = launch("-c", "-f", cfg.toString());
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
+        .isEqualTo("[ALERT] parsing [" + cfg + ":4] : 'stats' supports only 'timeout' in Steelyard (got 'socket').\n"
+            + "[ALERT] parsing [" + cfg + ":18] : 'bind :80' in section 'frontend': unknown keyword 'transparent'.\n"
+            + "[ALERT] parsing [" + cfg + ":26] : unknown keyword 'source' in 'backend' section\n"
+            + "[ALERT] parsing [" + cfg + ":28] : backend 'bk_http', another server named 's1' was already defined at"
+            + " line 27, please use distinct names.\n");
+  }
+
+  @Test
+  void theSeedFileWithDistinctServersAndWithoutThoseKeywordsIsValidAndWarnsThatNoClientSticks()
+      throws Exception {
+    Path cfg = file(SEED
+        .replace("    stats socket /run/haproxy/admin.sock mode 660 level admin\n", "")
+        .replace("bind :80 transparent", "bind :80")
+        .replace("    source 0.0.0.0 usesrc clientip\n", "")
+        .replace("server s1 192.168.69.107:80", "server s2 192.168.69.107:80"));
+    Launch run = launch("-c", "-f", cfg.toString());
+    assertThat(run.status()).isZero();
+    assertThat(run.out()).isEqualTo("Configuration file is valid\n");
+    String ignored = "does not apply to Steelyard";
+    String slf4j = "(it logs through SLF4J, set up by the application); ignored";
+    assertThat(run.err().lines())
+        .containsExactly(
+            "[NOTICE] " + cfg + ":2 : 'log' " + ignored + " " + slf4j,
+            "[NOTICE] " + cfg + ":3 : 'chroot' " + ignored + " (a JVM cannot change its root directory); ignored",
+            "[NOTICE] " + cfg + ":4 : 'stats timeout' " + ignored + " (it has no stats socket); ignored",
+            "[NOTICE] " + cfg + ":5 : 'user' " + ignored + " (it runs as the user who started the JVM); ignored",
+            "[NOTICE] " + cfg + ":6 : 'group' " + ignored + " (it runs as the user who started the JVM); ignored",
+            "[NOTICE] " + cfg + ":7 : 'daemon' " + ignored + " (runs in the foreground of its JVM); ignored",
+            "[NOTICE] " + cfg + ":9 : 'log global' " + ignored + " " + slf4j,
+            "[NOTICE] " + cfg + ":11 : 'option tcplog' " + ignored + " (it always logs each connection in HAProxy's"
+                + " tcplog format on the logger io.steelyard.lb.traffic); ignored",
+            "[NOTICE] " + cfg + ":12 : 'option dontlognull' " + ignored + " (it logs every connection, those without"
+                + " data too, on the logger io.steelyard.lb.traffic); ignored",
+            "[WARNING] " + cfg + ":23 : backend 'bk_http': 'stick store-request src' without 'stick match src' stores"
+                + " entries that nothing reads, so no client sticks (as in HAProxy); use 'stick on src' to keep"
+                + " clients on their server.");
+
+    BackendConfig backend = HaproxyConfig.read(List.of(cfg)).check().backends().get(0);
+    assertThat(backend.stick()).isEqualTo(new StickConfig(204_800, Duration.ofMinutes(30), false, true));
+    assertThat(backend.balance().name()).isEqualTo("leastconn");
+    assertThat(backend.servers()).extracting(ServerConfig::name).containsExactly("s1", "s2");
+    assertThat(backend.servers()).allSatisfy(server -> assertThat(server.check()).isNotNull());
   }
 
   @Test

@@ -17,6 +17,8 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -147,6 +149,55 @@ class SteelyardJarTest {
           .contains(cfg + ":3 : 'daemon' does not apply to Steelyard")
           .contains("[NOTICE] frontend 'ft' listening on 127.0.0.1:" + port)
           .contains("[NOTICE] stopped");
+    }
+  }
+
+  @Test
+  void stickOnSrcKeepsEachClientOnItsServerAcrossReconnects() throws Exception {
+    try (TestBackend s1 = TestBackend.greeting("s1");
+        TestBackend s2 = TestBackend.greeting("s2")) {
+      int port = freePort();
+      Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), """
+          defaults
+              mode tcp
+              timeout connect 5s
+              timeout client 30s
+              timeout server 30s
+          frontend ft
+              bind 127.0.0.1:%d
+              default_backend bk
+          backend bk
+              balance roundrobin
+              stick-table type ip size 1k expire 30m
+              stick on src
+              server s1 %s check inter 200
+              server s2 %s check inter 200
+          """.formatted(port, s1.hostPort(), s2.hostPort()));
+      Process steelyard = java("-f", cfg.toString());
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+      // Clients 127.0.0.2 to 127.0.0.5: round robin spreads the first connection of each.
+      Map<Integer, String> servers = new TreeMap<>();
+      await().atMost(Duration.ofSeconds(20))
+          .ignoreExceptions()
+          .until(() -> TestClient.whoAnswers(address, TestClient.loopback(2)) != null);
+      for (int client = 2; client <= 5; client++) {
+        servers.put(client, TestClient.whoAnswers(address, TestClient.loopback(client)));
+      }
+      assertThat(servers.values()).contains("s1", "s2");
+      // Round robin alone would alternate between a client's reconnections; each gets its server
+      // back, while the checks (every 200 ms) run on.
+      for (int client = 2; client <= 5; client++) {
+        for (int reconnection = 1; reconnection <= 4; reconnection++) {
+          assertThat(TestClient.whoAnswers(address, TestClient.loopback(client)))
+              .as("client 127.0.0.%d, reconnection %d", client, reconnection)
+              .isEqualTo(servers.get(client));
+        }
+        Thread.sleep(100);
+      }
+
+      steelyard.destroy();
+      assertThat(exitStatus(steelyard, Duration.ofSeconds(10))).isZero();
+      assertThat(err()).doesNotContain("[WARNING]").doesNotContain("is DOWN");
     }
   }
 

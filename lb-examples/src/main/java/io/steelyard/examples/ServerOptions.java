@@ -1,0 +1,198 @@
+package io.steelyard.examples;
+
+import io.steelyard.lb.ServerBuilder;
+import io.steelyard.lb.health.OnError;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The options of a {@code server} or {@code default-server} line, with HAProxy's meaning and
+ * defaults.
+ *
+ * <ul>
+ *   <li>{@code weight N} (0 to 256, default 1): the server's share of connections; {@code maxconn
+ *       N} (0, the default, for none): the most it takes at once, further clients waiting in a
+ *       queue; {@code maxqueue N} (0 for none): the most clients waiting for it, beyond which a
+ *       client goes to another server; {@code backup}: it takes connections only when no other
+ *       server can.
+ *   <li>{@code check}: a TCP connection checks the server every {@code inter T} (2 s), every
+ *       {@code fastinter T} while it changes state and every {@code downinter T} while it is down
+ *       (both {@code inter} by default); {@code rise N} (2) passed checks in a row bring it up,
+ *       {@code fall N} (3) failed ones take it down. A server without {@code check} is always up,
+ *       and its {@code inter}, {@code rise}, ... have no effect, as in HAProxy.
+ *   <li>{@code observe layer4} (needs {@code check}): failed live connections count too; after
+ *       {@code error-limit N} (10) in a row, {@code on-error} applies: {@code fastinter} (the
+ *       default: check sooner), {@code fail-check} (count a failed check), {@code sudden-death}
+ *       (one more failure takes it down) or {@code mark-down} (down at once). {@code observe none}
+ *       turns it off; {@code observe layer7} is HTTP's and an error.
+ *   <li>{@code on-marked-down shutdown-sessions} (needs {@code check}): closes the server's
+ *       connections when it goes down.
+ * </ul>
+ *
+ * <p>HAProxy's other server keywords are errors until Steelyard has them. An option given twice
+ * on one line is the builder's error, where HAProxy keeps the last.
+ *
+ * <p>{@code default-server OPTIONS} sets the options of the servers that follow it in its section,
+ * and in the sections after it when it is in a {@code defaults} section; a server's own option wins
+ * over it, and a later {@code default-server} line adds to and overrides an earlier one, as in
+ * HAProxy. A server takes the {@code default-server} lines before it only.
+ */
+final class ServerOptions {
+  /** No option: what a section starts from when no {@code defaults} section gives any. */
+  static final ServerOptions NONE = new ServerOptions(List.of());
+
+  private static final Set<String> FLAGS = Set.of("backup", "check");
+
+  /**
+   * One option.
+   *
+   * @param keyword how it is written, such as {@code inter}: an option of a server line replaces
+   *     the default-server option of the same keyword
+   * @param call the builder call that sets it
+   */
+  private record Option(String keyword, Consumer<ServerBuilder> call) {}
+
+  private final List<Option> options;
+
+  private ServerOptions(List<Option> options) {
+    this.options = options;
+  }
+
+  /**
+   * Parses the words of {@code line} from word {@code from} on.
+   *
+   * @param where what starts each error message, such as {@code 'server bk/s1' : }
+   */
+  static ServerOptions parse(ConfigLine line, int from, String where) {
+    List<Option> options = new ArrayList<>();
+    for (int i = from; i < line.words().size(); i++) {
+      String keyword = line.word(i);
+      try {
+        options.add(new Option(keyword, call(line, i, keyword)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + e.getMessage(), e);
+      }
+      if (!FLAGS.contains(keyword)) {
+        i++;
+      }
+    }
+    return new ServerOptions(List.copyOf(options));
+  }
+
+  /** The builder call of {@code keyword}, word {@code at} of {@code line}, and its argument. */
+  private static Consumer<ServerBuilder> call(ConfigLine line, int at, String keyword) {
+    switch (keyword) {
+      case "backup":
+        return ServerBuilder::backup;
+      case "check":
+        return ServerBuilder::check;
+      case "weight":
+        int weight = count(line, at);
+        return s -> s.weight(weight);
+      case "maxconn":
+        int maxConn = count(line, at);
+        return s -> s.maxConn(maxConn);
+      case "maxqueue":
+        int maxQueue = count(line, at);
+        return s -> s.maxQueue(maxQueue);
+      case "rise":
+        int rise = count(line, at);
+        return s -> s.rise(rise);
+      case "fall":
+        int fall = count(line, at);
+        return s -> s.fall(fall);
+      case "error-limit":
+        int errorLimit = count(line, at);
+        return s -> s.errorLimit(errorLimit);
+      case "inter":
+        Duration inter = delay(line, at);
+        return s -> s.inter(inter);
+      case "fastinter":
+        Duration fastInter = delay(line, at);
+        return s -> s.fastInter(fastInter);
+      case "downinter":
+        Duration downInter = delay(line, at);
+        return s -> s.downInter(downInter);
+      case "observe":
+        return observe(line, at);
+      case "on-error":
+        OnError onError = OnError.of(argument(line, at));
+        return s -> s.onError(onError);
+      case "on-marked-down":
+        if (!argument(line, at).equals("shutdown-sessions")) {
+          throw new IllegalArgumentException(
+              "'on-marked-down' expects 'shutdown-sessions' but got '" + argument(line, at)
+                  + "'.");
+        }
+        return ServerBuilder::onMarkedDownShutdownSessions;
+      default:
+        throw new IllegalArgumentException(
+            "unknown keyword '" + keyword + "' (Steelyard supports weight, maxconn, maxqueue,"
+                + " backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit,"
+                + " on-error and on-marked-down).");
+    }
+  }
+
+  private static Consumer<ServerBuilder> observe(ConfigLine line, int at) {
+    switch (argument(line, at)) {
+      case "":
+        throw new IllegalArgumentException("'observe' expects <mode> as argument.");
+      case "layer4":
+        return ServerBuilder::observeLayer4;
+      case "none":
+        return s -> {};
+      case "layer7":
+        throw new IllegalArgumentException(
+            "'layer7' can only be used in http proxies: Steelyard balances TCP connections only"
+                + " (use 'observe layer4').");
+      default:
+        throw new IllegalArgumentException(
+            "'observe' expects one of 'none', 'layer4', 'layer7' but got '" + argument(line, at)
+                + "'.");
+    }
+  }
+
+  /** The word after {@code at}, or an empty one at the end of the line, as HAProxy reads it. */
+  private static String argument(ConfigLine line, int at) {
+    return at + 1 < line.words().size() ? line.word(at + 1) : "";
+  }
+
+  private static int count(ConfigLine line, int at) {
+    if (argument(line, at).isEmpty()) {
+      throw new IllegalArgumentException("'" + line.word(at) + "' expects an integer argument.");
+    }
+    return ConfigValues.integer(line.word(at), argument(line, at));
+  }
+
+  private static Duration delay(ConfigLine line, int at) {
+    if (argument(line, at).isEmpty()) {
+      throw new IllegalArgumentException("'" + line.word(at) + "' expects a delay as argument.");
+    }
+    return ConfigValues.time(line.word(at), argument(line, at));
+  }
+
+  /**
+   * These options over {@code defaults}: each option of {@code defaults} whose keyword these do
+   * not have, then these.
+   */
+  ServerOptions over(ServerOptions defaults) {
+    Set<String> own = options.stream().map(Option::keyword).collect(Collectors.toSet());
+    List<Option> merged = new ArrayList<>();
+    for (Option option : defaults.options) {
+      if (!own.contains(option.keyword())) {
+        merged.add(option);
+      }
+    }
+    merged.addAll(options);
+    return new ServerOptions(List.copyOf(merged));
+  }
+
+  /** Sets the options in {@code server}, in the order written. */
+  void applyTo(ServerBuilder server) {
+    options.forEach(option -> option.call().accept(server));
+  }
+}
