@@ -39,17 +39,25 @@ final class Capabilities {
   }
 
   /**
-   * Fails naming the capability and how to grant it, unless this process holds it.
+   * Fails naming the capability and the ways to grant it without root, unless this process holds
+   * it: ambient capabilities (systemd, setpriv), or file capabilities on the java binary, whose
+   * catch it names.
    *
    * @param why what needs it, such as {@code transparent proxying (IP_TRANSPARENT)}
    */
   void require(int capability, String name, String why) {
     if (!has(capability)) {
+      String lower = name.toLowerCase(java.util.Locale.ROOT).substring("CAP_".length());
       throw new IllegalStateException(
-          why + " needs " + name + ", which this process does not have. Run as root, or grant it "
-              + "without root: 'setcap " + name.toLowerCase(java.util.Locale.ROOT)
-              + "+ep $(readlink -f $(which java))', or in a systemd unit 'AmbientCapabilities="
-              + name + "' with 'CapabilityBoundingSet=" + name + "'");
+          why + " needs " + name + ", which this process does not have. Run as root, or grant "
+              + "it without root (with CAP_NET_BIND_SERVICE too for ports below 1024): in a "
+              + "systemd unit 'AmbientCapabilities=" + name + " CAP_NET_BIND_SERVICE'; from a "
+              + "root shell 'setpriv --reuid=USER --regid=GROUP --init-groups --inh-caps=+"
+              + lower + ",+net_bind_service --ambient-caps=+" + lower + ",+net_bind_service java "
+              + "...'; or 'setcap cap_" + lower + ",cap_net_bind_service+ep' on the java binary "
+              + "($(readlink -f $(which java))), with the JDK's lib directory added to "
+              + "/etc/ld.so.conf.d and ldconfig run (a java with file capabilities ignores its "
+              + "$ORIGIN rpath and fails to load libjli.so)");
     }
   }
 }

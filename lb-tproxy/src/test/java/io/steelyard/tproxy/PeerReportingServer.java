@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A test backend, run in its own network namespace: answers each connection with {@code NAME
- * PEER-ADDRESS}, the address it sees the client at, then closes. Args: name, port. Stops when its
- * standard input closes or after 10,000 connections.
+ * PEER-ADDRESS PEER-PORT}, the address and port it sees the client at, then closes. Args: name,
+ * port. Stops when its standard input closes or after 10,000 connections.
  */
 public final class PeerReportingServer {
   private PeerReportingServer() {}
@@ -33,9 +33,10 @@ public final class PeerReportingServer {
       System.out.flush();
       for (int i = 0; i < 10_000; i++) {
         try (Socket client = listener.accept()) {
-          String peer = ((InetSocketAddress) client.getRemoteSocketAddress()).getAddress().getHostAddress();
+          InetSocketAddress peer = (InetSocketAddress) client.getRemoteSocketAddress();
           OutputStream out = client.getOutputStream();
-          out.write((name + " " + peer + "\n").getBytes(StandardCharsets.US_ASCII));
+          out.write((name + " " + peer.getAddress().getHostAddress() + " " + peer.getPort() + "\n")
+              .getBytes(StandardCharsets.US_ASCII));
           out.flush();
         }
       }

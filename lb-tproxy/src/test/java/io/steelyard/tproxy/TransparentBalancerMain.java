@@ -3,46 +3,108 @@ package io.steelyard.tproxy;
 import static java.time.Duration.ofMillis;
 
 import io.steelyard.lb.Balancer;
+import io.steelyard.lb.BackendBuilder;
+import io.steelyard.lb.forward.Transport;
 import io.steelyard.lb.schedule.Balance;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The seed's transparent balancer, run in the balancer's network namespace by the tests:
- * {@code bind :80 transparent}, leastconn, {@code stick on src}, {@code usesrc clientip}. Args:
- * {@code apply|none} (whether it applies the routing rules itself, and removes them at exit),
- * then the servers' {@code host:port}. Prints {@code ready} once started, or the start error;
- * stops when its standard input closes.
+ * {@code bind :80 transparent}, leastconn, {@code stick on src}, {@code usesrc clientip}.
+ *
+ * <p>Args: {@code apply|none|unchecked}, then options, then the servers' {@code host:port}.
+ * {@code apply}: it applies the routing rules itself and removes them at exit; {@code none}: the
+ * rules are someone else's, and start() checks that they are in place; {@code unchecked}: nothing
+ * about the rules is checked ({@link Tproxy#transport()}). Options: {@code --ipv6} (the rules
+ * cover IPv6 too), {@code --source=clientip|client|ADDRESS} (HAProxy's {@code usesrc clientip},
+ * {@code usesrc client}, {@code source ADDRESS}; {@code clientip} by default).
+ *
+ * <p>Prints {@code ready} once started, or {@code failed: } and the start error; stops when its
+ * standard input closes. Says on standard error who it runs as: {@code balancer: uid U, CapEff
+ * HEX}.
  */
 public final class TransparentBalancerMain {
   private TransparentBalancerMain() {}
 
   public static void main(String[] args) throws Exception {
-    RoutingRules rules = RoutingRules.builder().build();
-    boolean apply = args[0].equals("apply");
-    if (apply) {
-      rules.apply();
+    System.err.println("balancer: " + identity());
+    String mode = args[0];
+    if (!List.of("apply", "none", "unchecked").contains(mode)) {
+      throw new IllegalArgumentException("apply, none or unchecked: " + mode);
     }
-    try (Balancer balancer =
-        Balancer.builder()
-            .transport(Tproxy.transport(rules))
-            .drainTimeout(ofMillis(500))
-            .frontend("ft", f -> f.bind(":80").transparent().defaultBackend("bk"))
-            .backend("bk", b -> {
-              b.balance(Balance.leastConn()).stickOnSource(t -> t.size(200_000)).sourceClientIp()
-                  .connectTimeout(ofMillis(1000)).retries(0);
-              for (int i = 1; i < args.length; i++) {
-                b.server("s" + i, args[i]);
-              }
-            })
-            .start()) {
-      System.out.println("ready");
-      System.out.flush();
-      System.in.readAllBytes();
+    RoutingRules.Builder builder = RoutingRules.builder();
+    String source = "clientip";
+    List<String> servers = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--ipv6")) {
+        builder.ipv6();
+      } else if (args[i].startsWith("--source=")) {
+        source = args[i].substring("--source=".length());
+      } else if (args[i].startsWith("--")) {
+        throw new IllegalArgumentException("unknown option " + args[i]);
+      } else {
+        servers.add(args[i]);
+      }
+    }
+    RoutingRules rules = builder.build();
+    boolean apply = mode.equals("apply");
+    Transport transport = mode.equals("unchecked") ? Tproxy.transport() : Tproxy.transport(rules);
+    String sourceMode = source;
+    try {
+      if (apply) {
+        rules.apply();
+      }
+      try (Balancer balancer =
+          Balancer.builder()
+              .transport(transport)
+              .drainTimeout(ofMillis(500))
+              .frontend("ft", f -> f.bind(":80").transparent().defaultBackend("bk"))
+              .backend("bk", b -> {
+                b.balance(Balance.leastConn()).stickOnSource(t -> t.size(200_000))
+                    .connectTimeout(ofMillis(1000)).retries(0);
+                source(b, sourceMode);
+                for (int i = 0; i < servers.size(); i++) {
+                  b.server("s" + (i + 1), servers.get(i));
+                }
+              })
+              .start()) {
+        System.out.println("ready");
+        System.out.flush();
+        System.in.readAllBytes();
+      }
     } catch (RuntimeException e) {
       System.out.println("failed: " + e.getMessage());
     } finally {
       if (apply) {
-        rules.remove();
+        try {
+          rules.remove();
+        } catch (RuntimeException e) {
+          System.err.println("cannot remove the routing rules: " + e.getMessage());
+        }
       }
+    }
+  }
+
+  /** {@code uid U, CapEff HEX}, from /proc/self/status. */
+  private static String identity() throws java.io.IOException {
+    String uid = "?";
+    String effective = "?";
+    for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+      if (line.startsWith("Uid:")) {
+        uid = line.split("\\s+")[2];
+      } else if (line.startsWith("CapEff:")) {
+        effective = line.substring("CapEff:".length()).strip();
+      }
+    }
+    return "uid " + uid + ", CapEff " + effective;
+  }
+
+  private static void source(BackendBuilder backend, String source) {
+    switch (source) {
+      case "clientip" -> backend.sourceClientIp();
+      case "client" -> backend.sourceClient();
+      default -> backend.source(source);
     }
   }
 }

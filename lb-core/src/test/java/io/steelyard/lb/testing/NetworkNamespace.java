@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A network namespace that a test creates and deletes: a test host with no route out, for
- * traffic to documentation addresses (198.51.100.0/24, 203.0.113.0/24) only. Deleting it takes
- * its interfaces, addresses, routes and firewall rules with it.
+ * traffic to documentation addresses (198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) only.
+ * Deleting it takes its interfaces, addresses, routes, firewall rules and sysctls with it.
  */
 public final class NetworkNamespace implements AutoCloseable {
   private final String name;
@@ -63,10 +63,39 @@ public final class NetworkNamespace implements AutoCloseable {
       String otherAddress) throws IOException, InterruptedException {
     run(List.of("ip", "link", "add", thisEnd, "netns", name, "type", "veth", "peer", "name",
         otherEnd, "netns", other.name));
-    exec("ip", "addr", "add", thisAddress, "dev", thisEnd);
+    addAddress(thisEnd, thisAddress);
     exec("ip", "link", "set", thisEnd, "up");
-    other.exec("ip", "addr", "add", otherAddress, "dev", otherEnd);
+    other.addAddress(otherEnd, otherAddress);
     other.exec("ip", "link", "set", otherEnd, "up");
+  }
+
+  /**
+   * Adds an address (CIDR) to an interface. IPv6 addresses skip duplicate address detection
+   * ({@code nodad}), so that they are usable at once instead of tentative for a second or two.
+   */
+  public void addAddress(String device, String address) throws IOException, InterruptedException {
+    if (address.contains(":")) {
+      exec("ip", "-6", "addr", "add", address, "dev", device, "nodad");
+    } else {
+      exec("ip", "addr", "add", address, "dev", device);
+    }
+  }
+
+  /**
+   * Sets a sysctl of this namespace's network stack, such as {@code net.ipv4.ip_forward}, and
+   * reads it back: fails unless it took. Written through {@code /proc/sys} from inside the
+   * namespace (the {@code sysctl} command is not always installed).
+   */
+  public void sysctl(String key, String value) throws IOException, InterruptedException {
+    if (!key.matches("net\\.[A-Za-z0-9_.-]+") || !value.matches("[0-9A-Za-z ]+")) {
+      throw new IllegalArgumentException("not a network sysctl: " + key + "=" + value);
+    }
+    String file = "/proc/sys/" + key.replace('.', '/');
+    exec("sh", "-c", "echo '" + value + "' > " + file);
+    String now = exec("cat", file).strip();
+    if (!now.equals(value)) {
+      throw new IOException(key + " is " + now + " in " + name + " after setting it to " + value);
+    }
   }
 
   @Override
