@@ -4,11 +4,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 
-/** Netty's native epoll transport; {@link #newIoHandlerFactory()} fails when epoll is missing. */
+/**
+ * Netty's native epoll transport; {@link #newIoHandlerFactory()} fails when epoll is missing, and
+ * works around a Netty bug that kills half-closed connections ({@link EpollHandlerFactory}).
+ */
 final class EpollTransport implements Transport {
   static final EpollTransport INSTANCE = new EpollTransport();
 
@@ -24,7 +26,7 @@ final class EpollTransport implements Transport {
     if (!Epoll.isAvailable()) {
       throw new IllegalStateException("epoll is not available here", Epoll.unavailabilityCause());
     }
-    return EpollIoHandler.newFactory();
+    return EpollHandlerFactory.newFactory();
   }
 
   @Override
