@@ -7,23 +7,51 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.steelyard.lb.forward.Source;
 import io.steelyard.lb.forward.Transport;
+import io.steelyard.lb.forward.ZeroCopyRelay;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Epoll with {@code IP_TRANSPARENT}: listeners that accept connections to foreign addresses, and
  * connections to servers bound to the client's address ({@code IP_BIND_ADDRESS_NO_PORT} lets the
- * kernel choose the port at connect time, so many servers can share a client address).
+ * kernel choose the port at connect time, so many servers can share a client address), and, when
+ * asked with {@link #splice(Splice)}, the splice(2) relay. Obtained from {@link Tproxy}; immutable.
  */
-final class TproxyTransport implements Transport {
+public final class TproxyTransport implements Transport {
   private final RoutingRules rules;
+  private final Splice splice;
+  private final SpliceRelay spliceRelay;
 
   TproxyTransport(RoutingRules rules) {
+    this(rules, null);
+  }
+
+  private TproxyTransport(RoutingRules rules, Splice splice) {
     this.rules = rules;
+    this.splice = splice;
+    this.spliceRelay = splice == null ? null : new SpliceRelay(splice);
+  }
+
+  /**
+   * This transport, relaying the given directions of every connection with splice(2): from socket
+   * to socket inside the kernel, never copied through the JVM (HAProxy's {@code option
+   * splice-request} and {@code splice-response}). Counters, inactivity timeouts and half-closes
+   * behave as when copying; the statistics count spliced bytes apart. Without it, the transport
+   * copies, as HAProxy does by default.
+   *
+   * @throws IllegalStateException if splicing was already chosen for this transport
+   */
+  public TproxyTransport splice(Splice directions) {
+    Objects.requireNonNull(directions, "directions");
+    if (splice != null) {
+      throw new IllegalStateException(
+          "splice was already set to " + splice + ", cannot set it to " + directions);
+    }
+    return new TproxyTransport(rules, directions);
   }
 
   @Override
@@ -39,7 +67,7 @@ final class TproxyTransport implements Transport {
               + "available here: " + Epoll.unavailabilityCause(),
           Epoll.unavailabilityCause());
     }
-    return EpollIoHandler.newFactory();
+    return Transport.epoll().newIoHandlerFactory();
   }
 
   @Override
@@ -50,6 +78,12 @@ final class TproxyTransport implements Transport {
   @Override
   public Class<? extends Channel> channelType() {
     return EpollSocketChannel.class;
+  }
+
+  /** The splice relay when {@link #splice(Splice)} asked for it, otherwise {@code null}. */
+  @Override
+  public ZeroCopyRelay zeroCopyRelay() {
+    return spliceRelay;
   }
 
   @Override

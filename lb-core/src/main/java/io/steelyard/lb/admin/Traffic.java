@@ -10,6 +10,9 @@ import io.steelyard.lb.forward.Counters;
  * @param total connections since start
  * @param bytesIn bytes from clients
  * @param bytesOut bytes to clients
+ * @param splicedIn the part of {@code bytesIn} moved from socket to socket in the kernel
+ *     (spliced), never copied through the JVM
+ * @param splicedOut the part of {@code bytesOut} spliced
  * @param connectErrors failed connection attempts to servers
  * @param retries attempts repeated on the same server
  * @param redispatches connections moved to another server after failed attempts
@@ -22,6 +25,8 @@ public record Traffic(
     long total,
     long bytesIn,
     long bytesOut,
+    long splicedIn,
+    long splicedOut,
     long connectErrors,
     long retries,
     long redispatches,
@@ -35,6 +40,8 @@ public record Traffic(
         counters.total(),
         counters.bytesIn(),
         counters.bytesOut(),
+        counters.splicedIn(),
+        counters.splicedOut(),
         counters.connectErrors(),
         counters.retries(),
         counters.redispatches(),

@@ -11,6 +11,8 @@ public final class Counters {
   final LongAdder total = new LongAdder();
   final LongAdder bytesIn = new LongAdder();
   final LongAdder bytesOut = new LongAdder();
+  final LongAdder splicedIn = new LongAdder();
+  final LongAdder splicedOut = new LongAdder();
   final LongAdder connectErrors = new LongAdder();
   final LongAdder retries = new LongAdder();
   final LongAdder redispatches = new LongAdder();
@@ -36,6 +38,19 @@ public final class Counters {
   /** Bytes from servers towards clients. */
   public long bytesOut() {
     return bytesOut.sum();
+  }
+
+  /**
+   * The part of {@link #bytesIn()} that a {@link ZeroCopyRelay} moved from socket to socket in
+   * the kernel (spliced) rather than copied through the JVM.
+   */
+  public long splicedIn() {
+    return splicedIn.sum();
+  }
+
+  /** The part of {@link #bytesOut()} moved without copying, as {@link #splicedIn()}. */
+  public long splicedOut() {
+    return splicedOut.sum();
   }
 
   /** Failed connection attempts to servers. */

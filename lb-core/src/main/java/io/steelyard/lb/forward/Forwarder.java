@@ -42,6 +42,7 @@ public final class Forwarder {
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
 
   private final Transport transport;
+  private final ZeroCopyRelay zeroCopyRelay;
   private final EventLoopGroup group;
   private final Bootstrap outbound;
   private final AcceptLimits limits;
@@ -54,6 +55,7 @@ public final class Forwarder {
   private Forwarder(
       Transport transport, int ioThreads, int maxConn, boolean limited, Notifier notifier) {
     this.transport = transport;
+    this.zeroCopyRelay = transport.zeroCopyRelay();
     this.notifier = notifier;
     this.group =
         new MultiThreadIoEventLoopGroup(
@@ -314,6 +316,11 @@ public final class Forwarder {
       transport.transparentOutbound(bootstrap, source);
     }
     return bootstrap;
+  }
+
+  /** The transport's relay that moves bytes without copying, or {@code null} to copy them all. */
+  ZeroCopyRelay zeroCopyRelay() {
+    return zeroCopyRelay;
   }
 
   void sessionStarted(Session session) {

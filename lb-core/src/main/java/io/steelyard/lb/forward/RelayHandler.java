@@ -19,6 +19,11 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    session.prepare(ctx.channel());
+  }
+
+  @Override
   public void channelActive(ChannelHandlerContext ctx) {
     if (clientSide) {
       session.start();

@@ -33,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * the peer drains, so a connection holds at most about one write-buffer high-water mark plus one
  * read buffer per direction. An end of input on one side becomes a shutdown of output on the other
  * (half-close); a reset becomes a reset; the session ends when both sockets are closed.
+ *
+ * <p>When the transport has a {@link ZeroCopyRelay}, each direction still open once the server is
+ * connected is handed to it, and the bytes of that direction no longer pass through the pipelines:
+ * the relay paces the source, reports what it moves (counted as spliced, and restarting both sides'
+ * inactivity timers) and delivers the end of input once the last byte is queued, so that counters,
+ * timeouts and half-close behave as with copying. A direction it declines, or gives back, is
+ * copied.
  */
 final class Session {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
@@ -61,6 +68,12 @@ final class Session {
   private Channel server;
   private ChannelFuture connecting;
   private ScheduledFuture<?> pendingRetry;
+  private IdleStateHandler clientIdle;
+  private IdleStateHandler serverIdle;
+  /** Whether the zero-copy relay moves the client's bytes to the server (the request direction). */
+  private boolean requestDirect;
+  /** Whether the zero-copy relay moves the server's bytes to the client (the response direction). */
+  private boolean responseDirect;
   private long connectNanos = -1;
   private int retries;
   private boolean redispatched;
@@ -86,6 +99,14 @@ final class Session {
 
   RelayHandler clientHandler() {
     return clientHandler;
+  }
+
+  /** Lets the zero-copy relay, if any, set up a channel of this session before it reads. */
+  void prepare(Channel channel) {
+    ZeroCopyRelay relay = forwarder.zeroCopyRelay();
+    if (relay != null) {
+      relay.prepare(channel);
+    }
   }
 
   // --- choosing and connecting to a server ---
@@ -204,14 +225,32 @@ final class Session {
     server = future.channel();
     connectNanos = System.nanoTime() - acceptedAtNanos;
     stick();
-    server.pipeline().addFirst(idleHandler(backend.serverTimeoutMillis()));
-    client.pipeline().addFirst(idleHandler(frontend.clientTimeoutMillis()));
+    serverIdle = idleHandler(backend.serverTimeoutMillis());
+    clientIdle = idleHandler(frontend.clientTimeoutMillis());
+    server.pipeline().addFirst(serverIdle);
+    client.pipeline().addFirst(clientIdle);
     sendEarly();
     if (clientEof) {
       shutdownOutput(server);
     } else {
       client.config().setAutoRead(server.isWritable());
     }
+    relayWithoutCopying();
+  }
+
+  /**
+   * Offers each direction whose input has not ended to the transport's zero-copy relay, after the
+   * early data has been queued, so that what the relay moves follows it.
+   */
+  private void relayWithoutCopying() {
+    ZeroCopyRelay relay = forwarder.zeroCopyRelay();
+    if (relay == null) {
+      return;
+    }
+    if (!clientEof) {
+      requestDirect = relay.relay(client, server, true, new Direct(true));
+    }
+    responseDirect = relay.relay(server, client, false, new Direct(false));
   }
 
   /** Tells the target's health checker how a live connection went ({@code observe layer4}). */
@@ -305,7 +344,14 @@ final class Session {
       ReferenceCountUtil.release(msg);
       return;
     }
-    int bytes = ((ByteBuf) msg).readableBytes();
+    count(fromClient, ((ByteBuf) msg).readableBytes());
+    peer.write(msg, peer.voidPromise());
+    if (!peer.isWritable()) {
+      (fromClient ? client : server).config().setAutoRead(false);
+    }
+  }
+
+  private void count(boolean fromClient, int bytes) {
     if (fromClient) {
       bytesIn += bytes;
       frontend.counters().bytesIn.add(bytes);
@@ -317,9 +363,18 @@ final class Session {
       backend.counters().bytesOut.add(bytes);
       target.counters().bytesOut.add(bytes);
     }
-    peer.write(msg, peer.voidPromise());
-    if (!peer.isWritable()) {
-      (fromClient ? client : server).config().setAutoRead(false);
+  }
+
+  private void countSpliced(boolean fromClient, int bytes) {
+    count(fromClient, bytes);
+    if (fromClient) {
+      frontend.counters().splicedIn.add(bytes);
+      backend.counters().splicedIn.add(bytes);
+      target.counters().splicedIn.add(bytes);
+    } else {
+      frontend.counters().splicedOut.add(bytes);
+      backend.counters().splicedOut.add(bytes);
+      target.counters().splicedOut.add(bytes);
     }
   }
 
@@ -358,11 +413,15 @@ final class Session {
     }
   }
 
-  /** A side drained below its low-water mark (or filled up): let the other side read again. */
+  /**
+   * A side drained below its low-water mark (or filled up): let the other side read again, unless
+   * the zero-copy relay paces that direction.
+   */
   void writabilityChanged(boolean clientSide) {
     Channel self = clientSide ? client : server;
     Channel other = clientSide ? server : client;
-    if (other != null && self.isWritable() && !(clientSide ? serverEof : clientEof)) {
+    boolean direct = clientSide ? responseDirect : requestDirect;
+    if (other != null && !direct && self.isWritable() && !(clientSide ? serverEof : clientEof)) {
       other.config().setAutoRead(true);
     }
   }
@@ -393,6 +452,41 @@ final class Session {
                     ((DuplexChannel) channel).shutdownOutput();
                   }
                 });
+  }
+
+  /** Hears from the zero-copy relay about one direction of this session. */
+  private final class Direct implements ZeroCopyRelay.Listener {
+    private final boolean fromClient;
+
+    Direct(boolean fromClient) {
+      this.fromClient = fromClient;
+    }
+
+    /**
+     * Counts the bytes, and restarts the inactivity timers of both sides as a read from the
+     * source and a write to its peer would.
+     */
+    @Override
+    public void moved(int bytes) {
+      countSpliced(fromClient, bytes);
+      (fromClient ? clientIdle : serverIdle).resetReadTimeout();
+      (fromClient ? serverIdle : clientIdle).resetWriteTimeout();
+    }
+
+    /** Takes the direction back: the source reads while its peer can take more. */
+    @Override
+    public void copying() {
+      Channel source = fromClient ? client : server;
+      Channel peer = fromClient ? server : client;
+      if (fromClient) {
+        requestDirect = false;
+      } else {
+        responseDirect = false;
+      }
+      if (!(fromClient ? clientEof : serverEof)) {
+        source.config().setAutoRead(peer.isWritable());
+      }
+    }
   }
 
   // --- ending ---

@@ -52,6 +52,14 @@ public interface Transport {
   default void transparentOutbound(Bootstrap bootstrap, Source source) {}
 
   /**
+   * The relay that moves sessions' bytes without copying them through the JVM, or {@code null}
+   * (the default) when sessions copy every byte through their pipelines.
+   */
+  default ZeroCopyRelay zeroCopyRelay() {
+    return null;
+  }
+
+  /**
    * Epoll when this machine has it (Linux with Netty's native library), NIO otherwise; when it
    * falls back, the log says why epoll is unavailable.
    */
