@@ -7,27 +7,60 @@ import java.util.List;
 /**
  * The launcher's arguments, in HAProxy's spelling where HAProxy has them: {@code -f FILE} (several
  * times for several files, read in order), {@code -c} to check only; with no file, the demo, and
- * {@code --forever} to keep it running until Ctrl-C.
+ * {@code --forever} to keep it running until Ctrl-C. For a file that needs the TPROXY transport
+ * ({@code transparent}, {@code usesrc}, {@code option splice-*}): {@code --tproxy-rules} to apply
+ * the routing rules at start and remove them on stop, {@code --tproxy-rules=external} when the
+ * host's firewall has them, and {@code --print-tproxy-rules} to print them and exit.
  *
  * @param files the configuration files; none for the demo
  * @param check whether to check the files and exit
  * @param forever whether the demo runs until a signal
  * @param help whether to print the usage and exit
+ * @param rules what the launcher does about the TPROXY routing rules
+ * @param printRules whether to print the TPROXY routing rules and exit
  */
-record CommandLine(List<Path> files, boolean check, boolean forever, boolean help) {
+record CommandLine(
+    List<Path> files, boolean check, boolean forever, boolean help, Rules rules,
+    boolean printRules) {
+
+  /** What the launcher does about the TPROXY routing rules of a file that needs them. */
+  enum Rules {
+    /** Without an option: start fails, listing them, when they are missing. */
+    CHECK,
+    /** {@code --tproxy-rules}: applies them at start and removes them on stop. */
+    APPLY,
+    /** {@code --tproxy-rules=external}: the host's firewall has them; nothing is checked. */
+    EXTERNAL
+  }
 
   static final String USAGE =
-      "Usage: java -jar steelyard.jar [-c] -f <haproxy.cfg> [-f <file>]...\n"
+      "Usage: java -jar steelyard.jar [-c] [--tproxy-rules[=external]] -f <haproxy.cfg>"
+          + " [-f <file>]...\n"
+          + "       java -jar steelyard.jar --print-tproxy-rules [-f <haproxy.cfg>]...\n"
           + "       java -jar steelyard.jar [--forever]\n"
           + "\n"
           + "  -f <file>   run the HAProxy-style configuration file (TCP mode); repeat for more\n"
           + "              files, read in order as one configuration\n"
           + "  -c          only check the configuration: exit 0 if it is valid, 1 if not\n"
           + "  --forever   with no -f: run the demo until Ctrl-C instead of for 10 seconds\n"
+          + "  --tproxy-rules\n"
+          + "              add the TPROXY routing rules (iptables or nft, and ip rule/route; IPv6\n"
+          + "              too if a bind or server address is IPv6) at start and remove them on\n"
+          + "              stop, SIGTERM and SIGINT included; needs root or CAP_NET_ADMIN\n"
+          + "  --tproxy-rules=external\n"
+          + "              the host's firewall sets the routing rules up: do not check them\n"
+          + "  --print-tproxy-rules\n"
+          + "              print the commands that add the routing rules (for the files given\n"
+          + "              with -f, if any) and exit\n"
           + "  -h, --help  print this message\n"
           + "\n"
           + "With no -f, runs the demo: three servers behind a leastconn balancer on 127.0.0.1.\n"
-          + "SIGTERM and SIGINT (Ctrl-C) stop gracefully.\n";
+          + "SIGTERM and SIGINT (Ctrl-C) stop gracefully.\n"
+          + "\n"
+          + "A file with 'bind ... transparent', 'source ... usesrc' or 'option splice-*' runs on\n"
+          + "the TPROXY transport (Linux epoll, IP_TRANSPARENT), which needs CAP_NET_ADMIN; without\n"
+          + "--tproxy-rules or --tproxy-rules=external, it starts only if the routing rules are\n"
+          + "in place, and lists those missing otherwise. -c needs neither.\n";
 
   /**
    * Reads {@code args}.
@@ -40,6 +73,8 @@ record CommandLine(List<Path> files, boolean check, boolean forever, boolean hel
     boolean check = false;
     boolean forever = false;
     boolean help = false;
+    Rules rules = Rules.CHECK;
+    boolean printRules = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "-f":
@@ -54,6 +89,16 @@ record CommandLine(List<Path> files, boolean check, boolean forever, boolean hel
         case "--forever":
           forever = true;
           break;
+        case "--tproxy-rules":
+        case "--tproxy-rules=apply":
+          rules = Rules.APPLY;
+          break;
+        case "--tproxy-rules=external":
+          rules = Rules.EXTERNAL;
+          break;
+        case "--print-tproxy-rules":
+          printRules = true;
+          break;
         case "-h":
         case "--help":
           help = true;
@@ -62,6 +107,11 @@ record CommandLine(List<Path> files, boolean check, boolean forever, boolean hel
           throw new IllegalArgumentException("unknown option '" + args[i] + "'");
       }
     }
+    if (printRules && (check || forever)) {
+      throw new IllegalArgumentException(
+          "option '--print-tproxy-rules' prints the rules and exits: it takes no '"
+              + (check ? "-c" : "--forever") + "'");
+    }
     if (check && files.isEmpty()) {
       throw new IllegalArgumentException(
           "option '-c' checks the files given with '-f': none given");
@@ -69,6 +119,10 @@ record CommandLine(List<Path> files, boolean check, boolean forever, boolean hel
     if (forever && !files.isEmpty()) {
       throw new IllegalArgumentException("option '--forever' is for the demo, which takes no '-f'");
     }
-    return new CommandLine(List.copyOf(files), check, forever, help);
+    if (rules != Rules.CHECK && files.isEmpty()) {
+      throw new IllegalArgumentException(
+          "option '--tproxy-rules' is for the files given with '-f': none given");
+    }
+    return new CommandLine(List.copyOf(files), check, forever, help, rules, printRules);
   }
 }

@@ -5,6 +5,11 @@ import io.steelyard.lb.BalancerBuilder;
 import io.steelyard.lb.BalancerConfig;
 import io.steelyard.lb.ConfigException;
 import io.steelyard.lb.StartException;
+import io.steelyard.lb.forward.Transport;
+import io.steelyard.tproxy.RoutingRules;
+import io.steelyard.tproxy.Splice;
+import io.steelyard.tproxy.Tproxy;
+import io.steelyard.tproxy.TproxyTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -40,11 +45,14 @@ public final class HaproxyConfig {
   private final GlobalSection global;
   private final List<ProxySection> proxies;
   private final List<String> notes;
+  private final Splice splice;
 
-  private HaproxyConfig(GlobalSection global, List<ProxySection> proxies, List<String> notes) {
+  private HaproxyConfig(
+      GlobalSection global, List<ProxySection> proxies, List<String> notes, Splice splice) {
     this.global = global;
     this.proxies = proxies;
     this.notes = notes;
+    this.splice = splice;
   }
 
   /**
@@ -82,6 +90,58 @@ public final class HaproxyConfig {
       return "permission denied";
     }
     return e.getMessage();
+  }
+
+  /**
+   * Whether the files need the TPROXY transport: a {@code bind ... transparent}, a {@code source
+   * ... usesrc} or an {@code option splice-*} line.
+   */
+  public boolean needsTproxy() {
+    return splice != null || transparent();
+  }
+
+  /**
+   * Whether the files proxy transparently: a {@code bind ... transparent} or a {@code source ...
+   * usesrc} line, which need CAP_NET_ADMIN and the routing rules, where splicing alone needs
+   * neither.
+   */
+  public boolean transparent() {
+    return proxies.stream().anyMatch(p -> p.transparent() || p.hasBackend() && p.usesrc());
+  }
+
+  /**
+   * The directions that the {@code option splice-*} lines of any section ask to splice, or {@code
+   * null} when none does: splicing is a property of the transport, so of the whole balancer.
+   */
+  public Splice splice() {
+    return splice;
+  }
+
+  /** Whether a {@code bind} or {@code server} address is IPv6, so that the rules need IPv6 too. */
+  public boolean ipv6() {
+    return proxies.stream()
+        .flatMap(p -> p.addresses().stream())
+        .anyMatch(a -> a.startsWith("[") || a.indexOf(':') != a.lastIndexOf(':'));
+  }
+
+  /** The TPROXY routing rules for these files: IPv6 too when {@link #ipv6()}. */
+  public RoutingRules routingRules() {
+    RoutingRules.Builder rules = RoutingRules.builder();
+    if (ipv6()) {
+      rules.ipv6();
+    }
+    return rules.build();
+  }
+
+  /**
+   * The TPROXY transport for these files, splicing what {@link #splice()} says.
+   *
+   * @param rules the routing rules that start checks, or {@code null} when they are managed
+   *     outside Steelyard and not checked
+   */
+  public TproxyTransport tproxyTransport(RoutingRules rules) {
+    TproxyTransport transport = rules == null ? Tproxy.transport() : Tproxy.transport(rules);
+    return splice == null ? transport : transport.splice(splice);
   }
 
   /** The notices and warnings, one a line, to print before running. */
@@ -135,7 +195,21 @@ public final class HaproxyConfig {
    * @throws StartException when a frontend cannot bind
    */
   public Balancer start() {
+    return start(null);
+  }
+
+  /**
+   * Starts the balancer the files describe on {@code transport}, or on the default one when it is
+   * {@code null}.
+   *
+   * @throws ConfigFileException for any mistake, with the line to blame
+   * @throws StartException when a frontend cannot bind, or the transport cannot be used
+   */
+  public Balancer start(Transport transport) {
     BalancerBuilder builder = toBuilder();
+    if (transport != null) {
+      builder.transport(transport);
+    }
     try {
       return builder.start();
     } catch (ConfigException e) {
@@ -187,6 +261,8 @@ public final class HaproxyConfig {
     private final Map<String, ProxySection> frontends = new LinkedHashMap<>();
     private final Map<String, ProxySection> backends = new LinkedHashMap<>();
     private ProxySection defaults;
+    /** Every section but global, in the order of the files, for the splice options. */
+    private final List<ProxySection> sections = new ArrayList<>();
     private boolean inGlobal;
     private ProxySection section;
 
@@ -219,6 +295,7 @@ public final class HaproxyConfig {
         case "defaults":
           inGlobal = false;
           defaults = new ProxySection(ProxySection.Kind.DEFAULTS, "", line, null);
+          sections.add(defaults);
           section = defaults;
           name(line, "defaults", false);
           return;
@@ -252,6 +329,7 @@ public final class HaproxyConfig {
       ProxySection proxy =
           new ProxySection(kind, line.arguments() > 0 ? line.word(1) : "", line, defaults);
       section = proxy;
+      sections.add(proxy);
       String name = name(line, kind.keyword, true);
       ProxySection taken = kind.frontend ? frontends.get(name) : null;
       if (taken == null && kind.backend) {
@@ -296,8 +374,37 @@ public final class HaproxyConfig {
         }
         proxy.checkStickRules(diagnostics);
       }
+      Splice splice = splice();
       diagnostics.failOnErrors();
-      return new HaproxyConfig(global, List.copyOf(proxies), diagnostics.notes());
+      return new HaproxyConfig(global, List.copyOf(proxies), diagnostics.notes(), splice);
+    }
+
+    /**
+     * The directions that the splice options of every section, defaults included, ask for
+     * together, with a note at the first one that they apply to the whole balancer.
+     */
+    private Splice splice() {
+      List<ConfigLine> lines = new ArrayList<>();
+      sections.forEach(s -> lines.addAll(s.spliceLines()));
+      if (lines.isEmpty()) {
+        return null;
+      }
+      boolean request = false;
+      boolean response = false;
+      for (ConfigLine line : lines) {
+        String option = line.word(line.words().indexOf("option") + 1);
+        request |= !option.equals("splice-response");
+        response |= !option.equals("splice-request");
+      }
+      Splice splice = request && response ? Splice.BOTH : request ? Splice.REQUEST : Splice.RESPONSE;
+      diagnostics.notice(
+          lines.get(0),
+          "splicing is a property of Steelyard's TPROXY transport, one per balancer: the"
+              + " 'option splice-*' lines of all sections together splice "
+              + (splice == Splice.BOTH ? "both directions" : splice == Splice.REQUEST
+                  ? "requests" : "responses")
+              + " of every connection, not only this section's");
+      return splice;
     }
 
     private static String missingTimeouts(ProxySection proxy, Map<String, Duration> missing) {

@@ -3,6 +3,9 @@ package io.steelyard.examples;
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.FrontendConfig;
 import io.steelyard.lb.StartException;
+import io.steelyard.lb.forward.Transport;
+import io.steelyard.tproxy.RoutingRules;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -20,6 +23,13 @@ import java.util.stream.Collectors;
  *       file is valid} and status 0, or the errors on stderr and status 1.
  *   <li>no argument runs the {@link Demo} for about ten seconds; {@code --forever} until Ctrl-C.
  * </ul>
+ *
+ * <p>A file with {@code bind ... transparent}, {@code source ... usesrc} or {@code option
+ * splice-*} runs on the TPROXY transport ({@link HaproxyConfig#tproxyTransport}). For a
+ * transparent one, the routing rules: without an option, start fails listing those missing;
+ * {@code --tproxy-rules} applies them before it starts and removes them when it stops (SIGTERM and
+ * SIGINT too); {@code --tproxy-rules=external} checks nothing. {@code --print-tproxy-rules} prints
+ * them and exits 0.
  *
  * <p>Notices and warnings about the file go to stderr before it runs. An unknown option prints
  * the usage and exits 1; so does a file with an error, after printing each error.
@@ -52,18 +62,22 @@ public final class Launcher {
       return 0;
     }
     if (command.files().isEmpty()) {
-      return demo(out, err, command.forever());
+      return command.printRules()
+          ? printRules(out, RoutingRules.builder(), false)
+          : demo(out, err, command.forever());
     }
     try {
       HaproxyConfig config = HaproxyConfig.read(command.files());
       config.notes().forEach(err::println);
+      if (command.printRules()) {
+        return printRules(out, RoutingRules.builder(), config.ipv6());
+      }
       if (command.check()) {
         config.check();
         out.println("Configuration file is valid");
         return 0;
       }
-      serve(config.start(), err);
-      return 0; // not reached: a signal ends the JVM while serve waits
+      return start(config, command.rules(), err);
     } catch (ConfigFileException e) {
       e.errors().forEach(error -> err.println("[ALERT] " + error));
       return 1;
@@ -89,13 +103,91 @@ public final class Launcher {
     }
   }
 
-  /** Reports where the balancer listens and waits until a signal closes it and ends the JVM. */
-  private static void serve(Balancer balancer, PrintStream err) throws InterruptedException {
+  /**
+   * Prints the commands that add the TPROXY routing rules, for the host's firewall, or iptables's
+   * when it has neither iptables nor nft.
+   */
+  private static int printRules(PrintStream out, RoutingRules.Builder builder, boolean ipv6) {
+    if (ipv6) {
+      builder.ipv6();
+    }
+    RoutingRules rules;
+    try {
+      rules = builder.build();
+    } catch (IllegalStateException noFirewall) {
+      rules = builder.firewall(RoutingRules.Firewall.IPTABLES).build();
+    }
+    rules.commands().forEach(out::println);
+    return 0;
+  }
+
+  /**
+   * Starts the balancer on the transport the file needs, with its routing rules as {@code mode}
+   * says, and serves until a signal; returns only when it cannot start.
+   */
+  private static int start(HaproxyConfig config, CommandLine.Rules mode, PrintStream err)
+      throws InterruptedException {
+    Transport transport = null;
+    RoutingRules applied = null;
+    if (!config.transparent() && mode != CommandLine.Rules.CHECK) {
+      err.println("[NOTICE] option '--tproxy-rules' ignored: the configuration has no"
+          + " 'transparent' bind and no 'usesrc' source");
+    }
+    try {
+      if (config.transparent() && mode == CommandLine.Rules.APPLY) {
+        applied = config.routingRules();
+        applied.apply();
+        err.println("[NOTICE] TPROXY routing rules in place (removed on stop)");
+        transport = config.tproxyTransport(applied);
+      } else if (config.transparent() && mode == CommandLine.Rules.CHECK) {
+        transport = config.tproxyTransport(config.routingRules());
+      } else if (config.needsTproxy()) {
+        transport = config.tproxyTransport(null);
+      }
+    } catch (IllegalStateException | UncheckedIOException e) {
+      err.println("[ALERT] TPROXY routing rules: " + e.getMessage());
+      removeRules(applied, err);
+      return 1;
+    }
+    Balancer balancer;
+    try {
+      balancer = config.start(transport);
+    } catch (RuntimeException e) {
+      removeRules(applied, err);
+      throw e;
+    }
+    serve(balancer, applied, err);
+    return 0; // not reached: a signal ends the JVM while serve waits
+  }
+
+  /** Removes the routing rules that the launcher applied, if any, saying so. */
+  private static void removeRules(RoutingRules applied, PrintStream err) {
+    if (applied == null) {
+      return;
+    }
+    try {
+      applied.remove();
+      err.println("[NOTICE] TPROXY routing rules removed");
+    } catch (IllegalStateException | UncheckedIOException e) {
+      err.println("[ALERT] cannot remove the TPROXY routing rules: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Reports where the balancer listens and waits until a signal closes it, removes the routing
+   * rules the launcher applied, and ends the JVM.
+   */
+  private static void serve(Balancer balancer, RoutingRules applied, PrintStream err)
+      throws InterruptedException {
     GracefulStop.install(
         () -> {
           err.println("[NOTICE] stopping: no new connections; open ones have "
               + balancer.config().drainTimeout().toSeconds() + " s to finish");
-          balancer.close();
+          try {
+            balancer.close();
+          } finally {
+            removeRules(applied, err);
+          }
           err.println("[NOTICE] stopped");
         },
         err);

@@ -24,6 +24,20 @@ import java.util.function.Consumer;
  *   <li>{@code mode tcp}: the only mode; {@code mode http} is an error.
  *   <li>{@code bind ADDR:PORT[,ADDR:PORT...]} (frontend): where it listens; {@code :80} and {@code
  *       *:80} are every IPv4 address, {@code [::]:80} every IPv6 one.
+ *   <li>{@code bind ... transparent} (frontend): also accepts connections to addresses that are
+ *       not local, which the TPROXY routing rules divert to it. Steelyard makes the whole frontend
+ *       transparent when one of its {@code bind} lines is. Other bind options are errors.
+ *   <li>{@code source ADDR[:0]} (backend): connections to servers leave from {@code ADDR}, the
+ *       system choosing the port (a fixed port is an error); {@code source ADDR usesrc clientip}
+ *       and {@code usesrc client}: from the client's address (and port), so that servers see the
+ *       real client. {@code usesrc ADDR2}, {@code hdr_ip()} and {@code interface} are errors.
+ *   <li>{@code option splice-request}, {@code splice-response}, {@code splice-auto} (any section):
+ *       relay that direction, or both for {@code splice-auto}, with splice(2). Unlike HAProxy,
+ *       where it is per proxy, splicing is a property of the balancer's TPROXY transport: a splice
+ *       option in any section splices its directions for every connection, and {@code
+ *       splice-auto} splices whole directions without HAProxy's per-buffer heuristics. {@code no
+ *       option splice-*} is an error. A file with {@code transparent}, {@code usesrc} or a splice
+ *       option runs on the TPROXY transport, see {@link HaproxyConfig#tproxyTransport}.
  *   <li>{@code default_backend NAME} (frontend): the backend that takes its connections.
  *   <li>{@code maxconn N} (frontend): the most connections at once; further clients wait in the
  *       kernel's accept queue.
@@ -64,6 +78,10 @@ final class ProxySection {
   /** The keywords of a proxy's own, which a {@code defaults} section cannot give. */
   private static final Set<String> NOT_IN_DEFAULTS = Set.of("bind", "server", "stick");
 
+  /** HAProxy's splice options, each a direction or both for the TPROXY transport. */
+  private static final Set<String> SPLICE_OPTIONS =
+      Set.of("splice-auto", "splice-request", "splice-response");
+
   /** The kinds of section and which side of a proxy each has. */
   enum Kind {
     DEFAULTS("defaults", true, true),
@@ -99,6 +117,9 @@ final class ProxySection {
   private StickTableLine stickTable;
   private ConfigLine stickMatch;
   private ConfigLine stickStore;
+  private boolean transparent;
+  private boolean usesrc;
+  private final List<ConfigLine> spliceLines = new ArrayList<>();
 
   /**
    * A section that {@code header} opens.
@@ -142,12 +163,18 @@ final class ProxySection {
           throw new IllegalArgumentException(
               "'bind' expects [addr1]:port1{,[addr]:port}... as arguments.");
         }
-        if (line.arguments() > 1) {
-          throw new IllegalArgumentException(
-              "'bind " + line.word(1) + "' in section '" + kind.keyword + "': unknown keyword '"
-                  + line.word(2) + "'.");
+        for (int i = 2; i <= line.arguments(); i++) {
+          if (!line.word(i).equals("transparent")) {
+            throw new IllegalArgumentException(
+                "'bind " + line.word(1) + "' in section '" + kind.keyword + "': unknown keyword '"
+                    + line.word(i) + "'.");
+          }
+          transparent = true;
         }
         binds.add(line);
+        break;
+      case "source":
+        source(line, diagnostics);
         break;
       case "default_backend":
         side(line, "default_backend", true);
@@ -282,15 +309,132 @@ final class ProxySection {
       Logging.option(line, at, enable, diagnostics);
       return;
     }
+    if (SPLICE_OPTIONS.contains(line.word(at))) {
+      splice(line, at, enable, diagnostics);
+      return;
+    }
     if (!line.word(at).equals("redispatch")) {
       throw new IllegalArgumentException(
           "option '" + line.word(at) + "' is not supported by Steelyard (supported:"
-              + " 'redispatch', 'tcplog', 'dontlognull').");
+              + " 'redispatch', 'tcplog', 'dontlognull', 'splice-auto', 'splice-request',"
+              + " 'splice-response').");
     }
     side(line, "option redispatch", false);
     line.expect(at + 1, 0, "no argument");
     set(line, "option redispatch", diagnostics,
         null, b -> b.redispatch(enable), d -> d.redispatch(enable));
+  }
+
+  /**
+   * Reads {@code option splice-auto|splice-request|splice-response}: splicing belongs to the
+   * balancer's transport, so the directions that any section names are spliced everywhere.
+   */
+  private void splice(ConfigLine line, int at, boolean enable, Diagnostics diagnostics) {
+    String option = line.word(at);
+    if (!enable) {
+      throw new IllegalArgumentException(
+          "'no option " + option + "' is not supported by Steelyard: splicing is set for the"
+              + " whole balancer, by the 'option splice-*' lines of every section.");
+    }
+    line.expect(at + 1, 0, "no argument");
+    if (option.equals("splice-auto")) {
+      diagnostics.notice(
+          line,
+          "'option splice-auto' splices both directions: Steelyard splices a whole direction of"
+              + " every connection, without HAProxy's per-buffer heuristics");
+    }
+    spliceLines.add(line);
+  }
+
+  /**
+   * Reads {@code source ADDR[:PORT] [usesrc client|clientip]}, in HAProxy's words. A fixed
+   * foreign address ({@code usesrc ADDR2}), {@code hdr_ip()} and {@code interface} are errors.
+   */
+  private void source(ConfigLine line, Diagnostics diagnostics) {
+    side(line, "source", false);
+    if (line.arguments() == 0) {
+      throw new IllegalArgumentException(
+          "'source' expects <addr>[:<port>], and optionally 'usesrc' <addr>, and 'interface'"
+              + " <name>.");
+    }
+    String host = sourceHost(line.word(1));
+    Consumer<BackendBuilder> call = b -> b.source(host);
+    boolean foreign = false;
+    for (int i = 2; i <= line.arguments(); i += 2) {
+      String keyword = line.word(i);
+      String argument = i < line.arguments() ? line.word(i + 1) : "";
+      if (keyword.equals("usesrc")) {
+        switch (argument) {
+          case "":
+            throw new IllegalArgumentException(
+                "'usesrc' expects <addr>[:<port>], 'client', or 'clientip' as argument.");
+          case "client":
+            call = BackendBuilder::sourceClient;
+            break;
+          case "clientip":
+            call = BackendBuilder::sourceClientIp;
+            break;
+          default:
+            throw new IllegalArgumentException(
+                "'usesrc " + argument + "' is not supported by Steelyard: it connects from the"
+                    + " client's address ('usesrc clientip' or 'usesrc client'), not from a fixed"
+                    + " or header-given foreign address.");
+        }
+        foreign = true;
+      } else if (keyword.equals("interface")) {
+        throw new IllegalArgumentException(
+            "'source' : 'interface' is not supported by Steelyard (it does not bind connections"
+                + " to a network interface).");
+      } else {
+        throw new IllegalArgumentException(
+            "'source' only supports optional keywords 'interface' and 'usesrc'.");
+      }
+    }
+    if (foreign && !host.isEmpty() && !host.equals("0.0.0.0") && !host.equals("[::]")) {
+      diagnostics.notice(
+          line,
+          "'source " + line.word(1) + "' with 'usesrc' : Steelyard connects from the client's"
+              + " address only; '" + line.word(1) + "' is not used");
+    }
+    if (kind == Kind.DEFAULTS) {
+      // Checked at once, as the values of a defaults section are.
+      Consumer<BackendBuilder> probe = call;
+      try {
+        Balancer.builder().backend("defaults", probe);
+      } catch (ConfigException e) {
+        throw new IllegalArgumentException(
+            e.getMessage().replace("backend 'defaults': ", "defaults: "), e);
+      }
+    }
+    usesrc = foreign;
+    set(line, "source", diagnostics, null, call, null);
+  }
+
+  /**
+   * The host of a {@code source ADDR[:PORT]} argument, bracketed if IPv6, for {@link
+   * BackendBuilder#source(String)}; a port other than 0 is an error, since the system chooses it.
+   */
+  private static String sourceHost(String word) {
+    String host = word;
+    String port = null;
+    if (word.startsWith("[")) {
+      int end = word.indexOf(']');
+      host = end < 0 ? word : word.substring(0, end + 1);
+      port = end >= 0 && end + 1 < word.length() && word.charAt(end + 1) == ':'
+          ? word.substring(end + 2)
+          : null;
+    } else if (word.indexOf(':') >= 0 && word.indexOf(':') == word.lastIndexOf(':')) {
+      host = word.substring(0, word.indexOf(':'));
+      port = word.substring(word.indexOf(':') + 1);
+    } else if (word.indexOf(':') >= 0) {
+      host = "[" + word + "]";
+    }
+    if (port != null && !port.isEmpty() && !port.equals("0")) {
+      throw new IllegalArgumentException(
+          "'source " + word + "' : a source port is not supported by Steelyard (the system"
+              + " chooses it); give the address alone.");
+    }
+    return host.equals("*") ? "" : host;
   }
 
   private void server(ConfigLine line) {
@@ -501,8 +645,41 @@ final class ProxySection {
     return null;
   }
 
+  /** Whether a {@code bind} line of this section has {@code transparent}. */
+  boolean transparent() {
+    return transparent;
+  }
+
+  /**
+   * Whether the source in force here, its own or its {@code defaults} section's, is the client's
+   * address ({@code usesrc}).
+   */
+  boolean usesrc() {
+    return backendSettings.containsKey("source")
+        ? usesrc
+        : defaults != null && defaults.usesrc;
+  }
+
+  /** The {@code option splice-*} lines of this section, in order. */
+  List<ConfigLine> spliceLines() {
+    return List.copyOf(spliceLines);
+  }
+
+  /** The addresses of its {@code bind} lines and of its servers, as written. */
+  List<String> addresses() {
+    List<String> addresses = new ArrayList<>();
+    for (ConfigLine bind : binds) {
+      addresses.addAll(List.of(bind.word(1).split(",", -1)));
+    }
+    servers.values().forEach(server -> addresses.add(server.address()));
+    return addresses;
+  }
+
   /** Sets the frontend side in {@code frontend}; each refused value is an error at its line. */
   void applyTo(FrontendBuilder frontend, Diagnostics diagnostics) {
+    if (transparent) {
+      frontend.transparent();
+    }
     for (ConfigLine bind : binds) {
       for (String address : bind.word(1).split(",", -1)) {
         new Setting<FrontendBuilder>(bind, f -> f.bind(address)).applyTo(frontend, diagnostics);

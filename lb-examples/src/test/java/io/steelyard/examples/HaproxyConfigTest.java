@@ -9,6 +9,7 @@ import io.steelyard.lb.FrontendConfig;
 import io.steelyard.lb.ServerConfig;
 import io.steelyard.lb.StickConfig;
 import io.steelyard.lb.health.CheckSettings;
+import io.steelyard.lb.forward.Source;
 import io.steelyard.lb.health.OnError;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -457,8 +458,10 @@ class HaproxyConfigTest {
     void mistakesAreErrorsAtTheBindLine() {
       assertThat(error(withFrontend("  bind", "  default_backend bk")))
           .isEqualTo("parsing [haproxy.cfg:7] : 'bind' expects [addr1]:port1{,[addr]:port}... as arguments.");
-      assertThat(error(withFrontend("  bind :80 transparent", "  default_backend bk")))
-          .isEqualTo("parsing [haproxy.cfg:7] : 'bind :80' in section 'frontend': unknown keyword 'transparent'.");
+      assertThat(error(withFrontend("  bind :80 transparent v4v6", "  default_backend bk")))
+          .isEqualTo("parsing [haproxy.cfg:7] : 'bind :80' in section 'frontend': unknown keyword 'v4v6'.");
+      assertThat(error(withFrontend("  bind :80 accept-proxy", "  default_backend bk")))
+          .isEqualTo("parsing [haproxy.cfg:7] : 'bind :80' in section 'frontend': unknown keyword 'accept-proxy'.");
       assertThat(error(withFrontend("  bind 127.0.0.1:70000", "  default_backend bk")))
           .startsWith("parsing [haproxy.cfg:7] : frontend 'ft': bind: port must be 0 to 65535");
       assertThat(error(withFrontend("  bind 127.0.0.1", "  default_backend bk")))
@@ -1097,7 +1100,7 @@ class HaproxyConfigTest {
       assertThat(error(withBackend("  option redispatch 2", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'option redispatch' cannot handle unexpected argument '2'.");
       assertThat(error(withBackend("  option tcpka", "  server s1 127.0.0.1:1")))
-          .isEqualTo("parsing [haproxy.cfg:10] : option 'tcpka' is not supported by Steelyard (supported: 'redispatch', 'tcplog', 'dontlognull').");
+          .isEqualTo("parsing [haproxy.cfg:10] : option 'tcpka' is not supported by Steelyard (supported: 'redispatch', 'tcplog', 'dontlognull', 'splice-auto', 'splice-request', 'splice-response').");
       assertThat(error(withBackend("  option", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'option' expects an option name.");
       assertThat(error(withBackend("  no redispatch", "  server s1 127.0.0.1:1")))
@@ -1201,6 +1204,160 @@ class HaproxyConfigTest {
       assertThatThrownBy(() -> HaproxyConfig.read(List.of(missing)))
           .isInstanceOf(ConfigFileException.class)
           .hasMessage("config : cannot open configuration file '" + missing + "' : no such file or directory");
+    }
+  }
+
+  @Nested
+  class Tproxy {
+    @Test
+    void bindTransparentMakesTheFrontendTransparentAndNeedsTheTproxyTransport() {
+      HaproxyConfig config = parse(withFrontend("  bind :80,:81 transparent", "  default_backend bk"));
+      assertThat(config.check().frontends().get(0).transparent()).isTrue();
+      assertThat(config.needsTproxy()).isTrue();
+      assertThat(config.transparent()).isTrue();
+      assertThat(config.splice()).isNull();
+      assertThat(config.notes()).isEmpty();
+    }
+
+    @Test
+    void aFileWithoutTproxyKeywordsRunsAsBefore() {
+      HaproxyConfig config = parse(withFrontend("  bind :80", "  default_backend bk"));
+      assertThat(config.check().frontends().get(0).transparent()).isFalse();
+      assertThat(config.needsTproxy()).isFalse();
+    }
+
+    @Test
+    void sourceAddrBindsConnectionsToServersToThatAddress() throws IOException {
+      HaproxyConfig config = parse(withBackend("  source 127.0.0.2", "  server s1 127.0.0.1:1"));
+      Source source = config.check().backends().get(0).source();
+      assertThat(source).isEqualTo(Source.address(InetAddress.getByName("127.0.0.2")));
+      assertThat(config.needsTproxy()).isFalse();
+      assertThat(check(withBackend("  source 127.0.0.2:0", "  server s1 127.0.0.1:1")).backends().get(0).source())
+          .isEqualTo(source);
+      assertThat(check(withBackend("  source [::1]", "  server s1 127.0.0.1:1")).backends().get(0).source())
+          .isEqualTo(Source.address(InetAddress.getByName("::1")));
+      assertThat(check(withBackend("  source ::1", "  server s1 127.0.0.1:1")).backends().get(0).source())
+          .isEqualTo(Source.address(InetAddress.getByName("::1")));
+    }
+
+    @Test
+    void usesrcClientipAndClientConnectFromTheClientsAddress() {
+      HaproxyConfig config = parse(withBackend("  source 0.0.0.0 usesrc clientip", "  server s1 127.0.0.1:1"));
+      assertThat(config.check().backends().get(0).source()).isEqualTo(Source.clientIp());
+      assertThat(config.transparent()).isTrue();
+      assertThat(config.notes()).isEmpty();
+      assertThat(check(withBackend("  source 0.0.0.0 usesrc client", "  server s1 127.0.0.1:1")).backends().get(0).source())
+          .isEqualTo(Source.client());
+    }
+
+    @Test
+    void usesrcWithAnotherAddressThanAnyNotesThatTheAddressIsNotUsed() {
+      HaproxyConfig config = parse(withBackend("  source 192.0.2.1 usesrc clientip", "  server s1 127.0.0.1:1"));
+      assertThat(config.notes()).containsExactly(
+          "[NOTICE] haproxy.cfg:10 : 'source 192.0.2.1' with 'usesrc' : Steelyard connects from the client's address only; '192.0.2.1' is not used");
+    }
+
+    @Test
+    void sourceInDefaultsSetsTheBackendsAfterItAndABackendsOwnWins() {
+      HaproxyConfig config = parse("defaults\n  timeout connect 5s\n  timeout client 5s\n  timeout server 5s\n"
+          + "  source 0.0.0.0 usesrc clientip\n"
+          + "listen app\n  bind :80 transparent\n  server s1 127.0.0.1:1\n"
+          + "backend other\n  source 127.0.0.1\n  server s1 127.0.0.1:1\n");
+      BalancerConfig built = config.check();
+      assertThat(built.backends().get(0).source()).isEqualTo(Source.clientIp());
+      assertThat(built.backends().get(1).source().kind()).isEqualTo(Source.Kind.ADDRESS);
+      assertThat(config.transparent()).isTrue();
+      HaproxyConfig own = parse("defaults\n  timeout connect 5s\n  timeout client 5s\n  timeout server 5s\n"
+          + "  source 0.0.0.0 usesrc clientip\n"
+          + "listen app\n  bind :80\n  source 127.0.0.1\n  server s1 127.0.0.1:1\n");
+      assertThat(own.transparent()).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+          source                                | 'source' expects <addr>[:<port>], and optionally 'usesrc' <addr>, and 'interface' <name>.
+          source 0.0.0.0 usesrc                 | 'usesrc' expects <addr>[:<port>], 'client', or 'clientip' as argument.
+          source 0.0.0.0 usesrc 192.0.2.1       | 'usesrc 192.0.2.1' is not supported by Steelyard: it connects from the client's address ('usesrc clientip' or 'usesrc client'), not from a fixed or header-given foreign address.
+          source 0.0.0.0 usesrc hdr_ip(x-fwd)   | 'usesrc hdr_ip(x-fwd)' is not supported by Steelyard: it connects from the client's address ('usesrc clientip' or 'usesrc client'), not from a fixed or header-given foreign address.
+          source 0.0.0.0 interface eth0         | 'source' : 'interface' is not supported by Steelyard (it does not bind connections to a network interface).
+          source 0.0.0.0 foo bar                | 'source' only supports optional keywords 'interface' and 'usesrc'.
+          source 127.0.0.1:8000                 | 'source 127.0.0.1:8000' : a source port is not supported by Steelyard (the system chooses it); give the address alone.
+          source [::1]:8000                     | 'source [::1]:8000' : a source port is not supported by Steelyard (the system chooses it); give the address alone.
+          """)
+    void sourceMistakesAreErrorsAtTheirLine(String line, String message) {
+      assertThat(error(withBackend("  " + line, "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : " + message);
+    }
+
+    @Test
+    void sourceBelongsToBackendsAndABadAddressIsAnError() {
+      assertThat(error(withFrontend("  bind :80", "  default_backend bk", "  source 0.0.0.0 usesrc clientip")))
+          .isEqualTo("parsing [haproxy.cfg:9] : 'source' not allowed because frontend 'ft' has no backend capability.");
+      assertThat(error(withBackend("  source no.such.host.invalid", "  server s1 127.0.0.1:1")))
+          .startsWith("parsing [haproxy.cfg:10] : backend 'bk': source");
+      assertThat(error("defaults\n  source no.such.host.invalid\n" + withBackend("  server s1 127.0.0.1:1")))
+          .startsWith("parsing [haproxy.cfg:2] : defaults: source");
+      assertThat(error(withBackend("  server s1 127.0.0.1:1 source 127.0.0.1")))
+          .startsWith("parsing [haproxy.cfg:10] : 'server bk/s1' : unknown keyword 'source'");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "splice-request, REQUEST, requests",
+        "splice-response, RESPONSE, responses",
+    })
+    void aSpliceOptionSplicesItsDirectionOnTheTproxyTransportWithANote(
+        String option, io.steelyard.tproxy.Splice splice, String what) {
+      HaproxyConfig config = parse(withBackend("  option " + option, "  server s1 127.0.0.1:1"));
+      assertThat(config.splice()).isEqualTo(splice);
+      assertThat(config.needsTproxy()).isTrue();
+      assertThat(config.transparent()).isFalse();
+      assertThat(config.notes()).containsExactly(
+          "[NOTICE] haproxy.cfg:10 : splicing is a property of Steelyard's TPROXY transport, one per balancer: the"
+              + " 'option splice-*' lines of all sections together splice " + what
+              + " of every connection, not only this section's");
+      assertThat(config.tproxyTransport(null).zeroCopyRelay()).isNotNull();
+    }
+
+    @Test
+    void requestAndResponseInAnySectionsSpliceBoth() {
+      HaproxyConfig config = parse("defaults\n  timeout connect 5s\n  timeout client 5s\n  timeout server 5s\n"
+          + "  option splice-request\n"
+          + "frontend ft\n  bind :80\n  default_backend bk\n"
+          + "backend bk\n  option splice-response\n  server s1 127.0.0.1:1\n");
+      assertThat(config.splice()).isEqualTo(io.steelyard.tproxy.Splice.BOTH);
+      assertThat(config.notes()).containsExactly(
+          "[NOTICE] haproxy.cfg:5 : splicing is a property of Steelyard's TPROXY transport, one per balancer: the"
+              + " 'option splice-*' lines of all sections together splice both directions of every connection,"
+              + " not only this section's");
+    }
+
+    @Test
+    void spliceAutoSplicesBothWithANoteThatThereAreNoHeuristics() {
+      HaproxyConfig config = parse(withFrontend("  bind :80", "  default_backend bk", "  option splice-auto"));
+      assertThat(config.splice()).isEqualTo(io.steelyard.tproxy.Splice.BOTH);
+      assertThat(config.notes()).containsExactly(
+          "[NOTICE] haproxy.cfg:9 : 'option splice-auto' splices both directions: Steelyard splices a whole"
+              + " direction of every connection, without HAProxy's per-buffer heuristics",
+          "[NOTICE] haproxy.cfg:9 : splicing is a property of Steelyard's TPROXY transport, one per balancer: the"
+              + " 'option splice-*' lines of all sections together splice both directions of every connection,"
+              + " not only this section's");
+    }
+
+    @Test
+    void spliceMistakesAreErrors() {
+      assertThat(error(withBackend("  option splice-request 1", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'option splice-request' cannot handle unexpected argument '1'.");
+      assertThat(error(withBackend("  no option splice-auto", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'no option splice-auto' is not supported by Steelyard: splicing is"
+              + " set for the whole balancer, by the 'option splice-*' lines of every section.");
+    }
+
+    @Test
+    void theRulesTakeIpv6WhenABindOrServerAddressIsIpv6() {
+      assertThat(parse(withFrontend("  bind :80 transparent", "  default_backend bk")).ipv6()).isFalse();
+      assertThat(parse(withFrontend("  bind :80,[::]:80 transparent", "  default_backend bk")).ipv6()).isTrue();
+      assertThat(parse(withBackend("  server s1 [2001:db8::1]:80")).ipv6()).isTrue();
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.steelyard.lb.BackendConfig;
 import io.steelyard.lb.ServerConfig;
 import io.steelyard.lb.StickConfig;
+import io.steelyard.lb.forward.Source;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -85,17 +86,59 @@ class LauncherTest {
   }
 
   @Test
-  void theSeedFileFailsOnItsDuplicateServerAndOnTheKeywordsSteelyardDoesNotHaveYet() throws Exception {
+  void theSeedFileFailsOnlyOnItsDuplicateServerAndOnStatsSocket() throws Exception {
     Path cfg = file(SEED);
     Launch run = launch("-c", "-f", cfg.toString());
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
     assertThat(run.err())
         .isEqualTo("[ALERT] parsing [" + cfg + ":4] : 'stats' supports only 'timeout' in Steelyard (got 'socket').\n"
-            + "[ALERT] parsing [" + cfg + ":18] : 'bind :80' in section 'frontend': unknown keyword 'transparent'.\n"
-            + "[ALERT] parsing [" + cfg + ":26] : unknown keyword 'source' in 'backend' section\n"
             + "[ALERT] parsing [" + cfg + ":28] : backend 'bk_http', another server named 's1' was already defined at"
             + " line 27, please use distinct names.\n");
+  }
+
+  @Test
+  void checkTakesTheTransparentSeedWithoutRootOrRules() throws Exception {
+    Path cfg = file(SEED
+        .replace("    stats socket /run/haproxy/admin.sock mode 660 level admin\n", "")
+        .replace("server s1 192.168.69.107:80", "server s2 192.168.69.107:80"));
+    Launch run = launch("-c", "-f", cfg.toString());
+    assertThat(run.status()).isZero();
+    assertThat(run.out()).isEqualTo("Configuration file is valid\n");
+    assertThat(run.err()).doesNotContain("ALERT");
+
+    HaproxyConfig config = HaproxyConfig.read(List.of(cfg));
+    assertThat(config.needsTproxy()).isTrue();
+    assertThat(config.check().frontends().get(0).transparent()).isTrue();
+    assertThat(config.check().backends().get(0).source()).isEqualTo(Source.clientIp());
+  }
+
+  @Test
+  void printTproxyRulesPrintsTheCommandsAndExits0() throws Exception {
+    Launch run = launch("--print-tproxy-rules");
+    assertThat(run.status()).isZero();
+    assertThat(run.out().lines())
+        .contains("ip -4 rule add fwmark 1 lookup 100", "ip -4 route add local 0.0.0.0/0 dev lo table 100")
+        .noneMatch(line -> line.startsWith("ip -6 "));
+
+    Path v6 = file(VALID.replace("bind 127.0.0.1:0", "bind [::1]:0 transparent"));
+    Launch ipv6 = launch("--print-tproxy-rules", "-f", v6.toString());
+    assertThat(ipv6.status()).isZero();
+    assertThat(ipv6.out().lines())
+        .contains("ip -4 rule add fwmark 1 lookup 100", "ip -6 rule add fwmark 1 lookup 100");
+  }
+
+  @Test
+  void tproxyOptionsAreCheckedAndDocumented() throws Exception {
+    assertThat(launch("--tproxy-rules").err())
+        .startsWith("[ALERT] option '--tproxy-rules' is for the files given with '-f': none given\n");
+    assertThat(launch("--print-tproxy-rules", "-c", "-f", file(VALID).toString()).err())
+        .startsWith("[ALERT] option '--print-tproxy-rules' prints the rules and exits: it takes no '-c'\n");
+    assertThat(launch("--tproxy-rules=bogus").err()).startsWith("[ALERT] unknown option '--tproxy-rules=bogus'\n");
+    assertThat(CommandLine.parse("--tproxy-rules", "-f", "x").rules()).isEqualTo(CommandLine.Rules.APPLY);
+    assertThat(CommandLine.parse("--tproxy-rules=external", "-f", "x").rules()).isEqualTo(CommandLine.Rules.EXTERNAL);
+    assertThat(CommandLine.parse("-f", "x").rules()).isEqualTo(CommandLine.Rules.CHECK);
+    assertThat(CommandLine.USAGE).contains("--tproxy-rules", "--tproxy-rules=external", "--print-tproxy-rules");
   }
 
   @Test
