@@ -1,6 +1,7 @@
 package io.steelyard.lb;
 
 import io.steelyard.lb.forward.Backend;
+import io.steelyard.lb.forward.ConnectionInfo;
 import io.steelyard.lb.forward.Forwarder;
 import io.steelyard.lb.forward.Server;
 import io.steelyard.lb.health.AdminState;
@@ -81,6 +82,14 @@ public final class Admin {
   /** Closes every connection of a server ({@code shutdown sessions server B/S}). */
   public void shutdownSessions(String backend, String server) {
     forwarder.shutdownSessions(backend(backend).server(server));
+  }
+
+  /**
+   * The client connections open now, with the address each client connected to (the original
+   * destination on a transparent frontend) and its server; HAProxy's {@code show sess}.
+   */
+  public java.util.List<ConnectionInfo> connections() {
+    return forwarder.connections();
   }
 
   /** The stick table of a backend, to list, clear or set entries. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.steelyard.lb.admin.BackendStats;
+import io.steelyard.lb.forward.ConnectionInfo;
 import io.steelyard.lb.health.AdminState;
 import io.steelyard.lb.schedule.Balance;
 import io.steelyard.lb.testing.TestBackend;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -155,5 +157,22 @@ class AdminTest {
         .hasMessage("weight of bk/s1 must be 0 to 256: 300");
     assertThatThrownBy(() -> balancer.admin().addServer("bk", "s1", "127.0.0.1:1", s -> {}))
         .hasMessage("backend 'bk', another server named 's1' was already defined");
+  }
+
+  @Test
+  void listsOpenConnectionsWithTheAddressTheClientConnectedTo() throws Exception {
+    try (Socket client = TestClient.connect(front, TestClient.loopback(7))) {
+      String server = TestClient.readLine(client);
+
+      List<ConnectionInfo> connections = balancer.admin().connections();
+
+      assertThat(connections).hasSize(1);
+      ConnectionInfo info = connections.get(0);
+      assertThat(info.frontend()).isEqualTo("ft");
+      assertThat(info.client()).isEqualTo(client.getLocalSocketAddress());
+      assertThat(info.destination()).as("the address the client connected to").isEqualTo(front);
+      assertThat(info.backend()).isEqualTo("bk");
+      assertThat(info.server()).isEqualTo(server);
+    }
   }
 }

@@ -210,6 +210,15 @@ public final class Forwarder {
     return total;
   }
 
+  /** The connections open now, in no particular order. */
+  public List<ConnectionInfo> connections() {
+    List<ConnectionInfo> list = new ArrayList<>();
+    for (Session session : sessions) {
+      list.add(session.info());
+    }
+    return list;
+  }
+
   /** Connections open now over all frontends. */
   public int activeConnections() {
     return active.get();

@@ -101,6 +101,21 @@ final class Session {
     return clientHandler;
   }
 
+  /**
+   * What this connection is now. Read from any thread: the server named may be a moment stale,
+   * which a listing can afford.
+   */
+  ConnectionInfo info() {
+    Server current = target;
+    return new ConnectionInfo(
+        frontend.name(),
+        (InetSocketAddress) client.remoteAddress(),
+        (InetSocketAddress) client.localAddress(),
+        backend.name(),
+        current == null ? null : current.name(),
+        java.time.Duration.ofNanos(System.nanoTime() - acceptedAtNanos));
+  }
+
   /** Lets the zero-copy relay, if any, set up a channel of this session before it reads. */
   void prepare(Channel channel) {
     ZeroCopyRelay relay = forwarder.zeroCopyRelay();
