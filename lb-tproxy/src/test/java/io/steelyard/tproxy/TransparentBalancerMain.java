@@ -18,7 +18,8 @@ import java.util.List;
  * rules are someone else's, and start() checks that they are in place; {@code unchecked}: nothing
  * about the rules is checked ({@link Tproxy#transport()}). Options: {@code --ipv6} (the rules
  * cover IPv6 too), {@code --source=clientip|client|ADDRESS} (HAProxy's {@code usesrc clientip},
- * {@code usesrc client}, {@code source ADDRESS}; {@code clientip} by default).
+ * {@code usesrc client}, {@code source ADDRESS}; {@code clientip} by default), {@code
+ * --bind=ADDRESS:PORT} (instead of {@code :80}, for example a foreign address).
  *
  * <p>Prints {@code ready} once started, or {@code failed: } and the start error; stops when its
  * standard input closes. Says on standard error who it runs as: {@code balancer: uid U, CapEff
@@ -35,10 +36,13 @@ public final class TransparentBalancerMain {
     }
     RoutingRules.Builder builder = RoutingRules.builder();
     String source = "clientip";
+    String bind = ":80";
     List<String> servers = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       if (args[i].equals("--ipv6")) {
         builder.ipv6();
+      } else if (args[i].startsWith("--bind=")) {
+        bind = args[i].substring("--bind=".length());
       } else if (args[i].startsWith("--source=")) {
         source = args[i].substring("--source=".length());
       } else if (args[i].startsWith("--")) {
@@ -51,6 +55,7 @@ public final class TransparentBalancerMain {
     boolean apply = mode.equals("apply");
     Transport transport = mode.equals("unchecked") ? Tproxy.transport() : Tproxy.transport(rules);
     String sourceMode = source;
+    String bindAddress = bind;
     try {
       if (apply) {
         rules.apply();
@@ -59,7 +64,7 @@ public final class TransparentBalancerMain {
           Balancer.builder()
               .transport(transport)
               .drainTimeout(ofMillis(500))
-              .frontend("ft", f -> f.bind(":80").transparent().defaultBackend("bk"))
+              .frontend("ft", f -> f.bind(bindAddress).transparent().defaultBackend("bk"))
               .backend("bk", b -> {
                 b.balance(Balance.leastConn()).stickOnSource(t -> t.size(200_000))
                     .connectTimeout(ofMillis(1000)).retries(0);

@@ -72,6 +72,24 @@ class TransparentProxyTest {
     assertThat(servers).as("leastconn spreads the clients").containsExactlyInAnyOrder("be1", "be2");
   }
 
+  /**
+   * A listener bound with IP_TRANSPARENT to an address that is not the balancer's (a VIP kept
+   * elsewhere) takes the connections routed through the balancer to that address: the rules'
+   * socket match finds the listener, as the seed's rules do with HAProxy.
+   */
+  @Test
+  void acceptsConnectionsToAForeignDestination() throws Exception {
+    balancer("ready", "apply", "--bind=198.51.100.200:80");
+    topology.client().exec("ip", "route", "add", "198.51.100.0/24", "via", Family.IPV4.frontend);
+
+    List<Exchange> exchanges = topology.askAt("198.51.100.200", 1, Family.IPV4.clients.subList(0, 2));
+
+    assertThat(exchanges).allSatisfy(exchange -> {
+      assertThat(exchange.failed()).as(exchange.line()).isFalse();
+      assertThat(exchange.seen()).as(exchange.line()).isEqualTo(exchange.source());
+    });
+  }
+
   @Test
   void usesrcClientShowsTheBackendsTheClientsAddressAndPort() throws Exception {
     balancer("ready", "apply", "--source=client");

@@ -256,9 +256,14 @@ final class TransparentTopology implements AutoCloseable {
    * {@code sources} to the balancer's port 80, one after another, each bounded to 5 s.
    */
   List<Exchange> ask(int rounds, List<String> sources) throws Exception {
+    return askAt(family.frontend, rounds, sources);
+  }
+
+  /** As {@link #ask(int, List)}, to port 80 of {@code destination}, any address. */
+  List<Exchange> askAt(String destination, int rounds, List<String> sources) throws Exception {
     List<String> command = new ArrayList<>(List.of(java(), "-XX:-UsePerfData",
         "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        PeerClient.class.getName(), family.frontend, "80", Integer.toString(rounds)));
+        PeerClient.class.getName(), destination, "80", Integer.toString(rounds)));
     command.addAll(sources);
     Process process = new ProcessBuilder(client.prefixed(command.toArray(new String[0])))
         .redirectError(ProcessBuilder.Redirect.INHERIT)
