@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# Steelyard vs HAProxy 2.6, side by side, on loopback, from one configuration file.
+#
+#   flock /tmp/maven.lock ./lb-bench/compare/run.sh          # from the repository root
+#
+# Needs: the launcher jar (mvn -B -q -DskipTests package), a JDK 17, and Debian's
+#   apt-get install -y haproxy iperf3 wrk nginx-light
+#
+# What it does, ROUNDS times (order alternates: odd rounds direct, haproxy, steelyard; even
+# rounds steelyard, haproxy, direct), each proxy started fresh from lb-bench/compare/haproxy.cfg
+# (TCP mode, leastconn, stick-table type ip size 200k expire 30m, stick on src):
+#   1. one long stream: iperf3 -t DUR through ft_iperf                     -> Gbit/s
+#   2. short connections: wrk -H 'Connection: close' through ft_http        -> conn/s (req/s)
+#   3. keep-alive: wrk through ft_http                                     -> req/s and p99 (ms)
+#   4. memory: IDLE idle connections through ft_idle (IdleConns.java, each checked end to end by
+#      a 1-byte echo), VmRSS growth of the proxy process / IDLE            -> bytes per connection
+# "direct" runs 1-3 against the backends themselves (no proxy), as the ceiling.
+# Before measuring, each proxy gets WARM s of short and WARM s of keep-alive wrk traffic (JIT
+# warm-up for the JVM; the same for HAProxy).
+#
+# Environment (defaults): DUR=5 ROUNDS=2 WARM=2 IDLE=9000 THREADS=1 CONNS=32
+#   JAVA_OPTS="-Xms256m -Xmx256m -XX:+AlwaysPreTouch"  (fixed, pre-touched heap: RSS growth is
+#     then native/connection memory, not the heap growing)
+#   OUT=/tmp/steelyard-compare-<time>  (logs, results.tsv, results.md)
+# IDLE: the fd limit here is 20,000 (hard) and a proxied connection takes 2 fds in the proxy
+# (and 2 in IdleConns, which holds both ends), so 9,000, not 10,000; the figure is per connection.
+# Steelyard's per-connection traffic log (slf4j io.steelyard.lb.traffic, to stderr) is switched
+# off, as the config has no 'log' line and HAProxy logs nothing either.
+#
+# Traffic goes only to 127.0.0.1. Every wait is bounded; every process started here is stopped
+# on exit, failure or Ctrl-C.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+CFG="$HERE/haproxy.cfg"
+JAR="$ROOT/lb-examples/target/steelyard.jar"
+DUR=${DUR:-5}
+ROUNDS=${ROUNDS:-2}
+WARM=${WARM:-2}
+IDLE=${IDLE:-9000}
+THREADS=${THREADS:-1}
+CONNS=${CONNS:-32}
+JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch}
+OUT=${OUT:-/tmp/steelyard-compare-$(date +%Y%m%d-%H%M%S)}
+
+HTTP_FRONT=20080; NGINX1=20081; NGINX2=20082
+IPERF_FRONT=20201; IPERF_BACK=20202
+IDLE_FRONT=20900; IDLE_BACK=20901
+
+mkdir -p "$OUT"
+RES="$OUT/results.tsv"
+: > "$RES"
+PIDS=()
+
+log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "FAIL: $*"; exit 1; }
+
+# Stop one process we started: SIGTERM, up to 10 s, then SIGKILL.
+stop() {
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$? p
+  trap - EXIT INT TERM
+  for p in "${PIDS[@]}"; do stop "$p"; done
+  [ $rc -eq 0 ] || log "stopped on failure (rc=$rc); logs in $OUT"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start NAME CMD... : runs CMD in the background, output to $OUT/NAME.log, pid in $LAST
+start() {
+  local name=$1; shift
+  "$@" > "$OUT/$name.log" 2>&1 &
+  LAST=$!
+  PIDS+=("$LAST")
+}
+
+forget() {
+  local p keep=()
+  for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+  PIDS=("${keep[@]}")
+}
+
+listening() { [ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]; }
+
+# wait_listen PID PORT... : until every port listens (10 s at most) and PID is alive
+wait_listen() {
+  local pid=$1 port i; shift
+  for port in "$@"; do
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$pid" 2>/dev/null || die "process $pid exited before listening on $port"
+      listening "$port" && break
+      sleep 0.1
+    done
+    listening "$port" || die "nothing listens on 127.0.0.1:$port after 10 s"
+  done
+}
+
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$RES"; }
+
+# --- checks -------------------------------------------------------------------------------
+for tool in haproxy iperf3 wrk nginx java ss; do
+  command -v "$tool" > /dev/null || die "$tool not found (apt-get install -y haproxy iperf3 wrk nginx-light)"
+done
+[ -f "$JAR" ] || die "$JAR missing: run 'mvn -B -q -DskipTests package' at the root"
+for port in $HTTP_FRONT $NGINX1 $NGINX2 $IPERF_FRONT $IPERF_BACK $IDLE_FRONT $IDLE_BACK; do
+  listening "$port" && die "port $port already in use"
+done
+[ "$(ulimit -n)" -ge $((2 * IDLE + 200)) ] || ulimit -n "$(ulimit -Hn)"
+[ "$(ulimit -n)" -ge $((2 * IDLE + 200)) ] || die "ulimit -n $(ulimit -n) too low for IDLE=$IDLE"
+
+{
+  echo "machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), kernel $(uname -r)"
+  echo "haproxy: $(haproxy -v | head -1)"
+  echo "java:    $(java -version 2>&1 | head -1)"
+  echo "tools:   $(iperf3 --version | head -1 | cut -d' ' -f1-2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1)"
+  echo "run:     DUR=$DUR ROUNDS=$ROUNDS WARM=$WARM IDLE=$IDLE THREADS=$THREADS CONNS=$CONNS JAVA_OPTS='$JAVA_OPTS'"
+} | tee "$OUT/machine.txt" >&2
+
+# --- backends -----------------------------------------------------------------------------
+mkdir -p "$OUT/nginx"
+cat > "$OUT/nginx/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes 1;
+pid $OUT/nginx/nginx.pid;
+error_log $OUT/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $OUT/nginx/body;
+  proxy_temp_path $OUT/nginx/proxy;
+  fastcgi_temp_path $OUT/nginx/fastcgi;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$NGINX1;
+    listen 127.0.0.1:$NGINX2;
+    location / { default_type text/plain; return 200 "ok\n"; }
+  }
+}
+EOF
+start nginx nginx -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf"
+NGINX_PID=$LAST
+wait_listen "$NGINX_PID" $NGINX1 $NGINX2
+start iperf3-server iperf3 -s -B 127.0.0.1 -p $IPERF_BACK
+IPERF_PID=$LAST
+wait_listen "$IPERF_PID" $IPERF_BACK
+
+# --- measurements -------------------------------------------------------------------------
+wrk_run() { # wrk_run PORT SECONDS [header]
+  local port=$1 secs=$2; shift 2
+  timeout $((secs + 30)) wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" --latency "$@" "http://127.0.0.1:$port/"
+}
+
+to_ms() { # 1.23ms / 850.00us / 1.02s -> ms
+  awk -v v="$1" 'BEGIN { n = v + 0
+    if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000
+    printf "%.3f", n }'
+}
+
+measure() { # measure ROUND TARGET HTTP_PORT IPERF_PORT [PROXY_PID]
+  local round=$1 target=$2 http=$3 iperf=$4 pid=${5:-} f v
+
+  f="$OUT/r$round-$target-iperf3.txt"
+  timeout $((DUR + 30)) iperf3 -c 127.0.0.1 -p "$iperf" -t "$DUR" -f m > "$f" 2>&1 || die "iperf3 ($target), see $f"
+  v=$(awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") printf "%.2f", $(i-1) / 1000 }' "$f")
+  [ -n "$v" ] || die "no iperf3 result ($target), see $f"
+  record "$round" "$target" stream_gbps "$v"; log "  $target one stream: $v Gbit/s"
+
+  f="$OUT/r$round-$target-wrk-close.txt"
+  wrk_run "$http" "$DUR" -H 'Connection: close' > "$f" 2>&1 || die "wrk close ($target), see $f"
+  v=$(awk '/^Requests\/sec:/ { print $2 }' "$f")
+  [ -n "$v" ] || die "no wrk result ($target), see $f"
+  record "$round" "$target" conn_per_s "$v"; log "  $target short connections: $v conn/s $(grep -h 'Socket errors\|Non-2xx' "$f" | tr -s ' ' || true)"
+
+  f="$OUT/r$round-$target-wrk-keepalive.txt"
+  wrk_run "$http" "$DUR" > "$f" 2>&1 || die "wrk keep-alive ($target), see $f"
+  v=$(awk '/^Requests\/sec:/ { print $2 }' "$f")
+  [ -n "$v" ] || die "no wrk result ($target), see $f"
+  record "$round" "$target" ka_req_per_s "$v"
+  v=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$f")")
+  record "$round" "$target" ka_p99_ms "$v"; log "  $target keep-alive: $(awk '/^Requests\/sec:/ { print $2 }' "$f") req/s, p99 $v ms"
+
+  [ -n "$pid" ] || return 0
+  local before after idle_pid n i hb ha
+  sleep 1
+  hb=$(heap_used "$target" "$pid")
+  before=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+  f="$OUT/r$round-$target-idle.txt"
+  start "r$round-$target-idleconns" java -Xmx128m "$HERE/IdleConns.java" $IDLE_BACK $IDLE_FRONT "$IDLE" 120
+  idle_pid=$LAST
+  for ((i = 0; i < 900; i++)); do # 90 s at most
+    grep -q '^READY' "$OUT/r$round-$target-idleconns.log" 2>/dev/null && break
+    kill -0 "$idle_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  n=$(awk '/^READY/ { print $2 }' "$OUT/r$round-$target-idleconns.log")
+  [ -n "$n" ] && [ "$n" -gt 0 ] || die "IdleConns ($target) did not get ready, see $OUT/r$round-$target-idleconns.log"
+  sleep 2
+  after=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+  ha=$(heap_used "$target" "$pid")
+  stop "$idle_pid"; forget "$idle_pid"
+  v=$(awk -v b="$before" -v a="$after" -v n="$n" 'BEGIN { printf "%.0f", (a - b) * 1024 / n }')
+  echo "before=${before}kB after=${after}kB connections=$n bytes_per_conn=$v heap_before=$hb heap_after=$ha" > "$f"
+  record "$round" "$target" idle_bytes_per_conn "$v"
+  record "$round" "$target" idle_rss_mb "$(awk -v a="$after" 'BEGIN { printf "%.1f", a / 1024 }')"
+  if [ -n "$hb" ] && [ -n "$ha" ]; then
+    record "$round" "$target" idle_heap_per_conn "$(awk -v b="$hb" -v a="$ha" -v n="$n" 'BEGIN { printf "%.0f", (a - b) * 1024 / n }')"
+  fi
+  record "$round" "$target" idle_conns "$n"
+  log "  $target idle: $n connections, RSS ${before} -> ${after} kB, $v B per connection"
+  grep -h FAILED "$OUT/r$round-$target-idleconns.log" >&2 || true
+  sleep 1 # let the closes drain before the proxy stops
+}
+
+# heap_used TARGET PID: for the JVM, live heap in kB after a full GC (jcmd GC.run; GC.heap_info);
+# the fixed, pre-touched heap hides connection objects from RSS, so they are counted here.
+heap_used() {
+  [ "$1" = steelyard ] || return 0
+  timeout 30 jcmd "$2" GC.run > /dev/null 2>&1 || return 0
+  timeout 30 jcmd "$2" GC.heap_info 2>/dev/null | awk '/ used / { for (i = 1; i <= NF; i++) if ($i == "used") { sub(/K.*/, "", $(i+1)); print $(i+1); exit } }'
+}
+
+run_target() { # run_target ROUND TARGET
+  local round=$1 target=$2 pid
+  log "round $round: $target"
+  case $target in
+    direct)
+      measure "$round" direct $NGINX1 $IPERF_BACK
+      return ;;
+    haproxy)
+      start "r$round-haproxy" haproxy -f "$CFG" -db ;;
+    steelyard)
+      # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+      start "r$round-steelyard" java $JAVA_OPTS -Dorg.slf4j.simpleLogger.log.io.steelyard.lb.traffic=off \
+        -jar "$JAR" -f "$CFG" ;;
+  esac
+  pid=$LAST
+  wait_listen "$pid" $HTTP_FRONT $IPERF_FRONT $IDLE_FRONT
+  wrk_run $HTTP_FRONT "$WARM" -H 'Connection: close' > "$OUT/r$round-$target-warmup.txt" 2>&1 || true
+  wrk_run $HTTP_FRONT "$WARM" >> "$OUT/r$round-$target-warmup.txt" 2>&1 || true
+  measure "$round" "$target" $HTTP_FRONT $IPERF_FRONT "$pid"
+  stop "$pid"; forget "$pid"
+}
+
+for ((r = 1; r <= ROUNDS; r++)); do
+  if ((r % 2 == 1)); then order="direct haproxy steelyard"; else order="steelyard haproxy direct"; fi
+  for t in $order; do run_target "$r" "$t"; done
+done
+
+# --- summary ------------------------------------------------------------------------------
+awk -F'\t' -v rounds="$ROUNDS" '
+  { v[$3, $2, $1] = $4; seen[$3] = 1 }
+  function mean(m, t,   r, s, k) { s = 0; k = 0
+    for (r = 1; r <= rounds; r++) if ((m, t, r) in v) { s += v[m, t, r]; k++ }
+    return k ? s / k : "" }
+  function list(m, t,   r, s) { s = ""
+    for (r = 1; r <= rounds; r++) s = s ((m, t, r) in v ? fmt(v[m, t, r]) : "-") (r < rounds ? " / " : "")
+    return s }
+  function fmt(x) { return x == "" ? "-" : (x >= 100 || x <= -100 ? sprintf("%.0f", x) : sprintf("%.3g", x)) }
+  END {
+    split("stream_gbps conn_per_s ka_req_per_s ka_p99_ms idle_bytes_per_conn idle_heap_per_conn idle_rss_mb", ms, " ")
+    split("one stream (Gbit/s)|short connections (conn/s)|keep-alive (req/s)|keep-alive p99 (ms)|RSS growth per idle connection (bytes)|JVM live heap growth per idle connection (bytes, after full GC)|RSS with the idle connections open (MiB)", names, "|")
+    split("≥ 1.1|≥ 1.1|-|≤ 1|≤ 1|-|-", goal, "|")
+    print "| measure | direct | HAProxy 2.6 (per round; mean) | Steelyard (per round; mean) | Steelyard / HAProxy (per round; mean) | target |"
+    print "|---|---|---|---|---|---|"
+    for (i = 1; i <= 7; i++) { m = ms[i]
+      rr = ""
+      for (r = 1; r <= rounds; r++) rr = rr (((m, "haproxy", r) in v && v[m, "haproxy", r] != 0) ? sprintf("%.2f", v[m, "steelyard", r] / v[m, "haproxy", r]) : "-") (r < rounds ? " / " : "")
+      h = mean(m, "haproxy"); s = mean(m, "steelyard")
+      printf "| %s | %s | %s; %s | %s; %s | %s; **%s** | %s |\n", names[i], fmt(mean(m, "direct")),
+        list(m, "haproxy"), fmt(h), list(m, "steelyard"), fmt(s), rr, (h != "" && h != 0) ? sprintf("%.2f", s / h) : "-", goal[i]
+    }
+  }' "$RES" > "$OUT/results.md"
+echo >&2
+cat "$OUT/machine.txt"
+echo "idle connections per proxy: $(awk -F'\t' '$3 == "idle_conns" { printf "%s%s=%s", sep, $2, $4; sep = " " }' "$RES")"
+echo
+cat "$OUT/results.md"
+echo
+echo "raw: $RES; logs: $OUT"
