@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.util.ReferenceCountUtil;
 import io.steelyard.lb.admin.Traffic;
 import io.steelyard.lb.forward.Transport;
+import io.steelyard.lb.testing.RecordingServer;
+import io.steelyard.lb.testing.ResettingServer;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import java.io.InputStream;
@@ -126,7 +124,7 @@ abstract class RelayTest {
   @Test
   void clientResetReachesTheServerAsReset() throws Exception {
     Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
-    start(TestBackend.start("s1", () -> new RecordingServer(errors)));
+    start(TestBackend.start("s1", () -> new RecordingServer(null, errors)));
     Socket socket = TestClient.connect(front);
     socket.getOutputStream().write("x".getBytes(StandardCharsets.US_ASCII));
     await().until(() -> backend.open() == 1);
@@ -139,43 +137,13 @@ abstract class RelayTest {
 
   @Test
   void serverResetReachesTheClientAsReset() throws Exception {
-    start(TestBackend.start("s1", () -> new ResettingServer()));
+    start(TestBackend.start("s1", () -> new ResettingServer(null)));
     try (Socket socket = TestClient.connect(front)) {
       socket.getOutputStream().write("rst\n".getBytes(StandardCharsets.US_ASCII));
 
       assertThatThrownBy(() -> socket.getInputStream().read())
           .isInstanceOf(SocketException.class)
           .hasMessageContaining("reset");
-    }
-  }
-
-  /** Consumes everything and records the errors its connections see. */
-  private static final class RecordingServer extends ChannelInboundHandlerAdapter {
-    private final Queue<Throwable> errors;
-
-    RecordingServer(Queue<Throwable> errors) {
-      this.errors = errors;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ReferenceCountUtil.release(msg);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      errors.add(cause);
-      ctx.close();
-    }
-  }
-
-  /** Resets its connection as soon as anything arrives. */
-  private static final class ResettingServer extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ReferenceCountUtil.release(msg);
-      ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-      ctx.close();
     }
   }
 }

@@ -5,16 +5,13 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.util.ReferenceCountUtil;
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.BackendBuilder;
 import io.steelyard.lb.FrontendBuilder;
 import io.steelyard.lb.ServerBuilder;
 import io.steelyard.lb.admin.Traffic;
+import io.steelyard.lb.testing.RecordingServer;
+import io.steelyard.lb.testing.ResettingServer;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import java.io.IOException;
@@ -372,7 +369,7 @@ class SpliceRelayTest {
   @Test
   void clientResetReachesTheServerAsReset() throws Exception {
     Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
-    backend = TestBackend.start("s1", () -> new RecordingServer(errors));
+    backend = TestBackend.start("s1", () -> new RecordingServer("hi", errors));
     start(Splice.BOTH, backend.hostPort());
     Socket socket = TestClient.connect(front);
     assertThat(TestClient.readLine(socket)).isEqualTo("hi");
@@ -387,7 +384,7 @@ class SpliceRelayTest {
 
   @Test
   void serverResetReachesTheClientAsReset() throws Exception {
-    backend = TestBackend.start("s1", ResettingServer::new);
+    backend = TestBackend.start("s1", () -> new ResettingServer("hi"));
     start(Splice.BOTH, backend.hostPort());
     try (Socket socket = TestClient.connect(front)) {
       assertThat(TestClient.readLine(socket)).isEqualTo("hi");
@@ -505,50 +502,5 @@ class SpliceRelayTest {
 
   private interface Conversation {
     void run(Socket socket) throws IOException;
-  }
-
-  /** Says hi, so that the client knows its bytes will be spliced. */
-  private static void greet(ChannelHandlerContext ctx) {
-    ctx.writeAndFlush(Unpooled.copiedBuffer("hi\n", StandardCharsets.US_ASCII));
-  }
-
-  /** Greets, consumes everything and records the errors its connections see. */
-  private static final class RecordingServer extends ChannelInboundHandlerAdapter {
-    private final Queue<Throwable> errors;
-
-    RecordingServer(Queue<Throwable> errors) {
-      this.errors = errors;
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-      greet(ctx);
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ReferenceCountUtil.release(msg);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      errors.add(cause);
-      ctx.close();
-    }
-  }
-
-  /** Greets, then resets its connection as soon as anything arrives. */
-  private static final class ResettingServer extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-      greet(ctx);
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ReferenceCountUtil.release(msg);
-      ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-      ctx.close();
-    }
   }
 }

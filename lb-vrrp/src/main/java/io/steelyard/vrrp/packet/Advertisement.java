@@ -62,7 +62,10 @@ public final class Advertisement {
   /** VRRPv2 authentication type: the RFC 2338 simple text password, keepalived's {@code PASS}. */
   public static final int AUTH_PASS = 1;
 
-  /** VRRPv2 authentication type: IPsec AH, keepalived's {@code AH}; not implemented here. */
+  /**
+   * VRRPv2 authentication type: IPsec AH, keepalived's {@code AH}, which Steelyard does not
+   * support: an instance cannot use it and such adverts are dropped as an auth-type mismatch.
+   */
   public static final int AUTH_AH = 2;
 
   /** The length of the VRRPv2 authentication data, and so the longest password. */
