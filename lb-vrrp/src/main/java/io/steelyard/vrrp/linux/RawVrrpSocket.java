@@ -1,0 +1,264 @@
+package io.steelyard.vrrp.linux;
+
+import static java.util.Objects.requireNonNull;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import io.steelyard.vrrp.packet.Advertisement;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A raw IPv4 socket for IP protocol 112 on one interface, set up as keepalived sets up its own:
+ *
+ * <ul>
+ *   <li>{@code socket(AF_INET, SOCK_RAW, 112)}: the kernel hands it every protocol-112 datagram,
+ *       IP header included, which is what {@link io.steelyard.vrrp.packet.ReceiveFilter} checks;
+ *   <li>{@code SO_BINDTODEVICE}: only that interface's traffic, and sends leave through it
+ *       without a route to 224.0.0.18;
+ *   <li>{@code IP_HDRINCL}: {@link #send} takes the whole datagram from {@link
+ *       Advertisement#encodeIpv4}, so TTL 255 and TOS 0xc0 are ours (the kernel fills in the
+ *       header checksum and total length);
+ *   <li>{@code IP_MULTICAST_LOOP} off: this host does not hear its own adverts;
+ *   <li>{@code IP_MULTICAST_IF} and {@code IP_ADD_MEMBERSHIP} of 224.0.0.18 with the interface
+ *       index ({@code struct ip_mreqn}): without the membership the interface drops the group.
+ * </ul>
+ *
+ * <p>Waiting is {@code poll(2)} with a timeout on the socket and on a wake-up pipe, so that {@link
+ * #wakeUp} from any thread ends a wait at once. One thread sends, waits and receives; {@link
+ * #wakeUp} may come from another. {@link #close} must come after that thread stopped using it.
+ */
+public final class RawVrrpSocket implements AutoCloseable {
+  /** The bit of {@code CAP_NET_RAW} in the capability sets of {@code /proc/PID/status}. */
+  static final int CAP_NET_RAW = 13;
+
+  private static final int POLLFD_SIZE = 8;
+  private static final int SOCKADDR_IN_SIZE = 16;
+
+  private final LinuxInterface iface;
+  private final int fd;
+  private final int wakeRead;
+  private final int wakeWrite;
+  private final byte[] destination = sockaddrIn(Advertisement.MULTICAST_GROUP);
+  private final Memory pollFds = new Memory(2L * POLLFD_SIZE);
+  private final byte[] drain = new byte[64];
+  private volatile boolean closed;
+
+  private RawVrrpSocket(LinuxInterface iface, int fd, int wakeRead, int wakeWrite) {
+    this.iface = iface;
+    this.fd = fd;
+    this.wakeRead = wakeRead;
+    this.wakeWrite = wakeWrite;
+  }
+
+  /**
+   * Opens the socket on the interface, in the network namespace of the calling thread.
+   *
+   * @throws SecurityException without {@code CAP_NET_RAW}, naming it
+   * @throws IOException if a system call fails, with its name and {@code errno}
+   */
+  public static RawVrrpSocket open(LinuxInterface iface) throws IOException {
+    requireNonNull(iface, "iface");
+    if (!hasCapability(CAP_NET_RAW)) {
+      throw missingNetRaw();
+    }
+    int fd;
+    try {
+      fd = LibC.INSTANCE.socket(
+          LibC.AF_INET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Advertisement.IP_PROTOCOL);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == LibC.EPERM || e.getErrorCode() == LibC.EACCES) {
+        throw missingNetRaw();
+      }
+      throw failure("socket(AF_INET, SOCK_RAW, 112)", e);
+    }
+    int[] pipe = new int[2];
+    try {
+      byte[] name = (iface.name() + "\0").getBytes(StandardCharsets.US_ASCII);
+      setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_BINDTODEVICE, name, "SO_BINDTODEVICE");
+      setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_HDRINCL, intValue(1), "IP_HDRINCL");
+      setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_MULTICAST_LOOP, intValue(0), "IP_MULTICAST_LOOP");
+      byte[] mreqn = ipMreqn(iface.index());
+      setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_MULTICAST_IF, mreqn, "IP_MULTICAST_IF");
+      setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_ADD_MEMBERSHIP, mreqn, "IP_ADD_MEMBERSHIP");
+      LibC.INSTANCE.pipe2(pipe, LibC.O_NONBLOCK | LibC.O_CLOEXEC);
+    } catch (LastErrorException e) {
+      LibC.INSTANCE.close(fd);
+      throw failure("pipe2", e);
+    } catch (IOException | RuntimeException e) {
+      LibC.INSTANCE.close(fd);
+      throw e;
+    }
+    return new RawVrrpSocket(iface, fd, pipe[0], pipe[1]);
+  }
+
+  /** The interface it is bound to. */
+  public LinuxInterface iface() {
+    return iface;
+  }
+
+  /** Sends one whole IPv4 datagram (IP header included) to 224.0.0.18. */
+  public void send(byte[] datagram) throws IOException {
+    requireNonNull(datagram, "datagram");
+    ensureOpen();
+    try {
+      LibC.INSTANCE.sendto(fd, datagram, datagram.length, 0, destination, SOCKADDR_IN_SIZE);
+    } catch (LastErrorException e) {
+      throw failure("sendto on " + iface.name(), e);
+    }
+  }
+
+  /**
+   * Waits until a datagram can be received, {@link #wakeUp} is called, or the timeout passes.
+   *
+   * @param timeoutMillis at most this long; 0 does not wait, a negative value waits without limit
+   * @return whether a datagram is ready for {@link #receive}
+   */
+  public boolean await(int timeoutMillis) throws IOException {
+    ensureOpen();
+    pollFds.setInt(0, fd);
+    pollFds.setShort(4, LibC.POLLIN);
+    pollFds.setShort(6, (short) 0);
+    pollFds.setInt(POLLFD_SIZE, wakeRead);
+    pollFds.setShort(POLLFD_SIZE + 4, LibC.POLLIN);
+    pollFds.setShort(POLLFD_SIZE + 6, (short) 0);
+    try {
+      if (LibC.INSTANCE.poll(pollFds, 2, timeoutMillis) == 0) {
+        return false;
+      }
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == LibC.EINTR) {
+        return false;
+      }
+      throw failure("poll", e);
+    }
+    if (pollFds.getShort(POLLFD_SIZE + 6) != 0) {
+      drainWakeUps();
+    }
+    return pollFds.getShort(6) != 0;
+  }
+
+  /**
+   * Receives one datagram, IP header included, into {@code buffer}, truncating what does not fit.
+   * Blocks if none is ready: call {@link #await} first.
+   *
+   * @return its length in {@code buffer}
+   */
+  public int receive(byte[] buffer) throws IOException {
+    requireNonNull(buffer, "buffer");
+    ensureOpen();
+    try {
+      return (int) LibC.INSTANCE.recv(fd, buffer, buffer.length, 0);
+    } catch (LastErrorException e) {
+      throw failure("recv on " + iface.name(), e);
+    }
+  }
+
+  /**
+   * Ends the current or the next {@link #await} at once; callable from any thread, and does nothing
+   * once the socket is closed (the descriptor numbers may belong to someone else by then).
+   */
+  public synchronized void wakeUp() {
+    if (closed) {
+      return;
+    }
+    try {
+      LibC.INSTANCE.write(wakeWrite, new byte[] {1}, 1);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() != LibC.EAGAIN) {
+        throw new UncheckedIOException(failure("write to the wake-up pipe", e));
+      }
+    }
+  }
+
+  /** Leaves the group (closing does that) and releases the descriptors; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    LibC.INSTANCE.close(fd);
+    LibC.INSTANCE.close(wakeRead);
+    LibC.INSTANCE.close(wakeWrite);
+  }
+
+  /**
+   * Whether this process has the capability in its effective set: bit {@code capability} of the
+   * hexadecimal {@code CapEff} line of {@code /proc/self/status}.
+   */
+  static boolean hasCapability(int capability) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("CapEff:")) {
+        long effective = Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
+        return (effective & (1L << capability)) != 0;
+      }
+    }
+    throw new IOException("/proc/self/status has no CapEff line");
+  }
+
+  private void drainWakeUps() {
+    try {
+      while (LibC.INSTANCE.read(wakeRead, drain, drain.length) > 0) {
+        // Each read takes up to 64 pending wake-ups; the pipe is non-blocking, so this ends.
+      }
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() != LibC.EAGAIN) {
+        throw new UncheckedIOException(failure("read from the wake-up pipe", e));
+      }
+    }
+  }
+
+  private void ensureOpen() throws IOException {
+    if (closed) {
+      throw new IOException("the VRRP socket on " + iface.name() + " is closed");
+    }
+  }
+
+  private static void setsockopt(int fd, int level, int option, byte[] value, String name)
+      throws IOException {
+    try {
+      LibC.INSTANCE.setsockopt(fd, level, option, value, value.length);
+    } catch (LastErrorException e) {
+      throw failure("setsockopt " + name, e);
+    }
+  }
+
+  private static SecurityException missingNetRaw() {
+    return new SecurityException("VRRP needs a raw IP socket, which needs the CAP_NET_RAW "
+        + "capability: run as root or grant it (setcap cap_net_raw,cap_net_admin+ep on the java "
+        + "binary, or AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN in a systemd unit)");
+  }
+
+  private static IOException failure(String call, LastErrorException e) {
+    return new IOException(call + " failed: errno " + e.getErrorCode() + " ("
+        + e.getMessage() + ")", e);
+  }
+
+  private static byte[] intValue(int value) {
+    return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
+  }
+
+  /** {@code struct ip_mreqn}: the group, no local address, the interface index (host order). */
+  private static byte[] ipMreqn(int ifindex) {
+    return ByteBuffer.allocate(12)
+        .put(Advertisement.MULTICAST_GROUP.getAddress())
+        .putInt(0)
+        .order(ByteOrder.nativeOrder())
+        .putInt(ifindex)
+        .array();
+  }
+
+  /** {@code struct sockaddr_in}: family (host order), port 0, the address, 8 bytes of zero. */
+  private static byte[] sockaddrIn(Inet4Address address) {
+    ByteBuffer b = ByteBuffer.allocate(SOCKADDR_IN_SIZE).order(ByteOrder.nativeOrder());
+    b.putShort((short) LibC.AF_INET).putShort((short) 0).put(address.getAddress());
+    return b.array();
+  }
+}

@@ -1,0 +1,246 @@
+package io.steelyard.vrrp.linux;
+
+import static java.util.Objects.requireNonNull;
+
+import io.steelyard.vrrp.packet.Advertisement;
+import io.steelyard.vrrp.packet.ReceiveFilter;
+import io.steelyard.vrrp.packet.Verdict;
+import io.steelyard.vrrp.state.Action;
+import io.steelyard.vrrp.state.InstanceConfig;
+import io.steelyard.vrrp.state.State;
+import io.steelyard.vrrp.state.StateListener;
+import io.steelyard.vrrp.state.Transition;
+import io.steelyard.vrrp.state.VirtualAddress;
+import io.steelyard.vrrp.state.VrrpMachine;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running VRRP instance on Linux: a {@link VrrpMachine} driven by one daemon thread over a
+ * {@link RawVrrpSocket}.
+ *
+ * <p>The thread starts the machine, then loops: it waits on the socket until the machine's {@link
+ * VrrpMachine#nextDeadline() next deadline}, passes each received datagram through the {@link
+ * ReceiveFilter} and the accepted ones to {@link VrrpMachine#advertReceived}, calls {@link
+ * VrrpMachine#tick} when the deadline comes, and performs the actions in order:
+ *
+ * <ul>
+ *   <li>{@code SendAdvert}: the advertisement with that priority, from the interface's primary
+ *       address to 224.0.0.18;
+ *   <li>{@code AddAddresses}, {@code RemoveAddresses}: {@code ip addr add|del ADDR/LEN dev IFACE};
+ *   <li>{@code SendGratuitousArps}: that many ARP requests per virtual address, back to back, from
+ *       the interface's MAC address ({@link GratuitousArp});
+ *   <li>{@link Transition}: told to the listeners, on this thread, after the actions before it.
+ * </ul>
+ *
+ * <p>Everything the instance touches belongs to the network namespace of the thread that called
+ * {@link #start}: its socket and interface, its thread and the {@code ip} commands that thread runs.
+ * The machine is only ever used by the instance's thread.
+ */
+public final class VrrpInstance implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VrrpInstance.class);
+
+  /** How long {@link #close} waits for the thread to send priority 0 and remove the addresses. */
+  private static final long CLOSE_TIMEOUT_MILLIS = 15_000;
+
+  /** Room for the largest advertisement: IP header with options, 8 + 255 × 4 + 8 bytes of VRRP. */
+  private static final int RECEIVE_BUFFER = 2048;
+
+  private final InstanceConfig config;
+  private final RawVrrpSocket socket;
+  private final GratuitousArp arp;
+  private final VrrpMachine machine;
+  private final ReceiveFilter filter;
+  private final List<StateListener> listeners;
+  private final Thread thread;
+  private final byte[] buffer = new byte[RECEIVE_BUFFER];
+  private volatile boolean closing;
+  private volatile State state = State.INITIALIZE;
+
+  private VrrpInstance(InstanceConfig config, RawVrrpSocket socket, GratuitousArp arp,
+      List<StateListener> listeners) {
+    this.config = config;
+    this.socket = socket;
+    this.arp = arp;
+    this.machine = VrrpMachine.create(config, socket.iface().primaryAddress());
+    this.filter = config.newReceiveFilter();
+    this.listeners = listeners;
+    this.thread = new Thread(this::run, "vrrp-" + config.name());
+    this.thread.setDaemon(true);
+  }
+
+  /**
+   * Opens the socket on {@code iface} and starts the instance's thread, both in the calling
+   * thread's network namespace. The listeners hear every transition, starting with the one out of
+   * Initialize.
+   *
+   * @throws IllegalArgumentException if there is no such interface
+   * @throws IllegalStateException if it has no IPv4 address, or no Ethernet address for the
+   *     gratuitous ARPs
+   * @throws SecurityException without {@code CAP_NET_RAW}
+   * @throws IOException if the socket cannot be set up
+   */
+  public static VrrpInstance start(InstanceConfig config, String iface, StateListener... listeners)
+      throws IOException {
+    requireNonNull(config, "config");
+    requireNonNull(iface, "iface");
+    List<StateListener> all = List.of(listeners);
+    RawVrrpSocket socket = RawVrrpSocket.open(LinuxInterface.lookup(iface));
+    GratuitousArp arp;
+    try {
+      arp = GratuitousArp.open(socket.iface());
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    }
+    VrrpInstance instance = new VrrpInstance(config, socket, arp, all);
+    instance.thread.start();
+    return instance;
+  }
+
+  /** The configuration. */
+  public InstanceConfig config() {
+    return config;
+  }
+
+  /** The state as of the last transition the thread performed. */
+  public State state() {
+    return state;
+  }
+
+  /** The interface, with the primary address that is the source of the adverts. */
+  public LinuxInterface iface() {
+    return socket.iface();
+  }
+
+  /**
+   * Stops the instance: the thread stops the machine (a master sends one priority-0 advert and
+   * removes the addresses), closes the socket and ends. Waits for that, up to 15 seconds; nothing
+   * is sent once this returns. Idempotent.
+   */
+  @Override
+  public void close() {
+    closing = true;
+    socket.wakeUp();
+    if (Thread.currentThread() == thread) {
+      return;
+    }
+    try {
+      thread.join(CLOSE_TIMEOUT_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      LOG.error("({}) the VRRP thread did not stop within {} ms", config.name(),
+          CLOSE_TIMEOUT_MILLIS);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "VrrpInstance(" + config.name() + " on " + socket.iface().name() + " " + state + ")";
+  }
+
+  private void run() {
+    try {
+      perform(machine.start(System.nanoTime()));
+      while (!closing) {
+        OptionalLong deadline = machine.nextDeadline();
+        int timeout = deadline.isPresent() ? millisUntil(deadline.getAsLong()) : -1;
+        if (socket.await(timeout) && !closing) {
+          receiveOne();
+        }
+        long now = System.nanoTime();
+        if (!closing && deadline.isPresent() && deadline.getAsLong() - now <= 0) {
+          perform(machine.tick(now));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.error("({}) the VRRP thread failed; stopping the instance", config.name(), e);
+    } finally {
+      try {
+        perform(machine.stop(System.nanoTime()));
+      } catch (RuntimeException e) {
+        LOG.error("({}) stopping failed", config.name(), e);
+      } finally {
+        socket.close();
+        arp.close();
+      }
+    }
+  }
+
+  /**
+   * Receives and handles one datagram. A failed {@code recv} (such as {@code ENETDOWN} while the
+   * interface is down) is logged and the loop goes on: reading the error clears it from the socket.
+   */
+  private void receiveOne() {
+    int length;
+    try {
+      length = socket.receive(buffer);
+    } catch (IOException e) {
+      LOG.warn("({}) {}", config.name(), e.getMessage());
+      return;
+    }
+    long now = System.nanoTime();
+    if (filter.check(ByteBuffer.wrap(buffer, 0, length), now)
+        instanceof Verdict.Accepted accepted) {
+      perform(machine.advertReceived(now, accepted.source(), accepted.advertisement()));
+    }
+  }
+
+  private void perform(List<Action> actions) {
+    for (Action action : actions) {
+      try {
+        performOne(action);
+      } catch (IOException e) {
+        LOG.error("({}) {} failed", config.name(), action, e);
+      }
+    }
+  }
+
+  private void performOne(Action action) throws IOException {
+    String iface = socket.iface().name();
+    if (action instanceof Action.SendAdvert send) {
+      Advertisement advert = config.advertisement(send.priority());
+      socket.send(advert.encodeIpv4(socket.iface().primaryAddress(),
+          Advertisement.MULTICAST_GROUP));
+    } else if (action instanceof Action.AddAddresses) {
+      for (VirtualAddress address : config.virtualAddresses()) {
+        IpCommand.addAddress(iface, address);
+      }
+    } else if (action instanceof Action.RemoveAddresses) {
+      for (VirtualAddress address : config.virtualAddresses()) {
+        IpCommand.deleteAddress(iface, address);
+      }
+    } else if (action instanceof Action.SendGratuitousArps garps) {
+      for (VirtualAddress address : config.virtualAddresses()) {
+        arp.send(address.address(), garps.repeat());
+      }
+    } else if (action instanceof Action.PriorityChange change) {
+      LOG.info("({}) effective priority {} -> {}", config.name(), change.from(), change.to());
+    } else if (action instanceof Transition transition) {
+      state = transition.to();
+      LOG.info("({}) {}", config.name(), transition);
+      for (StateListener listener : listeners) {
+        try {
+          listener.stateChanged(transition);
+        } catch (RuntimeException e) {
+          LOG.error("({}) a state listener failed on {}", config.name(), transition, e);
+        }
+      }
+    }
+  }
+
+  private static int millisUntil(long deadline) {
+    long nanos = deadline - System.nanoTime();
+    if (nanos <= 0) {
+      return 0;
+    }
+    return (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos) + 1);
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * VRRP on Linux: the raw IP protocol 112 socket ({@link io.steelyard.vrrp.linux.RawVrrpSocket}),
+ * the interface facts an instance needs ({@link io.steelyard.vrrp.linux.LinuxInterface}), and the
+ * runner that drives a {@link io.steelyard.vrrp.state.VrrpMachine} with them ({@link
+ * io.steelyard.vrrp.linux.VrrpInstance}).
+ *
+ * <p>System calls go through JNA to the C library; nothing here loads a native library of its own.
+ * Opening the socket needs {@code CAP_NET_RAW}; adding and removing the virtual addresses needs
+ * {@code CAP_NET_ADMIN}. Everything a socket or a command touches belongs to the network namespace
+ * of the thread that created it, which is how the tests run several routers in one JVM.
+ */
+package io.steelyard.vrrp.linux;
