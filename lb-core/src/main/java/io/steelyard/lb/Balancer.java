@@ -1,5 +1,7 @@
 package io.steelyard.lb;
 
+import static java.util.Objects.requireNonNull;
+
 import io.steelyard.lb.admin.Stats;
 import io.steelyard.lb.forward.Backend;
 import io.steelyard.lb.forward.BackendSettings;
@@ -18,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running TCP load balancer: frontends accept connections and each goes to a server of its
@@ -27,12 +31,15 @@ import java.util.Map;
  * All methods are thread-safe.
  */
 public final class Balancer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Balancer.class);
+
   private final BalancerConfig config;
   private final Map<String, Frontend> frontends;
   private final Map<String, Backend> backends;
   private final Forwarder forwarder;
   private final Notifier notifier;
   private final Admin admin;
+  private final List<AutoCloseable> attached = new ArrayList<>();
   private boolean closed;
 
   private Balancer(
@@ -56,7 +63,11 @@ public final class Balancer implements AutoCloseable {
     return new BalancerBuilder();
   }
 
-  static Balancer start(BalancerConfig config, Transport transport, List<HealthListener> listeners) {
+  static Balancer start(
+      BalancerConfig config,
+      Transport transport,
+      List<HealthListener> listeners,
+      List<Attachment> attachments) {
     Map<String, Backend> backends = new LinkedHashMap<>();
     for (BackendConfig backend : config.backends()) {
       backends.put(backend.name(), backend(backend));
@@ -88,7 +99,20 @@ public final class Balancer implements AutoCloseable {
     } catch (IllegalStateException e) {
       throw new StartException(e.getMessage(), e.getCause());
     }
-    return new Balancer(config, frontends, backends, forwarder, notifier);
+    Balancer balancer = new Balancer(config, frontends, backends, forwarder, notifier);
+    for (Attachment attachment : attachments) {
+      AutoCloseable started;
+      try {
+        started = requireNonNull(attachment.attach(balancer), "attach returned null");
+      } catch (Exception e) {
+        balancer.close();
+        throw new StartException("attachment " + attachment + " failed to start: " + e, e);
+      }
+      synchronized (balancer) {
+        balancer.attached.add(started);
+      }
+    }
+    return balancer;
   }
 
   private static Backend backend(BackendConfig config) {
@@ -172,17 +196,27 @@ public final class Balancer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, lets open connections finish for the drain timeout, closes the rest, and
-   * returns once every thread, socket and buffer the balancer took is released. Calling it again
-   * does nothing.
+   * Closes the attachments, last started first (a failing one is logged and the others still
+   * close), then stops accepting, lets open connections finish for the drain timeout, closes the
+   * rest, and returns once every thread, socket and buffer the balancer took is released. Calling it
+   * again does nothing.
    */
   @Override
   public void close() {
+    List<AutoCloseable> toClose;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
+      toClose = List.copyOf(attached);
+    }
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      try {
+        toClose.get(i).close();
+      } catch (Exception e) {
+        LOG.error("closing attachment {} failed", toClose.get(i), e);
+      }
     }
     forwarder.close(config.drainTimeout());
   }

@@ -40,6 +40,7 @@ public final class BalancerBuilder {
   private Duration drainTimeout;
   private Integer ioThreads;
   private final List<HealthListener> listeners = new ArrayList<>();
+  private final List<Attachment> attachments = new ArrayList<>();
 
   BalancerBuilder() {}
 
@@ -110,6 +111,15 @@ public final class BalancerBuilder {
     return this;
   }
 
+  /**
+   * Adds something to start with the balancer and stop before it, such as a VRRP instance; may be
+   * called several times. See {@link Attachment} for the order of starting and closing.
+   */
+  public BalancerBuilder attach(Attachment attachment) {
+    attachments.add(requireNonNull(attachment, "attachment"));
+    return this;
+  }
+
   /** Validates the whole configuration and returns it, immutable. */
   public BalancerConfig build() {
     if (frontends.isEmpty()) {
@@ -132,13 +142,17 @@ public final class BalancerBuilder {
   }
 
   /**
-   * Builds, binds every frontend and starts forwarding.
+   * Builds, binds every frontend, starts forwarding, then starts the attachments in order.
    *
    * @throws ConfigException when the configuration is invalid
-   * @throws StartException when a frontend cannot bind; nothing is left running then
+   * @throws StartException when a frontend cannot bind or an attachment cannot start; nothing is
+   *     left running then
    */
   public Balancer start() {
     return Balancer.start(
-        build(), transport == null ? Transport.auto() : transport, List.copyOf(listeners));
+        build(),
+        transport == null ? Transport.auto() : transport,
+        List.copyOf(listeners),
+        List.copyOf(attachments));
   }
 }
