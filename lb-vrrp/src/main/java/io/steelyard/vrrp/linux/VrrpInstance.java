@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Transition}: told to the listeners, on this thread, after the actions before it.
  * </ul>
  *
+ * <p>Results of tracked checks come from any thread through {@link #trackResult}: they are queued,
+ * the thread is woken, and it hands them to {@link VrrpMachine#trackResult} in the order given.
+ *
  * <p>Everything the instance touches belongs to the network namespace of the thread that called
  * {@link #start}: its socket and interface, its thread and the {@code ip} commands that thread runs.
  * The machine is only ever used by the instance's thread.
@@ -59,6 +64,7 @@ public final class VrrpInstance implements AutoCloseable {
   private final List<StateListener> listeners;
   private final Thread thread;
   private final byte[] buffer = new byte[RECEIVE_BUFFER];
+  private final Queue<TrackResult> trackResults = new ConcurrentLinkedQueue<>();
   private volatile boolean closing;
   private volatile State state = State.INITIALIZE;
 
@@ -119,6 +125,25 @@ public final class VrrpInstance implements AutoCloseable {
   }
 
   /**
+   * Reports one result of the tracked check {@code track} (see {@link
+   * io.steelyard.vrrp.state.Track}); callable from any thread, it returns at once and the
+   * instance's thread applies it soon after, in order with the other results. Results given before
+   * the thread started the machine apply right after the start, so an instance with a weight-0
+   * track passes through Fault until the first success arrives.
+   *
+   * @throws IllegalArgumentException if the configuration has no track of that name
+   */
+  public void trackResult(String track, boolean passed) {
+    requireNonNull(track, "track");
+    if (config.tracks().stream().noneMatch(t -> t.name().equals(track))) {
+      throw new IllegalArgumentException(
+          "(" + config.name() + ") no track named '" + track + "': " + config.tracks());
+    }
+    trackResults.add(new TrackResult(track, passed));
+    socket.wakeUp();
+  }
+
+  /**
    * Stops the instance: the thread stops the machine (a master sends one priority-0 advert and
    * removes the addresses), closes the socket and ends. Waits for that, up to 15 seconds; nothing
    * is sent once this returns. Idempotent.
@@ -154,6 +179,9 @@ public final class VrrpInstance implements AutoCloseable {
         int timeout = deadline.isPresent() ? millisUntil(deadline.getAsLong()) : -1;
         if (socket.await(timeout) && !closing) {
           receiveOne();
+        }
+        for (TrackResult r = trackResults.poll(); r != null && !closing; r = trackResults.poll()) {
+          perform(machine.trackResult(System.nanoTime(), r.track(), r.passed()));
         }
         long now = System.nanoTime();
         if (!closing && deadline.isPresent() && deadline.getAsLong() - now <= 0) {
@@ -235,6 +263,8 @@ public final class VrrpInstance implements AutoCloseable {
       }
     }
   }
+
+  private record TrackResult(String track, boolean passed) {}
 
   private static int millisUntil(long deadline) {
     long nanos = deadline - System.nanoTime();

@@ -1,0 +1,237 @@
+package io.steelyard.vrrp;
+
+import static java.util.Objects.requireNonNull;
+
+import io.steelyard.lb.Attachment;
+import io.steelyard.lb.Balancer;
+import io.steelyard.lb.BalancerBuilder;
+import io.steelyard.lb.health.HealthListener;
+import io.steelyard.vrrp.linux.VrrpInstance;
+import io.steelyard.vrrp.packet.Version;
+import io.steelyard.vrrp.state.InstanceConfig;
+import io.steelyard.vrrp.state.State;
+import io.steelyard.vrrp.state.StateListener;
+import io.steelyard.vrrp.state.Track;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The entry point of Steelyard's VRRP: a keepalived {@code vrrp_instance} that runs beside a
+ * {@link Balancer} and holds the virtual address only while the balancer is healthy.
+ *
+ * <pre>{@code
+ * Balancer lb = Balancer.builder()
+ *     .frontend("ft_http", f -> f.bind(":80").defaultBackend("bk_http"))
+ *     .backend("bk_http", b -> b.server("s1", "192.168.69.106:80", s -> s.check()))
+ *     .attach(Vrrp.instance("VI_1")
+ *         .iface("enp0s3").virtualRouterId(100).priority(100)
+ *         .advertInterval(ofSeconds(1)).authPass("secret")
+ *         .virtualAddress("192.168.69.110/32"))
+ *     .start();
+ * }</pre>
+ *
+ * <p>Attached, the instance tracks the balancer by itself, as keepalived's {@code track_script}
+ * over a {@code killall -0 haproxy} script would: a check named {@value #BALANCER_TRACK} gets
+ * {@link Balancer#healthy()} when the instance starts and again each time it changes. With the
+ * default weight 0 an unhealthy balancer puts the instance in Fault, so it gives up the address and
+ * a peer takes it over; it comes back as Backup when the balancer is healthy again. {@link
+ * Builder#balancerWeight} trades Fault for a priority change. Closing the balancer closes the
+ * instance first: a master sends priority 0 and removes the address before the balancer stops
+ * listening.
+ *
+ * <p>The instance runs in the network namespace of the thread that starts the balancer (or calls
+ * {@link Builder#startStandalone()}), needs {@code CAP_NET_RAW} and {@code CAP_NET_ADMIN}, and
+ * follows keepalived 2.2.7's rules and defaults (see {@link InstanceConfig}).
+ */
+public final class Vrrp {
+  /** The name of the tracked check that follows the balancer's health. */
+  public static final String BALANCER_TRACK = "balancer";
+
+  private Vrrp() {}
+
+  /** A builder for the instance named {@code name}, keepalived's {@code vrrp_instance VI_1}. */
+  public static Builder instance(String name) {
+    return new Builder(InstanceConfig.builder(name), name);
+  }
+
+  /**
+   * Builds and starts one VRRP instance: attached to a balancer through {@link
+   * BalancerBuilder#attach}, or alone through {@link #startStandalone()}. The settings are those of
+   * {@link InstanceConfig.Builder}, each given at most once, and fail at once as they do there;
+   * {@link #iface} and {@link #virtualRouterId} are required. An instance starts once.
+   */
+  public static final class Builder implements Attachment {
+    private final InstanceConfig.Builder config;
+    private final String name;
+    private final List<StateListener> listeners = new ArrayList<>();
+    private String iface;
+    private Integer balancerWeight;
+    private boolean started;
+
+    private Builder(InstanceConfig.Builder config, String name) {
+      this.config = config;
+      this.name = name;
+    }
+
+    /** The interface to advertise on and to put the virtual addresses on, such as "enp0s3". */
+    public Builder iface(String iface) {
+      requireNonNull(iface, "iface");
+      if (this.iface != null) {
+        throw new IllegalStateException("(" + name + ") interface was already set to " + this.iface);
+      }
+      this.iface = iface;
+      return this;
+    }
+
+    /** See {@link InstanceConfig.Builder#virtualRouterId}. */
+    public Builder virtualRouterId(int virtualRouterId) {
+      config.virtualRouterId(virtualRouterId);
+      return this;
+    }
+
+    /** See {@link InstanceConfig.Builder#priority}. */
+    public Builder priority(int priority) {
+      config.priority(priority);
+      return this;
+    }
+
+    /** See {@link InstanceConfig.Builder#advertInterval}. */
+    public Builder advertInterval(Duration advertInterval) {
+      config.advertInterval(advertInterval);
+      return this;
+    }
+
+    /** See {@link InstanceConfig.Builder#authPass}. */
+    public Builder authPass(String authPass) {
+      config.authPass(authPass);
+      return this;
+    }
+
+    /** Adds a virtual address; see {@link InstanceConfig.Builder#virtualAddress(String)}. */
+    public Builder virtualAddress(String address) {
+      config.virtualAddress(address);
+      return this;
+    }
+
+    /** See {@link InstanceConfig.Builder#version}. */
+    public Builder version(Version version) {
+      config.version(version);
+      return this;
+    }
+
+    /** See {@link InstanceConfig.Builder#noPreempt}. */
+    public Builder noPreempt() {
+      config.noPreempt();
+      return this;
+    }
+
+    /** See {@link InstanceConfig.Builder#preemptDelay}. */
+    public Builder preemptDelay(Duration preemptDelay) {
+      config.preemptDelay(preemptDelay);
+      return this;
+    }
+
+    /** See {@link InstanceConfig.Builder#state}. */
+    public Builder state(State state) {
+      config.state(state);
+      return this;
+    }
+
+    /** Adds a listener that hears every transition, on the instance's thread. */
+    public Builder listener(StateListener listener) {
+      listeners.add(requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * The weight of the {@value #BALANCER_TRACK} check when attached (see {@link Track}), -253 to
+     * 253: 0, the default, puts the instance in Fault while the balancer is unhealthy; a negative
+     * weight lowers the priority by its magnitude instead, a positive one raises it while healthy.
+     */
+    public Builder balancerWeight(int weight) {
+      if (balancerWeight != null) {
+        throw new IllegalStateException(
+            "(" + name + ") balancer weight was already set to " + balancerWeight);
+      }
+      balancerWeight = Track.of(BALANCER_TRACK, weight).weight();
+      return this;
+    }
+
+    /**
+     * Starts the instance without a balancer, in the calling thread's network namespace.
+     *
+     * @return the running instance; {@link VrrpInstance#close()} stops it
+     * @throws IllegalStateException without an interface or a virtual router id, or when started
+     *     already
+     * @throws IOException if the socket cannot be set up (see {@link VrrpInstance#start})
+     */
+    public VrrpInstance startStandalone() throws IOException {
+      return start(config);
+    }
+
+    /**
+     * Starts the instance, tracking {@code balancer}'s health as {@value #BALANCER_TRACK}; called by
+     * {@link BalancerBuilder#start()} once the balancer listens, on its thread (hence in its network
+     * namespace).
+     *
+     * @return closes the instance (a master gives up the address) and stops listening to the
+     *     balancer
+     */
+    @Override
+    public AutoCloseable attach(Balancer balancer) throws IOException {
+      requireNonNull(balancer, "balancer");
+      VrrpInstance instance = start(config.track(
+          Track.of(BALANCER_TRACK, balancerWeight == null ? 0 : balancerWeight)));
+      HealthFeed feed = new HealthFeed(balancer, instance);
+      balancer.addListener(feed);
+      feed.report();
+      return () -> {
+        balancer.removeListener(feed);
+        instance.close();
+      };
+    }
+
+    private VrrpInstance start(InstanceConfig.Builder withTracks) throws IOException {
+      if (iface == null) {
+        throw new IllegalStateException("(" + name + ") the interface must be set");
+      }
+      if (started) {
+        throw new IllegalStateException("(" + name + ") the instance was started already");
+      }
+      InstanceConfig built = withTracks.build();
+      started = true;
+      return VrrpInstance.start(built, iface, listeners.toArray(StateListener[]::new));
+    }
+
+    @Override
+    public String toString() {
+      return "VRRP instance " + name + (iface == null ? "" : " on " + iface);
+    }
+  }
+
+  /**
+   * Hands the balancer's health to the instance. Each report reads {@link Balancer#healthy()} anew
+   * under a lock rather than trusting the event's value, so the last result the instance gets is
+   * always the current health, however the initial report and the events interleave.
+   */
+  private static final class HealthFeed implements HealthListener {
+    private final Balancer balancer;
+    private final VrrpInstance instance;
+
+    HealthFeed(Balancer balancer, VrrpInstance instance) {
+      this.balancer = balancer;
+      this.instance = instance;
+    }
+
+    @Override
+    public void balancerHealthChanged(boolean healthy) {
+      report();
+    }
+
+    synchronized void report() {
+      instance.trackResult(BALANCER_TRACK, balancer.healthy());
+    }
+  }
+}
