@@ -4,6 +4,7 @@ import static java.time.Duration.ofMillis;
 
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.BackendBuilder;
+import io.steelyard.lb.admin.Traffic;
 import io.steelyard.lb.forward.Transport;
 import io.steelyard.lb.schedule.Balance;
 import java.util.ArrayList;
@@ -19,7 +20,9 @@ import java.util.List;
  * about the rules is checked ({@link Tproxy#transport()}). Options: {@code --ipv6} (the rules
  * cover IPv6 too), {@code --source=clientip|client|ADDRESS} (HAProxy's {@code usesrc clientip},
  * {@code usesrc client}, {@code source ADDRESS}; {@code clientip} by default), {@code
- * --bind=ADDRESS:PORT} (instead of {@code :80}, for example a foreign address).
+ * --bind=ADDRESS:PORT} (instead of {@code :80}, for example a foreign address), {@code --splice}
+ * (relay both directions with splice(2)). At exit it prints on standard error the bytes sent to
+ * clients and how many of them were spliced: {@code out N spliced out M}.
  *
  * <p>Prints {@code ready} once started, or {@code failed: } and the start error; stops when its
  * standard input closes. Says on standard error who it runs as: {@code balancer: uid U, CapEff
@@ -37,10 +40,13 @@ public final class TransparentBalancerMain {
     RoutingRules.Builder builder = RoutingRules.builder();
     String source = "clientip";
     String bind = ":80";
+    boolean splice = false;
     List<String> servers = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       if (args[i].equals("--ipv6")) {
         builder.ipv6();
+      } else if (args[i].equals("--splice")) {
+        splice = true;
       } else if (args[i].startsWith("--bind=")) {
         bind = args[i].substring("--bind=".length());
       } else if (args[i].startsWith("--source=")) {
@@ -53,7 +59,8 @@ public final class TransparentBalancerMain {
     }
     RoutingRules rules = builder.build();
     boolean apply = mode.equals("apply");
-    Transport transport = mode.equals("unchecked") ? Tproxy.transport() : Tproxy.transport(rules);
+    TproxyTransport tproxy = mode.equals("unchecked") ? Tproxy.transport() : Tproxy.transport(rules);
+    Transport transport = splice ? tproxy.splice(Splice.BOTH) : tproxy;
     String sourceMode = source;
     String bindAddress = bind;
     try {
@@ -77,6 +84,8 @@ public final class TransparentBalancerMain {
         System.out.println("ready");
         System.out.flush();
         System.in.readAllBytes();
+        Traffic traffic = balancer.stats().backend("bk").traffic();
+        System.err.println("out " + traffic.bytesOut() + " spliced out " + traffic.splicedOut());
       }
     } catch (RuntimeException e) {
       System.out.println("failed: " + e.getMessage());

@@ -91,6 +91,30 @@ class TransparentProxyTest {
   }
 
   @Test
+  void transparentConnectionsAreSplicedWhenAsked() throws Exception {
+    balancer("ready", "apply", "--splice");
+    Process balancer = topology.lastProcess();
+
+    List<Exchange> exchanges = topology.ask(2);
+
+    assertThat(exchanges).allSatisfy(exchange -> {
+      assertThat(exchange.failed()).as(exchange.line()).isFalse();
+      assertThat(exchange.seen()).as(exchange.line()).isEqualTo(exchange.source());
+    });
+    balancer.getOutputStream().close();
+    assertThat(balancer.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    // Its standard error is copied by another thread: wait (5 s at most) for the last line.
+    for (int i = 0; i < 50 && !topology.stderr(balancer).contains("spliced out"); i++) {
+      Thread.sleep(100);
+    }
+    java.util.regex.Matcher counts = java.util.regex.Pattern.compile("out (\\d+) spliced out (\\d+)")
+        .matcher(topology.stderr(balancer));
+    assertThat(counts.find()).as(topology.stderr(balancer)).isTrue();
+    assertThat(Long.parseLong(counts.group(1))).isPositive();
+    assertThat(counts.group(2)).as("every answer byte spliced").isEqualTo(counts.group(1));
+  }
+
+  @Test
   void usesrcClientShowsTheBackendsTheClientsAddressAndPort() throws Exception {
     balancer("ready", "apply", "--source=client");
 
