@@ -7,8 +7,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.steelyard.lb.forward.Source;
 import io.steelyard.lb.forward.Transport;
 import io.steelyard.lb.forward.ZeroCopyRelay;
@@ -72,12 +70,12 @@ public final class TproxyTransport implements Transport {
 
   @Override
   public Class<? extends ServerChannel> serverChannelType() {
-    return EpollServerSocketChannel.class;
+    return Transport.epoll().serverChannelType();
   }
 
   @Override
   public Class<? extends Channel> channelType() {
-    return EpollSocketChannel.class;
+    return Transport.epoll().channelType();
   }
 
   /** The splice relay when {@link #splice(Splice)} asked for it, otherwise {@code null}. */

@@ -6,7 +6,6 @@ import io.steelyard.lb.testing.Privileged;
 import io.steelyard.tproxy.TransparentTopology.Exchange;
 import io.steelyard.tproxy.TransparentTopology.Family;
 import java.net.Inet6Address;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,16 +40,9 @@ class TransparentProxyIpv6Test {
     }
   }
 
-  private String balancer(String expected, String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(topology.servers());
-    return topology.start(topology.balancer(), expected, TransparentBalancerMain.class,
-        all.toArray(new String[0]));
-  }
-
   @Test
   void backendsSeeTheClientsRealIpv6Address() throws Exception {
-    balancer("ready", "apply", "--ipv6");
+    topology.startBalancer("ready", "apply", "--ipv6");
 
     List<Exchange> exchanges = topology.ask(2);
 
@@ -66,7 +58,7 @@ class TransparentProxyIpv6Test {
 
   @Test
   void usesrcClientKeepsTheClientsIpv6AddressAndPort() throws Exception {
-    balancer("ready", "apply", "--ipv6", "--source=client");
+    topology.startBalancer("ready", "apply", "--ipv6", "--source=client");
 
     List<Exchange> exchanges = topology.ask(1);
 
@@ -80,7 +72,7 @@ class TransparentProxyIpv6Test {
   /** Without the IPv6 rules the replies are lost (no forwarding); with them the same balancer works. */
   @Test
   void withoutTheIpv6RulesTheBackendsRepliesDoNotComeBack() throws Exception {
-    balancer("ready", "unchecked");
+    topology.startBalancer("ready", "unchecked");
     List<String> two = Family.IPV6.clients.subList(0, 2);
 
     List<Exchange> without = topology.ask(1, two);

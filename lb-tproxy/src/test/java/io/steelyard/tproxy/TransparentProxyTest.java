@@ -6,7 +6,6 @@ import io.steelyard.lb.testing.Privileged;
 import io.steelyard.tproxy.TransparentTopology.Exchange;
 import io.steelyard.tproxy.TransparentTopology.Family;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,17 +40,9 @@ class TransparentProxyTest {
     }
   }
 
-  /** Starts {@link TransparentBalancerMain} with {@code args} and both backends as servers. */
-  private String balancer(String expected, String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(topology.servers());
-    return topology.start(topology.balancer(), expected, TransparentBalancerMain.class,
-        all.toArray(new String[0]));
-  }
-
   @Test
   void backendsSeeTheRealClientAndClientsStayOnTheirServer() throws Exception {
-    balancer("ready", "apply");
+    topology.startBalancer("ready", "apply");
 
     List<Exchange> exchanges = topology.ask(3);
 
@@ -79,7 +70,7 @@ class TransparentProxyTest {
    */
   @Test
   void acceptsConnectionsToAForeignDestination() throws Exception {
-    balancer("ready", "apply", "--bind=198.51.100.200:80");
+    topology.startBalancer("ready", "apply", "--bind=198.51.100.200:80");
     topology.client().exec("ip", "route", "add", "198.51.100.0/24", "via", Family.IPV4.frontend);
 
     List<Exchange> exchanges = topology.askAt("198.51.100.200", 1, Family.IPV4.clients.subList(0, 2));
@@ -92,7 +83,7 @@ class TransparentProxyTest {
 
   @Test
   void transparentConnectionsAreSplicedWhenAsked() throws Exception {
-    balancer("ready", "apply", "--splice");
+    topology.startBalancer("ready", "apply", "--splice");
     Process balancer = topology.lastProcess();
 
     List<Exchange> exchanges = topology.ask(2);
@@ -116,7 +107,7 @@ class TransparentProxyTest {
 
   @Test
   void usesrcClientShowsTheBackendsTheClientsAddressAndPort() throws Exception {
-    balancer("ready", "apply", "--source=client");
+    topology.startBalancer("ready", "apply", "--source=client");
 
     List<Exchange> exchanges = topology.ask(2);
 
@@ -140,7 +131,7 @@ class TransparentProxyTest {
   void aFixedSourceAddressIsWhatTheBackendsSee(String source) throws Exception {
     topology.balancer().addAddress("br0", "198.51.100.2/24");
     topology.balancer().addAddress("br0", "198.51.100.3/24");
-    balancer("ready", "apply", "--source=" + source);
+    topology.startBalancer("ready", "apply", "--source=" + source);
 
     List<Exchange> exchanges = topology.ask(2);
 
@@ -157,7 +148,7 @@ class TransparentProxyTest {
    */
   @Test
   void withoutTheRulesTheBackendsRepliesDoNotComeBack() throws Exception {
-    balancer("ready", "unchecked");
+    topology.startBalancer("ready", "unchecked");
     List<String> two = Family.IPV4.clients.subList(0, 2);
 
     List<Exchange> without = topology.ask(1, two);
@@ -173,7 +164,7 @@ class TransparentProxyTest {
 
   @Test
   void withoutTheRoutingRulesStartFailsSayingWhy() throws Exception {
-    String line = balancer("failed", "none");
+    String line = topology.startBalancer("failed", "none");
 
     assertThat(line)
         .contains("the TPROXY routing rules are not in place")
@@ -183,7 +174,7 @@ class TransparentProxyTest {
 
   @Test
   void theRulesAreGoneAfterTheBalancerStops() throws Exception {
-    balancer("ready", "apply");
+    topology.startBalancer("ready", "apply");
     assertThat(topology.balancer().exec("iptables-save", "-t", "mangle")).contains("DIVERT");
 
     Process lb = topology.lastProcess();

@@ -225,6 +225,16 @@ final class TransparentTopology implements AutoCloseable {
     return buffer == null ? "" : buffer.toString();
   }
 
+  /**
+   * Starts {@link TransparentBalancerMain} in the balancer's namespace with {@code args} and both
+   * backends as servers; returns its first line, which must start with {@code expected}.
+   */
+  String startBalancer(String expected, String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(servers());
+    return start(balancer(), expected, TransparentBalancerMain.class, all.toArray(new String[0]));
+  }
+
   /** The process started last. */
   Process lastProcess() {
     return processes.get(processes.size() - 1);
