@@ -78,6 +78,11 @@ public final class TproxyTransport implements Transport {
     return Transport.epoll().channelType();
   }
 
+  @Override
+  public boolean shareListener(ServerBootstrap bootstrap) {
+    return Transport.epoll().shareListener(bootstrap);
+  }
+
   /** The splice relay when {@link #splice(Splice)} asked for it, otherwise {@code null}. */
   @Override
   public ZeroCopyRelay zeroCopyRelay() {

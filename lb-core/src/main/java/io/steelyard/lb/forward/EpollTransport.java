@@ -1,9 +1,11 @@
 package io.steelyard.lb.forward;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 
@@ -37,5 +39,11 @@ final class EpollTransport implements Transport {
   @Override
   public Class<? extends Channel> channelType() {
     return EpollSocketChannel.class;
+  }
+
+  @Override
+  public boolean shareListener(ServerBootstrap bootstrap) {
+    bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+    return true;
   }
 }

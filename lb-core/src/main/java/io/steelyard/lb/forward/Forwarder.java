@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -14,6 +17,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.steelyard.lb.health.CheckSettings;
 import io.steelyard.lb.health.HealthChecker;
 import java.net.InetSocketAddress;
@@ -34,12 +38,22 @@ import org.slf4j.LoggerFactory;
  * and the sessions that relay between clients and servers.
  *
  * <p>Each accepted connection is a {@link Session}; its outbound connection runs on the same event
- * loop, so that relaying never crosses threads. {@link #close} stops accepting, lets sessions end
+ * loop, so that relaying never crosses threads. Where the transport lets listeners share an
+ * address and no {@code maxconn} applies, each event loop listens on every address and keeps the
+ * connections it accepts.
+ * Netty's socket channels set {@code TCP_NODELAY} by themselves, on accepted and outbound
+ * connections alike. {@link #close} stops accepting, lets sessions end
  * by themselves for the drain time, closes the rest and returns once every event loop thread has
  * ended.
  */
 public final class Forwarder {
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
+  /**
+   * The buffers relayed bytes are read into: Netty's pooled allocator, not 4.2's default adaptive
+   * one, which serves the 64 KiB reads of a busy stream from fresh, zeroed memory whenever the
+   * JVM's direct memory is under 512 MiB (as with a 256 MiB heap), a cost that showed in profiles.
+   */
+  private static final ByteBufAllocator RELAY_BUFFERS = PooledByteBufAllocator.DEFAULT;
 
   private final Transport transport;
   private final ZeroCopyRelay zeroCopyRelay;
@@ -63,7 +77,7 @@ public final class Forwarder {
     this.outbound =
         new Bootstrap()
             .channel(transport.channelType())
-            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.ALLOCATOR, RELAY_BUFFERS)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
     this.limits = limited ? new AcceptLimits(maxConn) : null;
   }
@@ -142,11 +156,10 @@ public final class Forwarder {
   private void bind(Frontend frontend) {
     ServerBootstrap bootstrap =
         new ServerBootstrap()
-            .group(group)
             .channel(transport.serverChannelType())
             .option(ChannelOption.SO_REUSEADDR, true)
             .option(ChannelOption.SO_BACKLOG, 4096)
-            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.ALLOCATOR, RELAY_BUFFERS)
             .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childOption(ChannelOption.AUTO_READ, false)
             .childHandler(
@@ -165,19 +178,37 @@ public final class Forwarder {
     }
     List<Channel> bound = new ArrayList<>();
     listeners.put(frontend, bound);
+    // With maxconn, one listener per address: pausing it is then immediate and clients are taken
+    // in the order they came, as from HAProxy's one shared queue.
+    boolean perLoop = limits == null && transport.shareListener(bootstrap);
     for (InetSocketAddress address : frontend.binds()) {
-      io.netty.channel.ChannelFuture future = bootstrap.bind(address).awaitUninterruptibly();
-      if (!future.isSuccess()) {
-        throw new IllegalStateException(
-            "frontend '" + frontend.name() + "': cannot bind " + describe(address) + ": "
-                + future.cause().getMessage(),
-            future.cause());
+      if (!perLoop) {
+        bound.add(listen(frontend, bootstrap.clone().group(group), address));
+        continue;
       }
-      bound.add(future.channel());
-      if (limits != null) {
-        limits.listening(frontend, future.channel());
+      InetSocketAddress shared = address;
+      for (EventExecutor executor : group) {
+        EventLoop loop = (EventLoop) executor;
+        Channel listener = listen(frontend, bootstrap.clone().group(loop, loop), shared);
+        bound.add(listener);
+        // Port 0: the first listener's port, so that the others share it.
+        shared = (InetSocketAddress) listener.localAddress();
       }
     }
+  }
+
+  private Channel listen(Frontend frontend, ServerBootstrap bootstrap, InetSocketAddress address) {
+    ChannelFuture future = bootstrap.bind(address).awaitUninterruptibly();
+    if (!future.isSuccess()) {
+      throw new IllegalStateException(
+          "frontend '" + frontend.name() + "': cannot bind " + describe(address) + ": "
+              + future.cause().getMessage(),
+          future.cause());
+    }
+    if (limits != null) {
+      limits.listening(frontend, future.channel());
+    }
+    return future.channel();
   }
 
   private static String describe(InetSocketAddress address) {
@@ -185,7 +216,10 @@ public final class Forwarder {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 
-  /** The addresses {@code frontend} listens on, with the ports the system gave for port 0. */
+  /**
+   * The addresses {@code frontend} listens on, with the ports the system gave for port 0; each
+   * once, however many event loops share it.
+   */
   public List<InetSocketAddress> boundAddresses(Frontend frontend) {
     List<Channel> bound = listeners.get(frontend);
     if (bound == null) {
@@ -193,7 +227,10 @@ public final class Forwarder {
     }
     List<InetSocketAddress> addresses = new ArrayList<>();
     for (Channel channel : bound) {
-      addresses.add((InetSocketAddress) channel.localAddress());
+      InetSocketAddress address = (InetSocketAddress) channel.localAddress();
+      if (!addresses.contains(address)) {
+        addresses.add(address);
+      }
     }
     return addresses;
   }

@@ -40,6 +40,17 @@ public interface Transport {
   default void checkUsable(boolean transparentUse) {}
 
   /**
+   * Lets several listening sockets share one address ({@code SO_REUSEPORT}), so that each event
+   * loop gets its own listener, as each of HAProxy's threads does: the kernel spreads new
+   * connections over them and a connection stays on the loop that accepted it, with no hand-over
+   * between threads. Returns whether it did; the default, for transports that cannot, returns
+   * false and one listener per address hands its connections to the loops in turn.
+   */
+  default boolean shareListener(ServerBootstrap bootstrap) {
+    return false;
+  }
+
+  /**
    * Sets the options of a transparent listener. Called only if {@link #transparent()}: the
    * balancer refuses to start a transparent frontend on a transport that is not.
    */
