@@ -23,9 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The latency of a small request and its response on a real loopback connection: a client sends
  * {@value #MESSAGE} bytes to a {@link LoopbackBackend#echo} and reads them back, through the
- * balancer ({@link Route#COPY}) and, for comparison, straight to it ({@link Route#DIRECT}). The
- * difference is what the balancer adds to a round trip: two relays, each a wake-up of its event
- * loop, a read and a write. Sampled, so JMH reports the mean and the percentiles (p99 among them)
+ * balancer, copying ({@link Route#COPY}) or splicing ({@link Route#SPLICE}), and, for comparison,
+ * straight to it ({@link Route#DIRECT}). The difference is what the balancer adds to a round
+ * trip: two relays, each a wake-up of its event loop, a read and a write. Sampled, so JMH reports the mean and the percentiles (p99 among them)
  * in µs.
  */
 @BenchmarkMode(Mode.SampleTime)

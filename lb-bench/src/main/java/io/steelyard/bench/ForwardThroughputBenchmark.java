@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The throughput of one long stream on a real loopback connection: a client uploads to a {@link
- * LoopbackBackend#sink} through the balancer ({@link Route#COPY}) and, for comparison, straight to
- * it ({@link Route#DIRECT}). One operation moves one MiB, so ops/s reads as MiB/s.
+ * LoopbackBackend#sink} through the balancer, copying ({@link Route#COPY}) or splicing ({@link
+ * Route#SPLICE}), and, for comparison, straight to it ({@link Route#DIRECT}). One operation moves one MiB, so ops/s reads as MiB/s.
  *
  * <p>An operation counts once the sink has received its bytes: each one sends a MiB and waits for
  * the sink's acknowledgement of the MiB before it, which keeps the connection full (one MiB in

@@ -1,6 +1,8 @@
 package io.steelyard.bench;
 
 import io.steelyard.lb.Balancer;
+import io.steelyard.tproxy.Splice;
+import io.steelyard.tproxy.Tproxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -8,8 +10,7 @@ import java.time.Duration;
 
 /**
  * How a forwarding benchmark's client reaches its loopback backend: the {@code route} parameter,
- * so that the figures with and without the balancer come side by side. A relay that moves bytes
- * differently (splice) is one more constant.
+ * so that the figures with and without the balancer, copying or splicing, come side by side.
  */
 public enum Route {
   /** Straight to the backend: the baseline, what the loopback and the two ends cost alone. */
@@ -30,6 +31,27 @@ public enum Route {
     Endpoint open(InetSocketAddress backend) {
       Balancer balancer =
           Balancer.builder()
+              .drainTimeout(Duration.ofSeconds(1))
+              .frontend("ft_bench", f -> f.bind("127.0.0.1:0").defaultBackend("bk_bench"))
+              .backend(
+                  "bk_bench",
+                  b -> b.server("s1", backend.getHostString() + ":" + backend.getPort()))
+              .start();
+      return new Endpoint(balancer.boundAddresses("ft_bench").get(0), balancer::close);
+    }
+  },
+
+  /**
+   * Through a running {@link Balancer} on lb-tproxy's epoll transport with splice on both
+   * directions: the bytes go socket to pipe to socket inside the kernel and never enter the JVM.
+   * Not transparent, so it needs no privilege.
+   */
+  SPLICE {
+    @Override
+    Endpoint open(InetSocketAddress backend) {
+      Balancer balancer =
+          Balancer.builder()
+              .transport(Tproxy.transport().splice(Splice.BOTH))
               .drainTimeout(Duration.ofSeconds(1))
               .frontend("ft_bench", f -> f.bind("127.0.0.1:0").defaultBackend("bk_bench"))
               .backend(
