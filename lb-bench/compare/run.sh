@@ -19,6 +19,8 @@
 # warm-up for the JVM; the same for HAProxy).
 #
 # Environment (defaults): DUR=5 ROUNDS=2 WARM=2 IDLE=9000 THREADS=1 CONNS=32
+#   CFG=lb-bench/compare/haproxy.cfg (another file with the same frontends and ports, e.g. without
+#     its maxconn lines)
 #   JAVA_OPTS="-Xms256m -Xmx256m -XX:+AlwaysPreTouch"  (fixed, pre-touched heap: RSS growth is
 #     then native/connection memory, not the heap growing)
 #   OUT=/tmp/steelyard-compare-<time>  (logs, results.tsv, results.md)
@@ -33,7 +35,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-CFG="$HERE/haproxy.cfg"
+CFG=${CFG:-$HERE/haproxy.cfg}
 JAR="$ROOT/lb-examples/target/steelyard.jar"
 DUR=${DUR:-5}
 ROUNDS=${ROUNDS:-2}
