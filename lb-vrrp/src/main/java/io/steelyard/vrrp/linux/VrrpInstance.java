@@ -67,6 +67,7 @@ public final class VrrpInstance implements AutoCloseable {
   private final Queue<TrackResult> trackResults = new ConcurrentLinkedQueue<>();
   private volatile boolean closing;
   private volatile State state = State.INITIALIZE;
+  private volatile int effectivePriority;
 
   private VrrpInstance(InstanceConfig config, RawVrrpSocket socket, GratuitousArp arp,
       List<StateListener> listeners) {
@@ -75,6 +76,7 @@ public final class VrrpInstance implements AutoCloseable {
     this.arp = arp;
     this.machine = VrrpMachine.create(config, socket.iface().primaryAddress());
     this.filter = config.newReceiveFilter();
+    this.effectivePriority = machine.effectivePriority();
     this.listeners = listeners;
     this.thread = new Thread(this::run, "vrrp-" + config.name());
     this.thread.setDaemon(true);
@@ -117,6 +119,14 @@ public final class VrrpInstance implements AutoCloseable {
   /** The state as of the last transition the thread performed. */
   public State state() {
     return state;
+  }
+
+  /**
+   * The priority as of the last change the thread performed: the configured one moved by the
+   * weights of the tracked checks.
+   */
+  public int effectivePriority() {
+    return effectivePriority;
   }
 
   /** The interface, with the primary address that is the source of the adverts. */
@@ -250,6 +260,7 @@ public final class VrrpInstance implements AutoCloseable {
         arp.send(address.address(), garps.repeat());
       }
     } else if (action instanceof Action.PriorityChange change) {
+      effectivePriority = change.to();
       LOG.info("({}) effective priority {} -> {}", config.name(), change.from(), change.to());
     } else if (action instanceof Transition transition) {
       state = transition.to();
