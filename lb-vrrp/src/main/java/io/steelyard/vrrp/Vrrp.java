@@ -124,6 +124,18 @@ public final class Vrrp {
       return this;
     }
 
+    /** See {@link InstanceConfig.Builder#unicastSource}. */
+    public Builder unicastSource(String address) {
+      config.unicastSource(address);
+      return this;
+    }
+
+    /** Adds a unicast peer; see {@link InstanceConfig.Builder#unicastPeer}. */
+    public Builder unicastPeer(String address) {
+      config.unicastPeer(address);
+      return this;
+    }
+
     /** See {@link InstanceConfig.Builder#version}. */
     public Builder version(Version version) {
       config.version(version);
