@@ -89,7 +89,7 @@ public final class KeepalivedConfig {
         started.add(instance.builder().startStandalone());
       } catch (IOException | RuntimeException e) {
         started.forEach(VrrpInstance::close);
-        throw new IllegalStateException("vrrp_instance '" + instance.name + "' (" 
+        throw new IllegalStateException("vrrp_instance '" + instance.name + "' ("
             + instance.header.place() + ") cannot start: " + e.getMessage(), e);
       }
     }
@@ -132,15 +132,17 @@ public final class KeepalivedConfig {
         case "vrrp_script":
           VrrpScriptBlock script = VrrpScriptBlock.parse(statement, diagnostics);
           if (script != null) {
-            unique("vrrp_script", script.name, line, scripts.get(script.name), s -> s.header);
+            VrrpScriptBlock sameScript = scripts.get(script.name);
+            unique("vrrp_script", script.name, sameScript == null ? null : sameScript.header);
             scripts.put(script.name, script);
           }
           break;
         case "vrrp_instance":
           VrrpInstanceBlock instance = VrrpInstanceBlock.parse(statement, diagnostics);
           if (instance != null) {
-            unique("vrrp_instance", instance.name, line, instances.get(instance.name),
-                i -> i.header);
+            VrrpInstanceBlock sameInstance = instances.get(instance.name);
+            unique("vrrp_instance", instance.name,
+                sameInstance == null ? null : sameInstance.header);
             instances.put(instance.name, instance);
           }
           break;
@@ -153,11 +155,11 @@ public final class KeepalivedConfig {
       }
     }
 
-    private static <T> void unique(String kind, String name, ConfigLine line, T taken,
-        java.util.function.Function<T, ConfigLine> header) {
+    /** Fails when a block of that kind and name was read already, at {@code taken}. */
+    private static void unique(String kind, String name, ConfigLine taken) {
       if (taken != null) {
-        throw new IllegalArgumentException(kind + " '" + name + "' is already defined at "
-            + header.apply(taken).place());
+        throw new IllegalArgumentException(
+            kind + " '" + name + "' is already defined at " + taken.place());
       }
     }
 

@@ -5,6 +5,7 @@ import io.steelyard.vrrp.packet.Version;
 import io.steelyard.vrrp.state.State;
 import io.steelyard.vrrp.state.VirtualAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +146,7 @@ final class VrrpInstanceBlock {
         step(line, b -> b.priority(priority));
         break;
       case "advert_int":
-        java.time.Duration interval = KeepalivedValues.seconds(line);
+        Duration interval = KeepalivedValues.seconds(line);
         step(line, b -> b.advertInterval(interval));
         break;
       case "version":
@@ -162,7 +163,7 @@ final class VrrpInstanceBlock {
         line.expect(1, 0, "no argument");
         break;
       case "preempt_delay":
-        java.time.Duration delay = KeepalivedValues.seconds(line);
+        Duration delay = KeepalivedValues.seconds(line);
         step(line, b -> b.preemptDelay(delay));
         break;
       case "unicast_src_ip":

@@ -47,6 +47,11 @@ import java.util.Map;
  * instance first: a master sends priority 0 and removes the address before the balancer stops
  * listening.
  *
+ * <p>External scripts work as in keepalived, for configurations that have them: {@link
+ * Builder#trackScript} tracks a {@code vrrp_script} and {@link Builder#notifyScript} runs the
+ * {@code notify_*} scripts (see {@link io.steelyard.vrrp.script}); they start and stop with the
+ * instance.
+ *
  * <p>The instance runs in the network namespace of the thread that starts the balancer (or calls
  * {@link Builder#startStandalone()}), needs {@code CAP_NET_RAW} and {@code CAP_NET_ADMIN}, and
  * follows keepalived 2.2.7's rules and defaults (see {@link InstanceConfig}).
