@@ -64,10 +64,7 @@ final class GlobalDefs {
             "it runs scripts as the JVM's user and does not check who can write them");
         break;
       case "script_user":
-        if (line.arguments() < 1 || line.arguments() > 2) {
-          throw new IllegalArgumentException("'script_user' expects a user and an optional group");
-        }
-        diagnostics.ignored(line, "'script_user'", "scripts run as the user of the JVM");
+        KeepalivedValues.scriptUser(line, diagnostics);
         break;
       case "vrrp_skip_check_adv_addr":
         line.expect(1, 0, "no argument");

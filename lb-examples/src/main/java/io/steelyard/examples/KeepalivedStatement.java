@@ -98,8 +98,7 @@ record KeepalivedStatement(ConfigLine line, List<KeepalivedStatement> block) {
 
   /** Splits one line into words, dropping its comment. */
   static List<String> words(String text) {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = null;
+    Words words = new Words();
     boolean quoted = false;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -107,34 +106,26 @@ record KeepalivedStatement(ConfigLine line, List<KeepalivedStatement> block) {
         if (c == '"') {
           quoted = false;
         } else {
-          word.append(c);
+          words.append(c);
         }
       } else if (c == '"') {
-        word = word == null ? new StringBuilder() : word;
+        words.start();
         quoted = true;
       } else if (c == '\\' && i + 1 < text.length()
           && (text.charAt(i + 1) == '#' || text.charAt(i + 1) == '!')) {
-        word = word == null ? new StringBuilder() : word;
-        word.append(text.charAt(++i));
+        words.append(text.charAt(++i));
       } else if (c == '#' || c == '!') {
         break;
       } else if (c == ' ' || c == '\t' || c == '\r') {
-        if (word != null) {
-          words.add(word.toString());
-          word = null;
-        }
+        words.end();
       } else {
-        word = word == null ? new StringBuilder() : word;
-        word.append(c);
+        words.append(c);
       }
     }
     if (quoted) {
       throw new IllegalArgumentException("unterminated quote in '" + text.strip() + "'");
     }
-    if (word != null) {
-      words.add(word.toString());
-    }
-    return words;
+    return words.done();
   }
 
   /** A statement while its block is being read. */

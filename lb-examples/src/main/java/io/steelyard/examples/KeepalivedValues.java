@@ -2,7 +2,6 @@ package io.steelyard.examples;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Values as keepalived.conf writes them: integers, seconds, commands. */
@@ -15,6 +14,36 @@ final class KeepalivedValues {
       throw new IllegalArgumentException(
           "'" + statement.keyword() + "' takes no block in '" + block + "'");
     }
+  }
+
+  /**
+   * The name of a named block such as {@code vrrp_script NAME { ... }}, or {@code null} after an
+   * error when it has no single name or no block.
+   */
+  static String blockName(KeepalivedStatement statement, Diagnostics diagnostics) {
+    ConfigLine header = statement.line();
+    if (header.arguments() != 1) {
+      diagnostics.error(header, "'" + header.keyword() + "' expects a name");
+      return null;
+    }
+    if (statement.block() == null) {
+      diagnostics.error(header, "'" + header.keyword() + " " + header.word(1)
+          + "' expects a block { ... }");
+      return null;
+    }
+    return header.word(1);
+  }
+
+  /**
+   * Reads {@code script_user} or a script's {@code user}: {@code USER [GROUP]}, noted as not
+   * applying since Steelyard runs scripts as the JVM's user.
+   */
+  static void scriptUser(ConfigLine line, Diagnostics diagnostics) {
+    if (line.arguments() < 1 || line.arguments() > 2) {
+      throw new IllegalArgumentException(
+          "'" + line.keyword() + "' expects a user and an optional group");
+    }
+    diagnostics.ignored(line, "'" + line.keyword() + "'", "scripts run as the user of the JVM");
   }
 
   /**
@@ -52,8 +81,7 @@ final class KeepalivedValues {
    * @throws IllegalArgumentException for an unterminated quote
    */
   static List<String> command(String text) {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = null;
+    Words words = new Words();
     char quote = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -61,30 +89,22 @@ final class KeepalivedValues {
         if (c == quote) {
           quote = 0;
         } else {
-          word.append(c);
+          words.append(c);
         }
       } else if (c == '\'' || c == '"') {
-        word = word == null ? new StringBuilder() : word;
+        words.start();
         quote = c;
       } else if (c == '\\' && i + 1 < text.length()) {
-        word = word == null ? new StringBuilder() : word;
-        word.append(text.charAt(++i));
+        words.append(text.charAt(++i));
       } else if (c == ' ' || c == '\t') {
-        if (word != null) {
-          words.add(word.toString());
-          word = null;
-        }
+        words.end();
       } else {
-        word = word == null ? new StringBuilder() : word;
-        word.append(c);
+        words.append(c);
       }
     }
     if (quote != 0) {
       throw new IllegalArgumentException("unterminated quote " + quote + " in '" + text + "'");
     }
-    if (word != null) {
-      words.add(word.toString());
-    }
-    return words;
+    return words.done();
   }
 }

@@ -63,18 +63,13 @@ final class VrrpInstanceBlock {
     this.check = Vrrp.instance(name);
   }
 
-  /** Reads the block; errors and notes go to {@code diagnostics}. Null without a valid name. */
+  /** Reads the block; errors and notes go to {@code diagnostics}. Null without a name or a block. */
   static VrrpInstanceBlock parse(KeepalivedStatement statement, Diagnostics diagnostics) {
-    ConfigLine header = statement.line();
-    if (header.arguments() != 1) {
-      diagnostics.error(header, "'vrrp_instance' expects a name");
+    String name = KeepalivedValues.blockName(statement, diagnostics);
+    if (name == null) {
       return null;
     }
-    VrrpInstanceBlock instance = new VrrpInstanceBlock(header, header.word(1));
-    if (statement.block() == null) {
-      diagnostics.error(header, "'vrrp_instance " + instance.name + "' expects a block { ... }");
-      return instance;
-    }
+    VrrpInstanceBlock instance = new VrrpInstanceBlock(statement.line(), name);
     instance.lines(statement.block(), diagnostics, instance::line);
     return instance;
   }

@@ -39,18 +39,13 @@ final class VrrpScriptBlock {
     this.name = name;
   }
 
-  /** Reads the block; errors and notes go to {@code diagnostics}. Null without a valid name. */
+  /** Reads the block; errors and notes go to {@code diagnostics}. Null without a name or a block. */
   static VrrpScriptBlock parse(KeepalivedStatement statement, Diagnostics diagnostics) {
-    ConfigLine header = statement.line();
-    if (header.arguments() != 1) {
-      diagnostics.error(header, "'vrrp_script' expects a name");
+    String name = KeepalivedValues.blockName(statement, diagnostics);
+    if (name == null) {
       return null;
     }
-    VrrpScriptBlock script = new VrrpScriptBlock(header, header.word(1));
-    if (statement.block() == null) {
-      diagnostics.error(header, "'vrrp_script " + script.name + "' expects a block { ... }");
-      return script;
-    }
+    VrrpScriptBlock script = new VrrpScriptBlock(statement.line(), name);
     for (KeepalivedStatement line : statement.block()) {
       try {
         script.line(line, diagnostics);
@@ -59,7 +54,7 @@ final class VrrpScriptBlock {
       }
     }
     if (script.command == null) {
-      diagnostics.error(header, "vrrp_script '" + script.name + "' has no 'script'");
+      diagnostics.error(script.header, "vrrp_script '" + script.name + "' has no 'script'");
     }
     return script;
   }
@@ -102,10 +97,7 @@ final class VrrpScriptBlock {
         fall = KeepalivedValues.range(line, 1, Integer.MAX_VALUE);
         break;
       case "user":
-        if (line.arguments() < 1 || line.arguments() > 2) {
-          throw new IllegalArgumentException("'user' expects a user and an optional group");
-        }
-        diagnostics.ignored(line, "'user'", "scripts run as the user of the JVM");
+        KeepalivedValues.scriptUser(line, diagnostics);
         break;
       default:
         throw new IllegalArgumentException(

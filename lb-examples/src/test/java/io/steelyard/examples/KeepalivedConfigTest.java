@@ -317,6 +317,10 @@ class KeepalivedConfigTest {
     assertThat(errors(instance("") + instance("")))
         .containsExactly("parsing [keepalived.conf:8] : vrrp_instance 'VI_1' is already defined"
             + " at keepalived.conf:1");
+    assertThat(errors("vrrp_script\nvrrp_instance VI_1\n")).containsExactly(
+        "parsing [keepalived.conf:1] : 'vrrp_script' expects a name",
+        "parsing [keepalived.conf:2] : 'vrrp_instance VI_1' expects a block { ... }",
+        "config : no vrrp_instance is defined in the keepalived configuration");
     assertThat(errors("global_defs {\n  router_id x\n}\n")).containsExactly(
         "config : no vrrp_instance is defined in the keepalived configuration");
   }

@@ -64,6 +64,26 @@ class KeepalivedJarTest {
     return script;
   }
 
+  /** The same virtual router on both hosts: VRID 51, a password, the VIP, and {@code more}. */
+  private static String instance(String iface, int priority, String more) {
+    return """
+        vrrp_instance VI_1 {
+            state BACKUP
+            interface %s
+            virtual_router_id 51
+            priority %d
+            advert_int 1
+            authentication {
+                auth_type PASS
+                auth_pass secret12
+            }
+            virtual_ipaddress {
+                %s/32
+            }
+        %s}
+        """.formatted(iface, priority, VIP, more);
+  }
+
   @Test
   void takesTheVipFollowsItsScriptRunsNotifiesAndHandsTheVipOverOnSigterm() throws Exception {
     Path status = Files.writeString(dir.resolve("status"), "0");
@@ -96,43 +116,15 @@ class KeepalivedJarTest {
             weight -60
             fall 2
         }
-        vrrp_instance VI_1 {
-            state BACKUP
-            interface vA
-            virtual_router_id 51
-            priority 150
-            advert_int 1
-            authentication {
-                auth_type PASS
-                auth_pass secret12
-            }
-            virtual_ipaddress {
-                %s/32
-            }
+        """.formatted(flag) + instance("vA", 150, """
             track_script {
                 chk_haproxy
                 chk_flag
             }
             notify_master "%s master-arg"
             notify %s
-        }
-        """.formatted(flag, VIP, notify, notify));
-    Path peerConf = Files.writeString(dir.resolve("keepalived-b.conf"), """
-        vrrp_instance VI_1 {
-            state BACKUP
-            interface vB
-            virtual_router_id 51
-            priority 100
-            advert_int 1
-            authentication {
-                auth_type PASS
-                auth_pass secret12
-            }
-            virtual_ipaddress {
-                %s/32
-            }
-        }
-        """.formatted(VIP));
+        """.formatted(notify, notify)));
+    Path peerConf = Files.writeString(dir.resolve("keepalived-b.conf"), instance("vB", 100, ""));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String jar = System.getProperty("steelyard.jar");
 
