@@ -237,6 +237,37 @@ class KeepalivedConfigTest {
   }
 
   @Test
+  void notesTheMailSettingsAndScriptUsersAndRepairsAZeroInterval() {
+    KeepalivedConfig config = parse("""
+        global_defs {
+          notification_email {
+            ops@example.org
+          }
+          notification_email_from lb@example.org
+          smtp_server 192.0.2.25
+          smtp_connect_timeout 30
+        }
+        vrrp_script s {
+          script /bin/true
+          user nobody nogroup
+          interval 0
+        }
+        """ + instance("  track_script {\n    s\n  }\n"), false);
+    assertThat(config.notes()).containsExactly(
+        "[NOTICE] keepalived.conf:2 : 'notification_email' does not apply to Steelyard (it sends"
+            + " no e-mail alerts; state changes go to the log); ignored",
+        "[NOTICE] keepalived.conf:5 : 'notification_email_from' does not apply to Steelyard (it"
+            + " sends no e-mail alerts; state changes go to the log); ignored",
+        "[NOTICE] keepalived.conf:6 : 'smtp_server' does not apply to Steelyard (it sends no"
+            + " e-mail alerts; state changes go to the log); ignored",
+        "[NOTICE] keepalived.conf:7 : 'smtp_connect_timeout' does not apply to Steelyard (it"
+            + " sends no e-mail alerts; state changes go to the log); ignored",
+        "[NOTICE] keepalived.conf:11 : 'user' does not apply to Steelyard (scripts run as the"
+            + " user of the JVM); ignored",
+        "[WARNING] keepalived.conf:12 : 'interval' must be greater than 0; setting it to 1");
+  }
+
+  @Test
   void valuesOutOfRangeAreErrorsAtTheirLine() {
     assertThat(errors(instance("  priority 256\n"))).containsExactly(
         "parsing [keepalived.conf:4] : (VI_1) priority must be 1 to 255: 256");
