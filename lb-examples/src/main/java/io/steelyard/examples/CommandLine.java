@@ -35,12 +35,13 @@ record CommandLine(
 
   static final String USAGE =
       "Usage: java -jar steelyard.jar [-c] [--tproxy-rules[=external]] -f <haproxy.cfg>"
-          + " [-f <file>]...\n"
+          + " [-f <keepalived.conf>]...\n"
           + "       java -jar steelyard.jar --print-tproxy-rules [-f <haproxy.cfg>]...\n"
           + "       java -jar steelyard.jar [--forever]\n"
           + "\n"
-          + "  -f <file>   run the HAProxy-style configuration file (TCP mode); repeat for more\n"
-          + "              files, read in order as one configuration\n"
+          + "  -f <file>   run the HAProxy-style configuration file (TCP mode) or keepalived.conf;\n"
+          + "              repeat for more files, each kind read in order as one configuration;\n"
+          + "              a keepalived.conf alone runs VRRP without a balancer\n"
           + "  -c          only check the configuration: exit 0 if it is valid, 1 if not\n"
           + "  --forever   with no -f: run the demo until Ctrl-C instead of for 10 seconds\n"
           + "  --tproxy-rules\n"

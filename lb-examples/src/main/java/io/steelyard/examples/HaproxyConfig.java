@@ -1,5 +1,6 @@
 package io.steelyard.examples;
 
+import io.steelyard.lb.Attachment;
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.BalancerBuilder;
 import io.steelyard.lb.BalancerConfig;
@@ -206,10 +207,24 @@ public final class HaproxyConfig {
    * @throws StartException when a frontend cannot bind, or the transport cannot be used
    */
   public Balancer start(Transport transport) {
+    return start(transport, List.of());
+  }
+
+  /**
+   * Starts the balancer the files describe on {@code transport} (the default one when it is
+   * {@code null}), with {@code attachments} following it, such as the VRRP instances of a
+   * keepalived.conf.
+   *
+   * @throws ConfigFileException for any mistake, with the line to blame
+   * @throws StartException when a frontend cannot bind, the transport cannot be used, or an
+   *     attachment cannot start
+   */
+  public Balancer start(Transport transport, List<? extends Attachment> attachments) {
     BalancerBuilder builder = toBuilder();
     if (transport != null) {
       builder.transport(transport);
     }
+    attachments.forEach(builder::attach);
     try {
       return builder.start();
     } catch (ConfigException e) {

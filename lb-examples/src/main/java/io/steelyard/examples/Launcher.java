@@ -5,16 +5,20 @@ import io.steelyard.lb.FrontendConfig;
 import io.steelyard.lb.StartException;
 import io.steelyard.lb.forward.Transport;
 import io.steelyard.tproxy.RoutingRules;
+import io.steelyard.vrrp.Vrrp;
+import io.steelyard.vrrp.linux.VrrpInstance;
 import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 
 /**
- * {@code java -jar steelyard.jar}: runs an HAProxy-style configuration file on Steelyard, checks
- * one, or shows the demo.
+ * {@code java -jar steelyard.jar}: runs HAProxy-style and keepalived configuration files on
+ * Steelyard, checks them, or shows the demo.
  *
  * <ul>
  *   <li>{@code -f haproxy.cfg} runs the file until SIGTERM or SIGINT, which close the balancer
@@ -23,6 +27,12 @@ import java.util.stream.Collectors;
  *       file is valid} and status 0, or the errors on stderr and status 1.
  *   <li>no argument runs the {@link Demo} for about ten seconds; {@code --forever} until Ctrl-C.
  * </ul>
+ *
+ * <p>Each {@code -f} file is HAProxy's or keepalived's, told apart by its content ({@link
+ * ConfigKind}). A keepalived.conf ({@link KeepalivedConfig}) beside an haproxy.cfg attaches its
+ * VRRP instances to the balancer: on a signal each master sends priority 0 and gives up its
+ * addresses, then the balancer drains. A keepalived.conf alone runs its instances without a
+ * balancer. {@code -c} checks both kinds.
  *
  * <p>A file with {@code bind ... transparent}, {@code source ... usesrc} or {@code option
  * splice-*} runs on the TPROXY transport ({@link HaproxyConfig#tproxyTransport}). For a
@@ -67,17 +77,50 @@ public final class Launcher {
           : demo(out, err, command.forever());
     }
     try {
-      HaproxyConfig config = HaproxyConfig.read(command.files());
-      config.notes().forEach(err::println);
+      List<Path> haproxyFiles = new ArrayList<>();
+      List<Path> keepalivedFiles = new ArrayList<>();
+      for (Path file : command.files()) {
+        (ConfigKind.of(file) == ConfigKind.KEEPALIVED ? keepalivedFiles : haproxyFiles).add(file);
+      }
+      List<String> errors = new ArrayList<>();
+      HaproxyConfig haproxy = null;
+      KeepalivedConfig keepalived = null;
+      try {
+        haproxy = haproxyFiles.isEmpty() ? null : HaproxyConfig.read(haproxyFiles);
+      } catch (ConfigFileException e) {
+        errors.addAll(e.errors());
+      }
+      try {
+        keepalived = keepalivedFiles.isEmpty()
+            ? null
+            : KeepalivedConfig.read(keepalivedFiles, !haproxyFiles.isEmpty());
+      } catch (ConfigFileException e) {
+        errors.addAll(e.errors());
+      }
+      if (!errors.isEmpty()) {
+        throw new ConfigFileException(errors);
+      }
+      if (haproxy != null) {
+        haproxy.notes().forEach(err::println);
+      }
+      if (keepalived != null) {
+        keepalived.notes().forEach(err::println);
+      }
       if (command.printRules()) {
-        return printRules(out, RoutingRules.builder(), config.ipv6());
+        return printRules(out, RoutingRules.builder(), haproxy != null && haproxy.ipv6());
       }
       if (command.check()) {
-        config.check();
+        if (haproxy != null) {
+          haproxy.check();
+        }
         out.println("Configuration file is valid");
         return 0;
       }
-      return start(config, command.rules(), err);
+      if (haproxy == null) {
+        return startStandalone(keepalived, command.rules(), err);
+      }
+      return start(haproxy, keepalived == null ? List.of() : keepalived.builders(),
+          command.rules(), err);
     } catch (ConfigFileException e) {
       e.errors().forEach(error -> err.println("[ALERT] " + error));
       return 1;
@@ -125,13 +168,12 @@ public final class Launcher {
    * Starts the balancer on the transport the file needs, with its routing rules as {@code mode}
    * says, and serves until a signal; returns only when it cannot start.
    */
-  private static int start(HaproxyConfig config, CommandLine.Rules mode, PrintStream err)
-      throws InterruptedException {
+  private static int start(HaproxyConfig config, List<Vrrp.Builder> vrrp, CommandLine.Rules mode,
+      PrintStream err) throws InterruptedException {
     Transport transport = null;
     RoutingRules applied = null;
     if (!config.transparent() && mode != CommandLine.Rules.CHECK) {
-      err.println("[NOTICE] option '--tproxy-rules' ignored: the configuration has no"
-          + " 'transparent' bind and no 'usesrc' source");
+      noRulesNeeded(err);
     }
     try {
       if (config.transparent() && mode == CommandLine.Rules.APPLY) {
@@ -151,13 +193,53 @@ public final class Launcher {
     }
     Balancer balancer;
     try {
-      balancer = config.start(transport);
+      balancer = config.start(transport, vrrp);
     } catch (RuntimeException e) {
       removeRules(applied, err);
       throw e;
     }
     serve(balancer, applied, err);
     return 0; // not reached: a signal ends the JVM while serve waits
+  }
+
+  private static void noRulesNeeded(PrintStream err) {
+    err.println("[NOTICE] option '--tproxy-rules' ignored: the configuration has no"
+        + " 'transparent' bind and no 'usesrc' source");
+  }
+
+  /**
+   * Starts the VRRP instances of a keepalived.conf given without an HAProxy file, and runs them
+   * until a signal, which makes each master send priority 0 and give up its addresses; returns
+   * only when one cannot start.
+   */
+  private static int startStandalone(KeepalivedConfig config, CommandLine.Rules mode,
+      PrintStream err) throws InterruptedException {
+    if (mode != CommandLine.Rules.CHECK) {
+      noRulesNeeded(err);
+    }
+    List<VrrpInstance> instances;
+    try {
+      instances = config.startStandalone();
+    } catch (IllegalStateException e) {
+      err.println("[ALERT] " + e.getMessage());
+      return 1;
+    }
+    GracefulStop.install(
+        () -> {
+          err.println("[NOTICE] stopping: each master sends priority 0 and gives up its"
+              + " addresses");
+          for (int i = instances.size() - 1; i >= 0; i--) {
+            instances.get(i).close();
+          }
+          err.println("[NOTICE] stopped");
+        },
+        err);
+    for (VrrpInstance instance : instances) {
+      err.println("[NOTICE] vrrp_instance '" + instance.config().name() + "' running on "
+          + instance.iface().name());
+    }
+    new CountDownLatch(1).await();
+    return 0; // not reached: a signal ends the JVM while this waits
   }
 
   /** Removes the routing rules that the launcher applied, if any, saying so. */

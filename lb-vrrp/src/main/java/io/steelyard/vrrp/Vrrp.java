@@ -8,14 +8,20 @@ import io.steelyard.lb.BalancerBuilder;
 import io.steelyard.lb.health.HealthListener;
 import io.steelyard.vrrp.linux.VrrpInstance;
 import io.steelyard.vrrp.packet.Version;
+import io.steelyard.vrrp.script.NotifyScripts;
+import io.steelyard.vrrp.script.ScriptTrack;
+import io.steelyard.vrrp.script.ScriptTracker;
 import io.steelyard.vrrp.state.InstanceConfig;
 import io.steelyard.vrrp.state.State;
 import io.steelyard.vrrp.state.StateListener;
 import io.steelyard.vrrp.state.Track;
+import io.steelyard.vrrp.state.Transition;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The entry point of Steelyard's VRRP: a keepalived {@code vrrp_instance} that runs beside a
@@ -40,6 +46,11 @@ import java.util.List;
  * Builder#balancerWeight} trades Fault for a priority change. Closing the balancer closes the
  * instance first: a master sends priority 0 and removes the address before the balancer stops
  * listening.
+ *
+ * <p>External scripts work as in keepalived, for configurations that have them: {@link
+ * Builder#trackScript} tracks a {@code vrrp_script} and {@link Builder#notifyScript} runs the
+ * {@code notify_*} scripts (see {@link io.steelyard.vrrp.script}); they start and stop with the
+ * instance.
  *
  * <p>The instance runs in the network namespace of the thread that starts the balancer (or calls
  * {@link Builder#startStandalone()}), needs {@code CAP_NET_RAW} and {@code CAP_NET_ADMIN}, and
@@ -66,6 +77,9 @@ public final class Vrrp {
     private final InstanceConfig.Builder config;
     private final String name;
     private final List<StateListener> listeners = new ArrayList<>();
+    private final List<ScriptTrack> scripts = new ArrayList<>();
+    private final Map<State, List<String>> notifyScripts = new EnumMap<>(State.class);
+    private List<String> genericNotifyScript = List.of();
     private String iface;
     private Integer balancerWeight;
     private boolean started;
@@ -115,6 +129,18 @@ public final class Vrrp {
       return this;
     }
 
+    /** See {@link InstanceConfig.Builder#unicastSource}. */
+    public Builder unicastSource(String address) {
+      config.unicastSource(address);
+      return this;
+    }
+
+    /** Adds a unicast peer; see {@link InstanceConfig.Builder#unicastPeer}. */
+    public Builder unicastPeer(String address) {
+      config.unicastPeer(address);
+      return this;
+    }
+
     /** See {@link InstanceConfig.Builder#version}. */
     public Builder version(Version version) {
       config.version(version);
@@ -142,6 +168,51 @@ public final class Vrrp {
     /** Adds a listener that hears every transition, on the instance's thread. */
     public Builder listener(StateListener listener) {
       listeners.add(requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Tracks an external script, keepalived's {@code vrrp_script} named in {@code track_script}: it
+     * runs every interval while the instance runs (see {@link ScriptTracker}) and its results count
+     * as those of the {@link ScriptTrack#track() check} of its name, which must be unique.
+     */
+    public Builder trackScript(ScriptTrack script) {
+      requireNonNull(script, "script");
+      config.track(script.track());
+      scripts.add(script);
+      return this;
+    }
+
+    /**
+     * Runs {@code command} (no shell) on entering {@code state}: keepalived's {@code
+     * notify_master}, {@code notify_backup}, {@code notify_fault} or {@code notify_stop}. See
+     * {@link NotifyScripts}.
+     */
+    public Builder notifyScript(State state, List<String> command) {
+      requireNonNull(state, "state");
+      requireNonNull(command, "command");
+      if (state == State.INITIALIZE) {
+        throw new IllegalArgumentException("(" + name + ") no notify script for " + state);
+      }
+      if (notifyScripts.containsKey(state)) {
+        throw new IllegalStateException("(" + name + ") notify script for " + state
+            + " was already set to " + notifyScripts.get(state));
+      }
+      notifyScripts.put(state, List.copyOf(command));
+      return this;
+    }
+
+    /**
+     * Runs {@code command} (no shell) on every change, with {@code INSTANCE}, the name, the state
+     * and the effective priority appended: keepalived's {@code notify}. See {@link NotifyScripts}.
+     */
+    public Builder notifyScript(List<String> command) {
+      requireNonNull(command, "command");
+      if (!genericNotifyScript.isEmpty()) {
+        throw new IllegalStateException(
+            "(" + name + ") notify script was already set to " + genericNotifyScript);
+      }
+      genericNotifyScript = List.copyOf(command);
       return this;
     }
 
@@ -193,21 +264,88 @@ public final class Vrrp {
       };
     }
 
-    private VrrpInstance start(InstanceConfig.Builder withTracks) throws IOException {
+    /**
+     * The configuration the instance would start with, without starting it (the balancer's check
+     * is not among its tracks): for checking a configuration.
+     *
+     * @throws IllegalStateException without an interface or a virtual router id
+     */
+    public InstanceConfig config() {
+      requireIface();
+      return config.build();
+    }
+
+    private void requireIface() {
       if (iface == null) {
         throw new IllegalStateException("(" + name + ") the interface must be set");
       }
+    }
+
+    /**
+     * Starts the instance, then its scripts, which stop when it does: the tracker as the instance
+     * enters Stop, the notify thread once the Stop scripts have run.
+     */
+    private VrrpInstance start(InstanceConfig.Builder withTracks) throws IOException {
+      requireIface();
       if (started) {
         throw new IllegalStateException("(" + name + ") the instance was started already");
       }
       InstanceConfig built = withTracks.build();
       started = true;
-      return VrrpInstance.start(built, iface, listeners.toArray(StateListener[]::new));
+      List<StateListener> all = new ArrayList<>(listeners);
+      ScriptRunners runners = new ScriptRunners(built.priority());
+      if (!notifyScripts.isEmpty() || !genericNotifyScript.isEmpty()) {
+        all.add(new NotifyScripts(name, notifyScripts, genericNotifyScript, runners::priority));
+      }
+      all.add(runners);
+      VrrpInstance instance =
+          VrrpInstance.start(built, iface, all.toArray(StateListener[]::new));
+      runners.started(instance,
+          scripts.isEmpty() ? null : ScriptTracker.start(name, scripts, instance::trackResult));
+      return instance;
     }
 
     @Override
     public String toString() {
       return "VRRP instance " + name + (iface == null ? "" : " on " + iface);
+    }
+  }
+
+  /**
+   * The instance and its script tracker once started: gives the notify scripts the effective
+   * priority (the configured one until the instance is known) and closes the tracker when the
+   * instance stops, on the VRRP thread or, if it stopped first, at once.
+   */
+  private static final class ScriptRunners implements StateListener {
+    private final int configuredPriority;
+    private VrrpInstance instance;
+    private ScriptTracker tracker;
+    private boolean stopped;
+
+    ScriptRunners(int configuredPriority) {
+      this.configuredPriority = configuredPriority;
+    }
+
+    synchronized void started(VrrpInstance instance, ScriptTracker tracker) {
+      this.instance = instance;
+      this.tracker = tracker;
+      if (stopped && tracker != null) {
+        tracker.close();
+      }
+    }
+
+    synchronized int priority() {
+      return instance == null ? configuredPriority : instance.effectivePriority();
+    }
+
+    @Override
+    public synchronized void stateChanged(Transition transition) {
+      if (transition.to() == State.STOP) {
+        stopped = true;
+        if (tracker != null) {
+          tracker.close();
+        }
+      }
     }
   }
 

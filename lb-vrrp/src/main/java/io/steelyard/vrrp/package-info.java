@@ -13,6 +13,9 @@
  *       no socket and no thread, so it is tested in simulated time.
  * </ul>
  *
+ * <p>{@link io.steelyard.vrrp.script} runs keepalived's external scripts: tracked {@code
+ * vrrp_script}s and {@code notify_*} scripts.
+ *
  * <p>What remains is the Linux side that performs the actions: the raw IPPROTO 112 socket, adding
  * and deleting the addresses with rtnetlink, and gratuitous ARP on an AF_PACKET socket.
  */

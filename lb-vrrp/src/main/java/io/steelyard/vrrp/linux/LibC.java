@@ -40,6 +40,8 @@ interface LibC extends Library {
   int setsockopt(int fd, int level, int option, byte[] value, int length)
       throws LastErrorException;
 
+  int bind(int fd, byte[] address, int addressLength) throws LastErrorException;
+
   long sendto(int fd, byte[] buffer, long length, int flags, byte[] address, int addressLength)
       throws LastErrorException;
 

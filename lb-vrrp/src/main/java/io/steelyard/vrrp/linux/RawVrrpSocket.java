@@ -30,6 +30,10 @@ import java.nio.file.Path;
  *       index ({@code struct ip_mreqn}): without the membership the interface drops the group.
  * </ul>
  *
+ * <p>With unicast peers ({@link #openUnicast}) there is no membership: the socket is bound to the
+ * local source address instead, as keepalived binds its own to {@code unicast_src_ip}, so that it
+ * receives only the adverts sent to this host.
+ *
  * <p>Waiting is {@code poll(2)} with a timeout on the socket and on a wake-up pipe, so that {@link
  * #wakeUp} from any thread ends a wait at once. One thread sends, waits and receives; {@link
  * #wakeUp} may come from another. {@link #close} must come after that thread stopped using it.
@@ -45,7 +49,6 @@ public final class RawVrrpSocket implements AutoCloseable {
   private final int fd;
   private final int wakeRead;
   private final int wakeWrite;
-  private final byte[] destination = sockaddrIn(Advertisement.MULTICAST_GROUP);
   private final Memory pollFds = new Memory(2L * POLLFD_SIZE);
   private final byte[] drain = new byte[64];
   private volatile boolean closed;
@@ -58,13 +61,34 @@ public final class RawVrrpSocket implements AutoCloseable {
   }
 
   /**
-   * Opens the socket on the interface, in the network namespace of the calling thread.
+   * Opens the socket on the interface for multicast, in the network namespace of the calling
+   * thread.
    *
    * @throws SecurityException without {@code CAP_NET_RAW}, naming it
    * @throws IOException if a system call fails, with its name and {@code errno}
    */
   public static RawVrrpSocket open(LinuxInterface iface) throws IOException {
     requireNonNull(iface, "iface");
+    return open(iface, null);
+  }
+
+  /**
+   * Opens the socket on the interface for unicast peers, bound to {@code local}, in the network
+   * namespace of the calling thread.
+   *
+   * @throws SecurityException without {@code CAP_NET_RAW}, naming it
+   * @throws IOException if a system call fails, such as {@code bind} when {@code local} is not an
+   *     address of this host, with its name and {@code errno}
+   */
+  public static RawVrrpSocket openUnicast(LinuxInterface iface, Inet4Address local)
+      throws IOException {
+    requireNonNull(iface, "iface");
+    requireNonNull(local, "local");
+    return open(iface, local);
+  }
+
+  private static RawVrrpSocket open(LinuxInterface iface, Inet4Address unicastLocal)
+      throws IOException {
     if (!hasCapability(CAP_NET_RAW)) {
       throw missingNetRaw();
     }
@@ -83,10 +107,15 @@ public final class RawVrrpSocket implements AutoCloseable {
       byte[] name = (iface.name() + "\0").getBytes(StandardCharsets.US_ASCII);
       setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_BINDTODEVICE, name, "SO_BINDTODEVICE");
       setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_HDRINCL, intValue(1), "IP_HDRINCL");
-      setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_MULTICAST_LOOP, intValue(0), "IP_MULTICAST_LOOP");
-      byte[] mreqn = ipMreqn(iface.index());
-      setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_MULTICAST_IF, mreqn, "IP_MULTICAST_IF");
-      setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_ADD_MEMBERSHIP, mreqn, "IP_ADD_MEMBERSHIP");
+      if (unicastLocal == null) {
+        setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_MULTICAST_LOOP, intValue(0),
+            "IP_MULTICAST_LOOP");
+        byte[] mreqn = ipMreqn(iface.index());
+        setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_MULTICAST_IF, mreqn, "IP_MULTICAST_IF");
+        setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_ADD_MEMBERSHIP, mreqn, "IP_ADD_MEMBERSHIP");
+      } else {
+        bind(fd, unicastLocal);
+      }
       LibC.INSTANCE.pipe2(pipe, LibC.O_NONBLOCK | LibC.O_CLOEXEC);
     } catch (LastErrorException e) {
       LibC.INSTANCE.close(fd);
@@ -103,14 +132,19 @@ public final class RawVrrpSocket implements AutoCloseable {
     return iface;
   }
 
-  /** Sends one whole IPv4 datagram (IP header included) to 224.0.0.18. */
-  public void send(byte[] datagram) throws IOException {
+  /**
+   * Sends one whole IPv4 datagram (IP header included) to {@code destination}: 224.0.0.18, or a
+   * unicast peer, which the header names too.
+   */
+  public void send(byte[] datagram, Inet4Address destination) throws IOException {
     requireNonNull(datagram, "datagram");
+    requireNonNull(destination, "destination");
     ensureOpen();
     try {
-      LibC.INSTANCE.sendto(fd, datagram, datagram.length, 0, destination, SOCKADDR_IN_SIZE);
+      LibC.INSTANCE.sendto(fd, datagram, datagram.length, 0, sockaddrIn(destination),
+          SOCKADDR_IN_SIZE);
     } catch (LastErrorException e) {
-      throw failure("sendto on " + iface.name(), e);
+      throw failure("sendto " + destination.getHostAddress() + " on " + iface.name(), e);
     }
   }
 
@@ -227,6 +261,14 @@ public final class RawVrrpSocket implements AutoCloseable {
       LibC.INSTANCE.setsockopt(fd, level, option, value, value.length);
     } catch (LastErrorException e) {
       throw failure("setsockopt " + name, e);
+    }
+  }
+
+  private static void bind(int fd, Inet4Address local) throws IOException {
+    try {
+      LibC.INSTANCE.bind(fd, sockaddrIn(local), SOCKADDR_IN_SIZE);
+    } catch (LastErrorException e) {
+      throw failure("bind to the unicast source " + local.getHostAddress(), e);
     }
   }
 

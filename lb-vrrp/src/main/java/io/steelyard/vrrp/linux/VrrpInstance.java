@@ -13,6 +13,7 @@ import io.steelyard.vrrp.state.Transition;
 import io.steelyard.vrrp.state.VirtualAddress;
 import io.steelyard.vrrp.state.VrrpMachine;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.OptionalLong;
@@ -32,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * VrrpMachine#tick} when the deadline comes, and performs the actions in order:
  *
  * <ul>
- *   <li>{@code SendAdvert}: the advertisement with that priority, from the interface's primary
- *       address to 224.0.0.18;
+ *   <li>{@code SendAdvert}: the advertisement with that priority, from the configured {@link
+ *       InstanceConfig#unicastSource source} or else the interface's primary address, to
+ *       224.0.0.18 or, with {@link InstanceConfig#unicastPeers unicast peers}, to each of them in
+ *       turn (keepalived's order; a VRRPv3 checksum covers each peer's address);
  *   <li>{@code AddAddresses}, {@code RemoveAddresses}: {@code ip addr add|del ADDR/LEN dev IFACE};
  *   <li>{@code SendGratuitousArps}: that many ARP requests per virtual address, back to back, from
  *       the interface's MAC address ({@link GratuitousArp});
@@ -65,16 +68,24 @@ public final class VrrpInstance implements AutoCloseable {
   private final Thread thread;
   private final byte[] buffer = new byte[RECEIVE_BUFFER];
   private final Queue<TrackResult> trackResults = new ConcurrentLinkedQueue<>();
+  private final Inet4Address source;
+  private final List<Inet4Address> destinations;
   private volatile boolean closing;
   private volatile State state = State.INITIALIZE;
+  private volatile int effectivePriority;
 
   private VrrpInstance(InstanceConfig config, RawVrrpSocket socket, GratuitousArp arp,
       List<StateListener> listeners) {
     this.config = config;
     this.socket = socket;
     this.arp = arp;
-    this.machine = VrrpMachine.create(config, socket.iface().primaryAddress());
+    this.source = config.unicastSource().orElse(socket.iface().primaryAddress());
+    this.destinations = config.unicast()
+        ? config.unicastPeers()
+        : List.of(Advertisement.MULTICAST_GROUP);
+    this.machine = VrrpMachine.create(config, source);
     this.filter = config.newReceiveFilter();
+    this.effectivePriority = machine.effectivePriority();
     this.listeners = listeners;
     this.thread = new Thread(this::run, "vrrp-" + config.name());
     this.thread.setDaemon(true);
@@ -96,7 +107,10 @@ public final class VrrpInstance implements AutoCloseable {
     requireNonNull(config, "config");
     requireNonNull(iface, "iface");
     List<StateListener> all = List.of(listeners);
-    RawVrrpSocket socket = RawVrrpSocket.open(LinuxInterface.lookup(iface));
+    LinuxInterface linux = LinuxInterface.lookup(iface);
+    RawVrrpSocket socket = config.unicast()
+        ? RawVrrpSocket.openUnicast(linux, config.unicastSource().orElse(linux.primaryAddress()))
+        : RawVrrpSocket.open(linux);
     GratuitousArp arp;
     try {
       arp = GratuitousArp.open(socket.iface());
@@ -117,6 +131,14 @@ public final class VrrpInstance implements AutoCloseable {
   /** The state as of the last transition the thread performed. */
   public State state() {
     return state;
+  }
+
+  /**
+   * The priority as of the last change the thread performed: the configured one moved by the
+   * weights of the tracked checks.
+   */
+  public int effectivePriority() {
+    return effectivePriority;
   }
 
   /** The interface, with the primary address that is the source of the adverts. */
@@ -235,8 +257,14 @@ public final class VrrpInstance implements AutoCloseable {
     String iface = socket.iface().name();
     if (action instanceof Action.SendAdvert send) {
       Advertisement advert = config.advertisement(send.priority());
-      socket.send(advert.encodeIpv4(socket.iface().primaryAddress(),
-          Advertisement.MULTICAST_GROUP));
+      for (Inet4Address destination : destinations) {
+        try {
+          socket.send(advert.encodeIpv4(source, destination), destination);
+        } catch (IOException e) {
+          // One unreachable peer must not keep the advert from the others.
+          LOG.warn("({}) {}", config.name(), e.getMessage());
+        }
+      }
     } else if (action instanceof Action.AddAddresses) {
       for (VirtualAddress address : config.virtualAddresses()) {
         IpCommand.addAddress(iface, address);
@@ -250,6 +278,7 @@ public final class VrrpInstance implements AutoCloseable {
         arp.send(address.address(), garps.repeat());
       }
     } else if (action instanceof Action.PriorityChange change) {
+      effectivePriority = change.to();
       LOG.info("({}) effective priority {} -> {}", config.name(), change.from(), change.to());
     } else if (action instanceof Transition transition) {
       state = transition.to();

@@ -29,7 +29,10 @@ public enum DropReason {
    */
   LENGTH("wrong length"),
 
-  /** A TTL other than 255: the packet may come from beyond the link. */
+  /**
+   * A TTL other than 255: the packet may come from beyond the link. Not checked with unicast
+   * peers, which may be routed, as keepalived does not.
+   */
   TTL("TTL is not 255"),
 
   /** The other VRRP version. */
@@ -64,6 +67,9 @@ public enum DropReason {
 
   /** Sent to a unicast address, while this instance speaks multicast. */
   NOT_MULTICAST("not multicast"),
+
+  /** Sent to a multicast address, while this instance has unicast peers. */
+  NOT_UNICAST("multicast while unicast peers are configured"),
 
   /** A configured virtual address is not among those of the advertisement. */
   ADDRESS_MISSING("virtual address missing");

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the VRID is this instance's ({@link DropReason#OTHER_VRID});
  *   <li>the length is exactly what the address count (and the version in the packet) announce
  *       ({@link DropReason#LENGTH});
- *   <li>TTL 255 ({@link DropReason#TTL}), then the version ({@link DropReason#VERSION});
+ *   <li>TTL 255 ({@link DropReason#TTL}; multicast only), then the version ({@link
+ *       DropReason#VERSION});
  *   <li>VRRPv2 only: a known authentication type ({@link DropReason#AUTH_TYPE_INVALID}), the
  *       configured one ({@link DropReason#AUTH_TYPE_MISMATCH}), the password, compared in constant
  *       time ({@link DropReason#AUTH_FAILURE}), and the configured advertisement interval ({@link
@@ -34,8 +35,10 @@ import org.slf4j.LoggerFactory;
  *   <li>type ADVERTISEMENT ({@link DropReason#TYPE}), the configured number of addresses ({@link
  *       DropReason#ADDRESS_COUNT}), an IP total length equal to the bytes received ({@link
  *       DropReason#IP_TOTAL_LENGTH});
- *   <li>the checksum ({@link DropReason#CHECKSUM}), a multicast destination ({@link
- *       DropReason#NOT_MULTICAST}), and every configured virtual address among those carried
+ *   <li>the checksum ({@link DropReason#CHECKSUM}; VRRPv3 with the packet's own destination in
+ *       the pseudo-header, the peer's address in unicast), a multicast destination ({@link
+ *       DropReason#NOT_MULTICAST}) or, with unicast peers, a unicast one ({@link
+ *       DropReason#NOT_UNICAST}), and every configured virtual address among those carried
  *       ({@link DropReason#ADDRESS_MISSING}).
  * </ol>
  *
@@ -68,11 +71,12 @@ public final class ReceiveFilter {
   private final byte[] authData;
   private final int advertInterval;
   private final int[] addresses;
+  private final boolean unicast;
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLongArray drops = new AtomicLongArray(REASONS.length);
   private final DropLog log;
 
-  ReceiveFilter(String instance, Advertisement expected, DropLog.Sink sink) {
+  ReceiveFilter(String instance, Advertisement expected, boolean unicast, DropLog.Sink sink) {
     this.instance = requireNonNull(instance, "instance");
     this.expected = requireNonNull(expected, "expected");
     this.version = expected.version().number();
@@ -81,6 +85,7 @@ public final class ReceiveFilter {
     this.authData = expected.authData();
     this.advertInterval = expected.advertInterval();
     this.addresses = expected.addresses().stream().mapToInt(Ipv4::toInt).toArray();
+    this.unicast = unicast;
     this.log = new DropLog(sink);
   }
 
@@ -89,7 +94,21 @@ public final class ReceiveFilter {
    * own advertisement is {@code expected}; its priority does not matter.
    */
   public static ReceiveFilter of(String instance, Advertisement expected) {
-    return new ReceiveFilter(instance, expected, (reason, line) -> {
+    return create(instance, expected, false);
+  }
+
+  /**
+   * A filter like {@link #of} for an instance with unicast peers (keepalived's {@code
+   * unicast_peer}): the TTL is not checked, since a unicast advert may be routed, and the
+   * destination must be a unicast address. As in keepalived (without {@code check_unicast_src}),
+   * the source need not be one of the peers: any router of the virtual router may speak.
+   */
+  public static ReceiveFilter ofUnicast(String instance, Advertisement expected) {
+    return create(instance, expected, true);
+  }
+
+  private static ReceiveFilter create(String instance, Advertisement expected, boolean unicast) {
+    return new ReceiveFilter(instance, expected, unicast, (reason, line) -> {
       if (reason == DropReason.OTHER_VRID) {
         LOG.debug(line);
       } else {
@@ -140,7 +159,7 @@ public final class ReceiveFilter {
       return drop(DropReason.LENGTH, nanoTime, packet, len, ihl + vrrpLength);
     }
     int ttl = packet.get(p + 8) & 0xff;
-    if (ttl != Advertisement.TTL) {
+    if (!unicast && ttl != Advertisement.TTL) {
       return drop(DropReason.TTL, nanoTime, packet, ttl, Advertisement.TTL);
     }
     if (packetVersion != version) {
@@ -186,8 +205,9 @@ public final class ReceiveFilter {
     if (Checksums.sum(packet, h, vrrpLength, initial) != 0xffff) {
       return drop(DropReason.CHECKSUM, nanoTime, packet, packet.getShort(h + 6) & 0xffff, 0);
     }
-    if (!Ipv4.isMulticast(destination)) {
-      return drop(DropReason.NOT_MULTICAST, nanoTime, packet, destination, 0);
+    if (Ipv4.isMulticast(destination) == unicast) {
+      return drop(unicast ? DropReason.NOT_UNICAST : DropReason.NOT_MULTICAST, nanoTime, packet,
+          destination, 0);
     }
     for (int address : addresses) {
       if (!carries(packet, h, count, address)) {
@@ -251,6 +271,7 @@ public final class ReceiveFilter {
       case CHECKSUM:
         return ", 0x" + Integer.toHexString(got);
       case NOT_MULTICAST:
+      case NOT_UNICAST:
         return ", sent to " + Ipv4.format(got);
       case ADDRESS_MISSING:
         return ", " + Ipv4.format(got);

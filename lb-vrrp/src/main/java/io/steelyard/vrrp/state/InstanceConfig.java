@@ -11,8 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *       is rounded to 10 ms and capped at 40.95 s;
  *   <li>{@code nopreempt} is dropped for the address owner and with {@code state MASTER}; {@code
  *       preempt_delay} is dropped with {@code state MASTER} and with {@code nopreempt};
- *   <li>an instance without a virtual address is allowed, with a warning.
+ *   <li>an instance without a virtual address is allowed, with a warning;
+ *   <li>a {@code unicast_src_ip} without any {@code unicast_peer} falls back to multicast, with a
+ *       warning, the address still being the source of the adverts.
  * </ul>
  *
  * <p>Defaults as in keepalived: VRRPv2, one-second interval, priority 255 when {@code state
@@ -61,6 +66,8 @@ public final class InstanceConfig {
   private final Duration advertInterval;
   private final byte[] authPass;
   private final List<VirtualAddress> virtualAddresses;
+  private final Inet4Address unicastSource;
+  private final List<Inet4Address> unicastPeers;
   private final boolean preempt;
   private final Duration preemptDelay;
   private final List<Track> tracks;
@@ -77,6 +84,8 @@ public final class InstanceConfig {
     this.advertInterval = advertInterval;
     this.authPass = authPass;
     this.virtualAddresses = List.copyOf(b.virtualAddresses.values());
+    this.unicastSource = b.unicastSource;
+    this.unicastPeers = List.copyOf(b.unicastPeers);
     this.preempt = preempt;
     this.preemptDelay = preemptDelay;
     this.tracks = List.copyOf(b.tracks.values());
@@ -138,6 +147,28 @@ public final class InstanceConfig {
   }
 
   /**
+   * The source address of the adverts (keepalived's {@code unicast_src_ip} or {@code
+   * mcast_src_ip}), which also breaks ties between equal priorities; empty for the interface's
+   * primary address.
+   */
+  public Optional<Inet4Address> unicastSource() {
+    return Optional.ofNullable(unicastSource);
+  }
+
+  /**
+   * The routers adverts go to by unicast, one copy each, in configuration order (keepalived's
+   * {@code unicast_peer} block); empty for multicast to 224.0.0.18.
+   */
+  public List<Inet4Address> unicastPeers() {
+    return unicastPeers;
+  }
+
+  /** Whether adverts go to {@link #unicastPeers} rather than to the multicast group. */
+  public boolean unicast() {
+    return !unicastPeers.isEmpty();
+  }
+
+  /**
    * Whether this instance, as backup, takes over from a master of lower priority (preempt mode);
    * false with {@code nopreempt}.
    */
@@ -181,7 +212,9 @@ public final class InstanceConfig {
 
   /** A new filter for the packets this instance receives. */
   public ReceiveFilter newReceiveFilter() {
-    return ReceiveFilter.of(name, advertisement(priority));
+    return unicast()
+        ? ReceiveFilter.ofUnicast(name, advertisement(priority))
+        : ReceiveFilter.of(name, advertisement(priority));
   }
 
   @Override
@@ -189,6 +222,9 @@ public final class InstanceConfig {
     return "vrrp_instance " + name + " {VRRPv" + version.number() + " vrid " + virtualRouterId
         + " priority " + priority + " state " + initialState + " advert_int " + advertInterval
         + (authPass == null ? "" : " auth PASS") + " " + virtualAddresses
+        + (unicastSource == null ? "" : " unicast_src_ip " + unicastSource.getHostAddress())
+        + (unicastPeers.isEmpty() ? "" : " unicast_peer " + unicastPeers.stream()
+            .map(Inet4Address::getHostAddress).toList())
         + (preempt ? "" : " nopreempt")
         + (preemptDelay.isZero() ? "" : " preempt_delay " + preemptDelay)
         + (tracks.isEmpty() ? "" : " track " + tracks) + "}";
@@ -203,6 +239,7 @@ public final class InstanceConfig {
     private static final Duration MAX_INTERVAL = Duration.ofSeconds(255);
     private static final Duration MAX_V3_INTERVAL = Duration.ofMillis(40_950);
     private static final Duration MAX_PREEMPT_DELAY = Duration.ofSeconds(1000);
+    private static final byte[] BROADCAST = {-1, -1, -1, -1};
 
     private final String name;
     private final String what;
@@ -213,6 +250,8 @@ public final class InstanceConfig {
     private Duration advertInterval;
     private String authPass;
     private final Map<Inet4Address, VirtualAddress> virtualAddresses = new LinkedHashMap<>();
+    private Inet4Address unicastSource;
+    private final Set<Inet4Address> unicastPeers = new LinkedHashSet<>();
     private boolean noPreempt;
     private Duration preemptDelay;
     private final Map<String, Track> tracks = new LinkedHashMap<>();
@@ -308,6 +347,33 @@ public final class InstanceConfig {
       return this;
     }
 
+    /**
+     * The source address of the adverts, {@code a.b.c.d} (keepalived's {@code unicast_src_ip}); by
+     * default the interface's primary address. With unicast peers the instance receives only
+     * adverts sent to this address, so it must be one of this host's.
+     */
+    public Builder unicastSource(String address) {
+      requireNonNull(address, "address");
+      unset("unicast_src_ip", unicastSource == null ? null : unicastSource.getHostAddress());
+      this.unicastSource = unicastAddress("unicast_src_ip", address);
+      return this;
+    }
+
+    /**
+     * Adds a unicast peer, {@code a.b.c.d} (an entry of keepalived's {@code unicast_peer} block):
+     * with one or more, each advert goes to every peer by unicast instead of to 224.0.0.18, and
+     * multicast adverts are dropped. Each peer once.
+     */
+    public Builder unicastPeer(String address) {
+      requireNonNull(address, "address");
+      Inet4Address peer = unicastAddress("unicast_peer", address);
+      if (!unicastPeers.add(peer)) {
+        throw new IllegalArgumentException(
+            what + "unicast_peer " + peer.getHostAddress() + " is given twice");
+      }
+      return this;
+    }
+
     /** Never takes over from a live master, whatever the priorities (keepalived's nopreempt). */
     public Builder noPreempt() {
       this.noPreempt = true;
@@ -395,6 +461,10 @@ public final class InstanceConfig {
         delay = Duration.ZERO;
       }
 
+      if (unicastSource != null && unicastPeers.isEmpty()) {
+        warnings.add("unicast_src_ip is given without any unicast peer; defaulting to multicast");
+      }
+
       Duration interval = normalizeInterval(v, warnings);
 
       for (String warning : warnings) {
@@ -428,6 +498,27 @@ public final class InstanceConfig {
         return Duration.ofMillis(10 * centis);
       }
       return Duration.ofNanos(micros * 1000);
+    }
+
+    /** A unicast IPv4 address, as four decimal numbers: no prefix, no host name. */
+    private Inet4Address unicastAddress(String key, String text) {
+      VirtualAddress parsed;
+      try {
+        parsed = text.contains("/") ? null : VirtualAddress.parse(text);
+      } catch (IllegalArgumentException e) {
+        parsed = null;
+      }
+      if (parsed == null) {
+        throw new IllegalArgumentException(
+            what + key + " must be an IPv4 address such as 192.0.2.1: '" + text + "'");
+      }
+      Inet4Address address = parsed.address();
+      if (address.isMulticastAddress() || address.isAnyLocalAddress()
+          || Arrays.equals(address.getAddress(), BROADCAST)) {
+        throw new IllegalArgumentException(
+            what + key + " must be a unicast address: " + address.getHostAddress());
+      }
+      return address;
     }
 
     private int range(String key, int value, int min, int max) {

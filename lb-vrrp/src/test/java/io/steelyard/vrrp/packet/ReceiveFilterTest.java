@@ -8,9 +8,11 @@ import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +25,16 @@ class ReceiveFilterTest {
   final List<String> lines = new ArrayList<>();
 
   ReceiveFilter filter(Advertisement expected) {
-    return new ReceiveFilter("VI_1", expected, (reason, line) -> lines.add(reason + " " + line));
+    return new ReceiveFilter("VI_1", expected, false, (reason, line) -> lines.add(reason + " " + line));
+  }
+
+  ReceiveFilter unicastFilter(Advertisement expected) {
+    return new ReceiveFilter("VI_1", expected, true, (reason, line) -> lines.add(reason + " " + line));
+  }
+
+  /** Every reason a multicast filter can give: all but {@link DropReason#NOT_UNICAST}. */
+  static Set<DropReason> multicastReasons() {
+    return EnumSet.complementOf(EnumSet.of(DropReason.NOT_UNICAST));
   }
 
   static Advertisement v2Pass(int priority) {
@@ -84,7 +95,7 @@ class ReceiveFilterTest {
   @Test
   void checksInKeepalivedsOrderReportingTheFirstFailure() {
     Map<DropReason, UnaryOperator<Datagram>> faults = faults();
-    assertThat(faults.keySet()).containsExactly(DropReason.values());
+    assertThat(faults.keySet()).containsExactlyElementsOf(multicastReasons());
     List<DropReason> reasons = new ArrayList<>(faults.keySet());
     ReceiveFilter filter = filter(v2Pass(100));
 
@@ -107,7 +118,7 @@ class ReceiveFilterTest {
         assertThat(filter.check(fault.apply(peerV2Pass()).buffer(), 0))
             .as("%s", reason)
             .isEqualTo(new Verdict.Dropped(reason)));
-    for (DropReason reason : DropReason.values()) {
+    for (DropReason reason : multicastReasons()) {
       assertThat(filter.dropped(reason)).as("%s", reason).isEqualTo(1);
     }
     assertThat(filter.accepted()).isZero();
@@ -187,6 +198,38 @@ class ReceiveFilterTest {
     // A VRRPv2 datagram of the right length for VRRPv2 has the wrong version.
     assertThat(filter.check(peerV2Pass().buffer(), 0))
         .isEqualTo(new Verdict.Dropped(DropReason.VERSION));
+  }
+
+  @Test
+  void withUnicastPeersTheTtlIsFreeAndTheDestinationMustBeUnicast() {
+    Inet4Address self = ip("192.168.200.1");
+    ReceiveFilter filter = unicastFilter(v2Pass(100));
+    Datagram unicast = Datagram.of(v2Pass(150), PEER, self);
+
+    assertThat(filter.check(unicast.buffer(), 0))
+        .isEqualTo(new Verdict.Accepted(PEER, v2Pass(150)));
+    assertThat(filter.check(unicast.set(8, 64).buffer(), 0))
+        .as("a routed unicast advert").isEqualTo(new Verdict.Accepted(PEER, v2Pass(150)));
+    assertThat(filter.check(peerV2Pass().buffer(), 0))
+        .isEqualTo(new Verdict.Dropped(DropReason.NOT_UNICAST));
+    assertThat(filter.check(Datagram.of(v2Pass(150), ip("192.168.200.9"), self).buffer(), 0)
+        .accepted()).as("like keepalived without check_unicast_src, any source may speak").isTrue();
+    assertThat(lines).containsExactly("NOT_UNICAST (VI_1) dropped VRRP packet from 192.168.200.2:"
+        + " multicast while unicast peers are configured, sent to 224.0.0.18");
+  }
+
+  @Test
+  void vrrpV3UnicastChecksumsCoverThePeerAddress() {
+    Inet4Address self = ip("192.168.200.1");
+    ReceiveFilter filter = unicastFilter(Advertisement.v3(51, 100, 100, List.of(VIP)));
+    Advertisement peer = Advertisement.v3(51, 150, 100, List.of(VIP));
+
+    assertThat(filter.check(ByteBuffer.wrap(peer.encodeIpv4(PEER, self)), 0))
+        .isEqualTo(new Verdict.Accepted(PEER, peer));
+    assertThat(filter.check(Datagram.of(peer, PEER, Advertisement.MULTICAST_GROUP)
+        .setInt(16, self).buffer(), 0))
+        .as("a checksum over the multicast group in the pseudo-header")
+        .isEqualTo(new Verdict.Dropped(DropReason.CHECKSUM));
   }
 
   @Test

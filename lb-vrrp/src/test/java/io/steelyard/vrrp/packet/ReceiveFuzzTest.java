@@ -39,13 +39,16 @@ class ReceiveFuzzTest {
         InstanceConfig.builder("v2-pass").virtualRouterId(51).authPass("secret12")
             .virtualAddress("192.168.200.16").virtualAddress("192.168.200.17").build(),
         InstanceConfig.builder("v3").version(Version.V3).virtualRouterId(51)
-            .advertInterval(Duration.ofMillis(500)).virtualAddress("192.168.200.16").build());
+            .advertInterval(Duration.ofMillis(500)).virtualAddress("192.168.200.16").build(),
+        InstanceConfig.builder("v2-unicast").virtualRouterId(51).virtualAddress("192.168.200.16")
+            .unicastPeer("192.168.200.2").build());
     List<Advertisement> own = new ArrayList<>();
     List<ReceiveFilter> filters = new ArrayList<>();
     List<VrrpMachine> machines = new ArrayList<>();
     for (InstanceConfig config : configs) {
       own.add(config.advertisement(config.priority()));
-      filters.add(new ReceiveFilter(config.name(), own.get(own.size() - 1), (r, line) -> { }));
+      filters.add(new ReceiveFilter(config.name(), own.get(own.size() - 1), config.unicast(),
+          (r, line) -> { }));
       VrrpMachine machine = VrrpMachine.create(config, ip("192.168.200.1"));
       machine.start(0);
       machines.add(machine);

@@ -7,6 +7,7 @@ import io.steelyard.vrrp.packet.Advertisement;
 import io.steelyard.vrrp.packet.Version;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,56 @@ class InstanceConfigTest {
     assertThat(config.tracks()).isEmpty();
     assertThat(config.warnings()).isEmpty();
     assertThat(config.virtualAddresses()).containsExactly(VirtualAddress.parse("192.168.200.16"));
+    assertThat(config.unicast()).isFalse();
+    assertThat(config.unicastSource()).isEmpty();
+    assertThat(config.unicastPeers()).isEmpty();
+  }
+
+  @Test
+  void unicastPeersInOrderWithTheirSource() {
+    InstanceConfig config = vi1().unicastSource("192.168.200.1")
+        .unicastPeer("192.168.200.3").unicastPeer("192.168.200.2").build();
+
+    assertThat(config.unicast()).isTrue();
+    assertThat(config.unicastSource()).contains(ip("192.168.200.1"));
+    assertThat(config.unicastPeers()).containsExactly(ip("192.168.200.3"), ip("192.168.200.2"));
+    assertThat(config.warnings()).isEmpty();
+    assertThat(config.newReceiveFilter().check(ByteBuffer.wrap(config.advertisement(150)
+        .encodeIpv4(ip("192.168.200.2"), ip("192.168.200.1"))), 0).accepted())
+        .as("its filter takes unicast adverts").isTrue();
+  }
+
+  @Test
+  void aUnicastSourceWithoutPeersFallsBackToMulticastWithAWarning() {
+    InstanceConfig config = vi1().unicastSource("192.168.200.1").build();
+
+    assertThat(config.unicast()).isFalse();
+    assertThat(config.unicastSource()).contains(ip("192.168.200.1"));
+    assertThat(config.warnings()).containsExactly(
+        "unicast_src_ip is given without any unicast peer; defaulting to multicast");
+  }
+
+  @Test
+  void refusesBadOrRepeatedUnicastAddresses() {
+    assertThatThrownBy(() -> vi1().unicastPeer("192.168.200.2").unicastPeer("192.168.200.2"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("(VI_1) unicast_peer 192.168.200.2 is given twice");
+    assertThatThrownBy(() -> vi1().unicastPeer("192.168.200.300"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("(VI_1) unicast_peer must be an IPv4 address such as 192.0.2.1:"
+            + " '192.168.200.300'");
+    assertThatThrownBy(() -> vi1().unicastPeer("peer.example"))
+        .hasMessageContaining("'peer.example'");
+    assertThatThrownBy(() -> vi1().unicastPeer("192.168.200.2/24"))
+        .hasMessageContaining("'192.168.200.2/24'");
+    assertThatThrownBy(() -> vi1().unicastPeer("224.0.0.18"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("(VI_1) unicast_peer must be a unicast address: 224.0.0.18");
+    assertThatThrownBy(() -> vi1().unicastSource("0.0.0.0"))
+        .hasMessage("(VI_1) unicast_src_ip must be a unicast address: 0.0.0.0");
+    assertThatThrownBy(() -> vi1().unicastSource("192.168.200.1").unicastSource("192.168.200.4"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("(VI_1) unicast_src_ip was already set to 192.168.200.1");
   }
 
   @Test
