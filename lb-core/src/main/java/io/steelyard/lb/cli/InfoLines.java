@@ -21,7 +21,8 @@ import java.nio.file.Path;
  * {@code Maxsock} (its file descriptor limit, where the JVM tells it), {@code node} (the host
  * name). From the balancer: {@code Nbthread} (its event loops), {@code Maxconn} and {@code
  * Hard_maxconn} (its global maxconn, 0 for none), {@code CurrConns} and {@code CumConns} (over
- * its frontends), {@code Listeners} (its bound addresses), {@code TotalBytesOut} and {@code
+ * its frontends), {@code Listeners} (its bound addresses), {@code Jobs} (connections and
+ * listeners), {@code TotalBytesOut} and {@code
  * TotalSplicdedBytesOut} (HAProxy's spelling: bytes to clients, and the part spliced). The rest
  * (SSL, compression, rates, pipes, tasks, peers...) read 0: Steelyard has no such thing or does
  * not measure it.

@@ -1,5 +1,7 @@
 package io.steelyard.lb.cli;
 
+import java.util.Locale;
+
 /**
  * What a stats socket lets its clients do, HAProxy's {@code level}: each level may do what the
  * ones below it may. A command above the connection's level answers {@code Permission denied}
@@ -30,6 +32,6 @@ public enum Level {
 
   /** The keyword, as {@code show cli level} prints it. */
   String keyword() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

@@ -2,6 +2,7 @@ package io.steelyard.lb.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.util.NetUtil;
 import io.steelyard.lb.Attachment;
 import io.steelyard.lb.Balancer;
 import java.io.IOException;
@@ -34,9 +35,10 @@ import java.time.Duration;
  *
  * <p><b>Commands</b>: {@code help}, {@code prompt}, {@code quit}, {@code set timeout cli},
  * {@code operator}, {@code user}, {@code show cli level}, {@code show info}, {@code show stat}
- * (see {@link StatCsv}), {@code show table}, {@code clear table} (see {@link TableCommands}),
- * {@code disable server}, {@code enable server}, {@code set server B/S state|weight}, {@code set
- * weight}, {@code get weight}, {@code shutdown sessions server} (see {@link ServerCommands}). An
+ * (fields and differences: {@code StatCsv}), {@code show table}, {@code clear table} ({@code
+ * TableCommands}), {@code disable server}, {@code enable server}, {@code set server B/S
+ * state|weight}, {@code set weight}, {@code get weight}, {@code shutdown sessions server} ({@code
+ * ServerCommands}). An
  * unknown command answers HAProxy's {@code Unknown command} with the commands that start with
  * the same word (HAProxy picks its suggestions by a word distance instead).
  *
@@ -96,7 +98,7 @@ public final class StatsSocket implements Attachment {
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
-    byte[] bytes = colon < 0 ? null : io.netty.util.NetUtil.createByteArrayFromIpAddressString(host);
+    byte[] bytes = colon < 0 ? null : NetUtil.createByteArrayFromIpAddressString(host);
     int port;
     try {
       port = colon < 0 ? -1 : Integer.parseInt(hostPort.substring(colon + 1));
