@@ -178,6 +178,7 @@ final class StatCsv {
     Traffic traffic = backend.traffic();
     traffic(row, traffic);
     set(row, "qcur", traffic.queued());
+    set(row, "ereq", "");
     set(row, "econ", traffic.connectErrors());
     set(row, "eresp", 0);
     set(row, "wretr", traffic.retries());

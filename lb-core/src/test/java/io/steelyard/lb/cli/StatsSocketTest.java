@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,10 +147,35 @@ class StatsSocketTest {
 
   @Test
   void checksThatChangeTheStateShowAsHaproxysGoingUpAndDown() throws Exception {
-    s2.stopListening();
-    await().atMost(5, TimeUnit.SECONDS)
-        .until(() -> status("s2").matches("UP [12]/3"));
-    await().atMost(5, TimeUnit.SECONDS).until(() -> status("s2").equals("DOWN"));
+    int port = s2.address().getPort();
+    List<String> seen = new ArrayList<>();
+    try (Socat socat = Socat.open(Socat.unixAddress(admin))) {
+      socat.send("prompt\n");
+      socat.readUntil("> ");
+      s2.stopListening();
+      pollStatus(socat, seen, "DOWN");
+      s2.close();
+      s2 = TestBackend.greeting("s2", port);
+      pollStatus(socat, seen, "UP");
+    }
+    // rise 2, fall 3: up and failing 2/3 then 1/3, down, then down and passing 1/2.
+    assertThat(seen).containsExactly("UP", "UP 2/3", "UP 1/3", "DOWN", "DOWN 1/2", "UP");
+  }
+
+  /** Asks for s2's status every 10 ms until it is {@code last}, for at most 10 s. */
+  private static void pollStatus(Socat socat, List<String> seen, String last) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String status = "";
+    while (!status.equals(last) && System.nanoTime() < deadline) {
+      socat.send("show stat 2 4 2\n");
+      String answer = socat.readUntil("\n\n> ");
+      status = rows(answer.substring(0, answer.length() - 2)).get("bk/s2").get("status");
+      if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(status)) {
+        seen.add(status);
+      }
+      Thread.sleep(10);
+    }
+    assertThat(status).isEqualTo(last);
   }
 
   private String status(String server) throws Exception {
