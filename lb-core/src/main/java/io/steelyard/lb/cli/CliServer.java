@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DuplexChannelConfig;
@@ -71,7 +72,7 @@ final class CliServer implements AutoCloseable {
             .group(group)
             .channel(path != null ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class)
             // One accept per read, so that reaching maxconn stops accepting at once.
-            .option(ChannelOption.MAX_MESSAGES_PER_READ, 1)
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1))
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
             .childHandler(
                 new ChannelInitializer<Channel>() {

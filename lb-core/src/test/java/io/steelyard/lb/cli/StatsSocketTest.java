@@ -365,8 +365,11 @@ class StatsSocketTest {
       old.bind(UnixDomainSocketAddress.of(stale)); // closing leaves the file: a stale socket
     }
     assertThat(stale).exists();
-    try (Balancer other = otherBalancer(StatsSocket.unix(stale).level(Level.ADMIN))) {
+    Balancer other = otherBalancer(StatsSocket.unix(stale).level(Level.ADMIN));
+    try {
       assertThat(Socat.run(stale, "show cli level\n")).isEqualTo("admin\n\n");
+    } finally {
+      other.close();
     }
     assertThat(stale).doesNotExist();
 
@@ -389,8 +392,11 @@ class StatsSocketTest {
     try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
-    try (Balancer other = otherBalancer(StatsSocket.tcp("127.0.0.1:" + port).level(Level.USER))) {
+    Balancer other = otherBalancer(StatsSocket.tcp("127.0.0.1:" + port).level(Level.USER));
+    try {
       assertThat(Socat.run("TCP:127.0.0.1:" + port, "show cli level\n")).isEqualTo("user\n\n");
+    } finally {
+      other.close();
     }
     assertThatThrownBy(() -> StatsSocket.tcp("0.0.0.0:9999"))
         .hasMessageContaining("loopback");
