@@ -71,8 +71,15 @@ final class CliServer implements AutoCloseable {
         new ServerBootstrap()
             .group(group)
             .channel(path != null ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class)
-            // One accept per read, so that reaching maxconn stops accepting at once.
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1))
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel listener) {
+                    // One accept per read, so that reaching maxconn stops accepting at once.
+                    listener.config().setRecvByteBufAllocator(
+                        new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1));
+                  }
+                })
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
             .childHandler(
                 new ChannelInitializer<Channel>() {

@@ -387,6 +387,24 @@ class StatsSocketTest {
   }
 
   @Test
+  void clientsOverMaxconnWaitForAFreeSlot() throws Exception {
+    Path one = dir.resolve("one.sock");
+    Balancer other = otherBalancer(StatsSocket.unix(one).level(Level.ADMIN).maxConn(1));
+    try (Socat first = Socat.open(Socat.unixAddress(one));
+        Socat second = Socat.open(Socat.unixAddress(one))) {
+      first.send("prompt\n");
+      assertThat(first.readUntil("> ")).isEqualTo("\n> ");
+      second.send("show cli level\n");
+      Thread.sleep(500);
+      assertThat(second.endsWithin(0)).as("the second waits while the first is served").isFalse();
+      first.send("quit\n");
+      assertThat(second.readUntil("admin\n\n")).isEqualTo("admin\n\n");
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
   void aTcpSocketOnLoopbackAnswersToo() throws Exception {
     int port;
     try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
