@@ -1,16 +1,22 @@
 package io.steelyard.examples;
 
 import io.steelyard.lb.BalancerBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
  * The {@code global} section: settings of the whole process.
  *
- * <p>{@code maxconn N} is the most connections over all frontends together. HAProxy's process
- * settings that have no meaning for a library inside a JVM ({@code log}, {@code chroot}, {@code
- * user}, {@code group}, {@code daemon}, {@code stats timeout}) are accepted so that an existing
- * file runs, each with a notice saying why it does not apply; their arguments are still checked
- * ({@code log}: see {@link Logging}).
+ * <p>{@code maxconn N} is the most connections over all frontends together. {@code stats socket}
+ * opens HAProxy's runtime API ({@link StatsSocketLine}); {@code stats timeout} is the idle timeout
+ * of its connections (10 s when not set) and {@code stats maxconn} the most clients it serves at
+ * once (10), for every socket wherever the lines stand, as in HAProxy. HAProxy's process settings
+ * that have no meaning for a library inside a JVM ({@code log}, {@code chroot}, {@code user},
+ * {@code group}, {@code daemon}) are accepted so that an existing file runs, each with a notice
+ * saying why it does not apply; their arguments are still checked ({@code log}: see {@link
+ * Logging}).
  */
 final class GlobalSection {
   /** The keywords of this section, to tell a keyword in the wrong section from an unknown one. */
@@ -18,6 +24,9 @@ final class GlobalSection {
       Set.of("maxconn", "log", "chroot", "user", "group", "daemon", "stats");
 
   private Setting<BalancerBuilder> maxConn;
+  private final List<StatsSocketLine> statsSockets = new ArrayList<>();
+  private Duration statsTimeout;
+  private Integer statsMaxConn;
 
   /** Reads one line of the section; an error is thrown, notes go to {@code diagnostics}. */
   void parse(ConfigLine line, Diagnostics diagnostics) {
@@ -51,14 +60,7 @@ final class GlobalSection {
         diagnostics.ignored(line, "'daemon'", "runs in the foreground of its JVM");
         break;
       case "stats":
-        if (line.arguments() == 0 || !line.word(1).equals("timeout")) {
-          throw new IllegalArgumentException(
-              "'stats' supports only 'timeout' in Steelyard"
-                  + (line.arguments() == 0 ? "." : " (got '" + line.word(1) + "')."));
-        }
-        line.expect(2, 1, "a time as an argument");
-        ConfigValues.time("stats timeout", line.word(2));
-        diagnostics.ignored(line, "'stats timeout'", "it has no stats socket");
+        stats(line);
         break;
       default:
         throw new IllegalArgumentException(
@@ -66,10 +68,41 @@ final class GlobalSection {
     }
   }
 
-  /** Sets the balancer's process-wide limits. */
+  private void stats(ConfigLine line) {
+    String what = line.arguments() == 0 ? "" : line.word(1);
+    switch (what) {
+      case "socket":
+        statsSockets.add(StatsSocketLine.parse(line));
+        break;
+      case "timeout":
+        line.expect(2, 1, "a time as an argument");
+        statsTimeout = ConfigValues.time("stats timeout", line.word(2));
+        if (statsTimeout.isZero()) {
+          throw new IllegalArgumentException("'stats timeout' expects a positive value");
+        }
+        break;
+      case "maxconn":
+        line.expect(2, 1, "a positive value");
+        int value = ConfigValues.integer("stats maxconn", line.word(2));
+        if (value < 1) {
+          throw new IllegalArgumentException("'stats maxconn' expects a positive value");
+        }
+        statsMaxConn = value;
+        break;
+      default:
+        throw new IllegalArgumentException(
+            "'stats' only supports 'socket', 'maxconn' and 'timeout' in Steelyard"
+                + (what.isEmpty() ? "." : " (got '" + what + "')."));
+    }
+  }
+
+  /** Sets the balancer's process-wide limits and attaches the stats sockets. */
   void applyTo(BalancerBuilder builder, Diagnostics diagnostics) {
     if (maxConn != null) {
       maxConn.applyTo(builder, diagnostics);
+    }
+    for (StatsSocketLine socket : statsSockets) {
+      builder.attach(socket.toSocket(statsTimeout, statsMaxConn));
     }
   }
 }

@@ -162,8 +162,7 @@ class HaproxyConfigTest {
               "[NOTICE] haproxy.cfg:3 : 'chroot' does not apply to Steelyard (a JVM cannot change its root directory); ignored",
               "[NOTICE] haproxy.cfg:4 : 'user' does not apply to Steelyard (it runs as the user who started the JVM); ignored",
               "[NOTICE] haproxy.cfg:5 : 'group' does not apply to Steelyard (it runs as the user who started the JVM); ignored",
-              "[NOTICE] haproxy.cfg:6 : 'daemon' does not apply to Steelyard (runs in the foreground of its JVM); ignored",
-              "[NOTICE] haproxy.cfg:7 : 'stats timeout' does not apply to Steelyard (it has no stats socket); ignored");
+              "[NOTICE] haproxy.cfg:6 : 'daemon' does not apply to Steelyard (runs in the foreground of its JVM); ignored");
       config.check();
     }
 
@@ -178,9 +177,22 @@ class HaproxyConfigTest {
       "log /dev/log     | 'log' expects <address> and <facility> as arguments.",
       "chroot           | 'chroot' expects a directory as an argument.",
       "user             | 'user' expects a user name as an argument.",
-      "stats socket /s  | 'stats' supports only 'timeout' in Steelyard (got 'socket').",
+      "stats            | 'stats' only supports 'socket', 'maxconn' and 'timeout' in Steelyard.",
+      "stats bind-process 1 | 'stats' only supports 'socket', 'maxconn' and 'timeout' in Steelyard (got 'bind-process').",
+      "stats socket     | 'stats socket' in global section expects an address or a path to a UNIX socket",
+      "stats socket /s mode 99 | 'stats socket' : ''mode' : missing or invalid mode '99' (octal integer expected)'",
+      "stats socket /s mode | 'stats socket' : ''mode' : missing or invalid mode '' (octal integer expected)'",
+      "stats socket /s level root | 'stats socket' : ''level' only supports 'user', 'operator', and 'admin' (got 'root')'",
+      "stats socket /s level | 'stats socket' : ''level' : missing level'",
+      "stats socket /s user haproxy | 'stats socket' : 'user' is not supported by Steelyard (only 'mode' and 'level').",
+      "stats socket 127.0.0.1:9999 mode 600 | 'stats socket' : 'mode' applies to a UNIX socket, not to '127.0.0.1:9999'",
+      "stats socket 0.0.0.0:9999 | 'stats socket' : stats socket address must be a loopback address (the runtime API has no authentication): /0.0.0.0:9999",
+      "stats socket abns@cli | 'stats socket' : address 'abns@cli' is not supported by Steelyard (a path, or a loopback address and port such as 127.0.0.1:9999)",
+      "stats socket localhost:1 | 'stats socket' : stats socket address must be a loopback address and port such as 127.0.0.1:9999: 'localhost:1'",
       "stats timeout    | 'stats timeout' expects a time as an argument.",
       "stats timeout 5x | unexpected character 'x' in 'stats timeout'",
+      "stats timeout 0  | 'stats timeout' expects a positive value",
+      "stats maxconn 0  | 'stats maxconn' expects a positive value",
     })
     void mistakesAreErrorsAtTheirLine(String line, String message) {
       assertThat(error("global\n  " + line + "\n" + withBackend("  server s1 127.0.0.1:8001")))

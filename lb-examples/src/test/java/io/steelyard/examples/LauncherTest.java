@@ -86,22 +86,19 @@ class LauncherTest {
   }
 
   @Test
-  void theSeedFileFailsOnlyOnItsDuplicateServerAndOnStatsSocket() throws Exception {
+  void theSeedFileFailsOnlyOnItsDuplicateServer() throws Exception {
     Path cfg = file(SEED);
     Launch run = launch("-c", "-f", cfg.toString());
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
     assertThat(run.err())
-        .isEqualTo("[ALERT] parsing [" + cfg + ":4] : 'stats' supports only 'timeout' in Steelyard (got 'socket').\n"
-            + "[ALERT] parsing [" + cfg + ":28] : backend 'bk_http', another server named 's1' was already defined at"
+        .isEqualTo("[ALERT] parsing [" + cfg + ":28] : backend 'bk_http', another server named 's1' was already defined at"
             + " line 27, please use distinct names.\n");
   }
 
   @Test
   void checkTakesTheTransparentSeedWithoutRootOrRules() throws Exception {
-    Path cfg = file(SEED
-        .replace("    stats socket /run/haproxy/admin.sock mode 660 level admin\n", "")
-        .replace("server s1 192.168.69.107:80", "server s2 192.168.69.107:80"));
+    Path cfg = file(SEED.replace("server s1 192.168.69.107:80", "server s2 192.168.69.107:80"));
     Launch run = launch("-c", "-f", cfg.toString());
     assertThat(run.status()).isZero();
     assertThat(run.out()).isEqualTo("Configuration file is valid\n");
@@ -145,7 +142,6 @@ class LauncherTest {
   void theSeedFileWithDistinctServersAndWithoutThoseKeywordsIsValidAndWarnsThatNoClientSticks()
       throws Exception {
     Path cfg = file(SEED
-        .replace("    stats socket /run/haproxy/admin.sock mode 660 level admin\n", "")
         .replace("bind :80 transparent", "bind :80")
         .replace("    source 0.0.0.0 usesrc clientip\n", "")
         .replace("server s1 192.168.69.107:80", "server s2 192.168.69.107:80"));
@@ -158,16 +154,15 @@ class LauncherTest {
         .containsExactly(
             "[NOTICE] " + cfg + ":2 : 'log' " + ignored + " " + slf4j,
             "[NOTICE] " + cfg + ":3 : 'chroot' " + ignored + " (a JVM cannot change its root directory); ignored",
-            "[NOTICE] " + cfg + ":4 : 'stats timeout' " + ignored + " (it has no stats socket); ignored",
-            "[NOTICE] " + cfg + ":5 : 'user' " + ignored + " (it runs as the user who started the JVM); ignored",
-            "[NOTICE] " + cfg + ":6 : 'group' " + ignored + " (it runs as the user who started the JVM); ignored",
-            "[NOTICE] " + cfg + ":7 : 'daemon' " + ignored + " (runs in the foreground of its JVM); ignored",
-            "[NOTICE] " + cfg + ":9 : 'log global' " + ignored + " " + slf4j,
-            "[NOTICE] " + cfg + ":11 : 'option tcplog' " + ignored + " (it always logs each connection in HAProxy's"
+            "[NOTICE] " + cfg + ":6 : 'user' " + ignored + " (it runs as the user who started the JVM); ignored",
+            "[NOTICE] " + cfg + ":7 : 'group' " + ignored + " (it runs as the user who started the JVM); ignored",
+            "[NOTICE] " + cfg + ":8 : 'daemon' " + ignored + " (runs in the foreground of its JVM); ignored",
+            "[NOTICE] " + cfg + ":10 : 'log global' " + ignored + " " + slf4j,
+            "[NOTICE] " + cfg + ":12 : 'option tcplog' " + ignored + " (it always logs each connection in HAProxy's"
                 + " tcplog format on the logger io.steelyard.lb.traffic); ignored",
-            "[NOTICE] " + cfg + ":12 : 'option dontlognull' " + ignored + " (it logs every connection, those without"
+            "[NOTICE] " + cfg + ":13 : 'option dontlognull' " + ignored + " (it logs every connection, those without"
                 + " data too, on the logger io.steelyard.lb.traffic); ignored",
-            "[WARNING] " + cfg + ":23 : backend 'bk_http': 'stick store-request src' without 'stick match src' stores"
+            "[WARNING] " + cfg + ":24 : backend 'bk_http': 'stick store-request src' without 'stick match src' stores"
                 + " entries that nothing reads, so no client sticks (as in HAProxy); use 'stick on src' to keep"
                 + " clients on their server.");
 

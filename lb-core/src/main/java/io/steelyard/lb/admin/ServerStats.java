@@ -1,5 +1,9 @@
 package io.steelyard.lb.admin;
 
+import io.steelyard.lb.health.CheckStats;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+
 /**
  * A server at one moment.
  *
@@ -7,6 +11,25 @@ package io.steelyard.lb.admin;
  *     operator), as {@link io.steelyard.lb.health.ServerStatus} names them
  * @param weight its current weight
  * @param backup whether it is a backup server
+ * @param id its number in the backend, from 0 in declaration order, then in the order servers were
+ *     added at run time; never reused (HAProxy's {@code sid} is this plus one)
+ * @param address where its connections go
+ * @param initialWeight the weight it was configured with
+ * @param maxConn the most connections it takes at once, 0 for no limit
+ * @param maxQueue the most clients waiting for it, 0 for no limit
+ * @param lastChange when its status last changed, or when it was created
+ * @param check its health checks, or {@code null} when it is not checked
  */
 public record ServerStats(
-    String name, String status, int weight, boolean backup, Traffic traffic) {}
+    String name,
+    String status,
+    int weight,
+    boolean backup,
+    Traffic traffic,
+    int id,
+    InetSocketAddress address,
+    int initialWeight,
+    int maxConn,
+    int maxQueue,
+    Instant lastChange,
+    CheckStats check) {}

@@ -4,6 +4,7 @@ import io.steelyard.lb.forward.Backend;
 import io.steelyard.lb.forward.Frontend;
 import io.steelyard.lb.forward.Server;
 import io.steelyard.lb.schedule.Member;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -36,7 +37,14 @@ public record Stats(List<FrontendStats> frontends, List<BackendStats> backends) 
         server.status().name(),
         member.weight(),
         member.backup(),
-        Traffic.of(server.counters()));
+        Traffic.of(server.counters()),
+        member.id(),
+        server.address(),
+        server.initialWeight(),
+        member.maxConn(),
+        server.maxQueue(),
+        Instant.ofEpochMilli(server.lastChangeMillis()),
+        server.checkStats());
   }
 
   /** The frontend called {@code name}, or an exception naming it. */

@@ -319,6 +319,7 @@ public final class Backend {
   }
 
   private void stateChanged(Server server, StringBuilder line, boolean down) {
+    server.statusChanged();
     scheduler.setUsable(server.member(), server.takesNewClients());
     serveQueues();
     int[] online = online();

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.steelyard.lb.health.AdminState;
 import io.steelyard.lb.health.CheckSettings;
+import io.steelyard.lb.health.CheckStats;
 import io.steelyard.lb.health.HealthChecker;
 import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.schedule.Member;
@@ -23,12 +24,14 @@ public final class Server {
   private final InetSocketAddress address;
   private final CheckSettings check;
   private final int maxQueue;
+  private final int initialWeight;
   private final Counters counters = new Counters();
   /** Sessions of clients stuck to this server, waiting for a slot; guarded by the backend. */
   final ArrayDeque<Session> queue = new ArrayDeque<>();
 
   private volatile AdminState admin = AdminState.READY;
   private volatile HealthChecker checker;
+  private volatile long lastChangeMillis = System.currentTimeMillis();
 
   /**
    * @param check how it is checked, or {@code null} for no checks (always considered up)
@@ -39,6 +42,7 @@ public final class Server {
     this.address = requireNonNull(address, "address");
     this.check = check;
     this.maxQueue = maxQueue;
+    this.initialWeight = member.weight();
   }
 
   public Member member() {
@@ -60,6 +64,27 @@ public final class Server {
   /** How it is checked, or {@code null}. */
   public CheckSettings check() {
     return check;
+  }
+
+  /** The weight it was configured with, HAProxy's {@code iweight}. */
+  public int initialWeight() {
+    return initialWeight;
+  }
+
+  /** The most clients waiting for this server, 0 for no limit. */
+  public int maxQueue() {
+    return maxQueue;
+  }
+
+  /** When its {@link #status()} last changed (epoch milliseconds), or when it was created. */
+  public long lastChangeMillis() {
+    return lastChangeMillis;
+  }
+
+  /** Its checks' figures now, or {@code null} when it is not checked. */
+  public CheckStats checkStats() {
+    HealthChecker current = checker;
+    return current == null ? null : current.stats();
   }
 
   public AdminState adminState() {
@@ -92,8 +117,8 @@ public final class Server {
     return status == ServerStatus.UP || status == ServerStatus.DRAIN;
   }
 
-  int maxQueue() {
-    return maxQueue;
+  void statusChanged() {
+    lastChangeMillis = System.currentTimeMillis();
   }
 
   void adminState(AdminState state) {

@@ -39,7 +39,13 @@ public final class HealthChecker {
   private final Listener listener;
   private final int timeoutMillis;
   private final int errorLimit;
+  private final CheckSettings settings;
   private volatile boolean up = true;
+  private volatile int healthValue;
+  private volatile long failedChecks;
+  private volatile long downTransitions;
+  private volatile String lastStatus;
+  private volatile long lastDurationMillis = -1;
   private ScheduledFuture<?> next;
   private ChannelFuture running;
   private boolean stopped;
@@ -60,6 +66,8 @@ public final class HealthChecker {
     this.bootstrap = bootstrap.clone(loop);
     this.target = target;
     this.health = new Health(settings);
+    this.settings = settings;
+    this.healthValue = health.value();
     this.listener = listener;
     this.timeoutMillis = Math.toIntExact(settings.checkTimeout(connectTimeout).toMillis());
     this.errorLimit = settings.errorLimit();
@@ -68,6 +76,16 @@ public final class HealthChecker {
   /** Whether the checks say the server is up. Readable from any thread. */
   public boolean up() {
     return up;
+  }
+
+  /**
+   * The checks' figures now, for the stats: HAProxy's {@code check_health}, {@code chkfail},
+   * {@code chkdown}, {@code check_status}, {@code check_duration}. Readable from any thread.
+   */
+  public CheckStats stats() {
+    return new CheckStats(
+        settings.rise(), settings.fall(), healthValue, up, failedChecks, downTransitions,
+        lastStatus, lastDurationMillis);
   }
 
   /** Starts checking after {@code delay}, which spreads the first checks of many servers. */
@@ -93,7 +111,7 @@ public final class HealthChecker {
     loop.execute(() -> {
       if (connected) {
         health.observedSuccess();
-      } else if (health.observedError()) {
+      } else if (observedError()) {
         wentDown(
             "Health analyze",
             "Detected " + errorLimit + " consecutive errors, last one was: L4 unsuccessful connection",
@@ -133,24 +151,42 @@ public final class HealthChecker {
       return;
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    lastDurationMillis = millis;
     if (future.isSuccess()) {
-      if (health.passed()) {
+      lastStatus = "L4OK";
+      boolean cameUp = health.passed();
+      healthValue = health.value();
+      if (cameUp) {
         up = true;
         listener.up("Layer4 check passed", millis);
       }
-    } else if (health.failed()) {
+    } else {
       Throwable cause = future.cause();
-      if (cause instanceof ConnectTimeoutException) {
-        wentDown("Layer4 timeout", null, millis);
-      } else {
-        wentDown("Layer4 connection problem", systemWords(cause), millis);
+      boolean timeout = cause instanceof ConnectTimeoutException;
+      lastStatus = timeout ? "L4TOUT" : "L4CON";
+      failedChecks++; // written on the checker's loop only
+      boolean wentDown = health.failed();
+      healthValue = health.value();
+      if (wentDown) {
+        if (timeout) {
+          wentDown("Layer4 timeout", null, millis);
+        } else {
+          wentDown("Layer4 connection problem", systemWords(cause), millis);
+        }
       }
     }
     schedule(health.nextInterval());
   }
 
+  private boolean observedError() {
+    boolean wentDown = health.observedError();
+    healthValue = health.value();
+    return wentDown;
+  }
+
   private void wentDown(String reason, String info, long millis) {
     up = false;
+    downTransitions++; // written on the checker's loop only
     listener.down(reason, info, millis);
   }
 
