@@ -1,0 +1,229 @@
+package io.steelyard.examples;
+
+import static org.awaitility.Awaitility.await;
+
+import io.steelyard.lb.testing.NetworkNamespace;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+/**
+ * The seed's architecture in network namespaces that it creates and deletes, on documentation
+ * addresses, with no route out:
+ *
+ * <pre>
+ *   client 203.0.113.10-44 ── router 203.0.113.1 | 198.51.100.1 ── bridge ──┬── lb1 198.51.100.11 (enp0s3)
+ *                                                                          ├── lb2 198.51.100.12 (enp0s3)
+ *                                                                          ├── be1 198.51.100.21, gateway the VIP
+ *                                                                          └── be2 198.51.100.22, gateway the VIP
+ * </pre>
+ *
+ * <p>The balancer hosts run the launcher jar on the shipped example files (their interface is
+ * named {@code enp0s3}, as the files say), with {@code --tproxy-rules}; the virtual address
+ * 198.51.100.100 is whichever is master. Each backend runs {@code socat} on ports 80 and 443,
+ * answering every connection with its name and the address it sees the client at. Only the router
+ * forwards, between the client's subnet and the balancers'; the balancers do not, so the backends'
+ * replies reach the clients only through the TPROXY rules of the master.
+ *
+ * <p>{@link #close()} stops every process it started and deletes the namespaces, whatever failed
+ * before.
+ */
+final class SeedTopology implements AutoCloseable {
+  static final String VIP = "198.51.100.100";
+  static final List<String> CLIENTS =
+      List.of("203.0.113.10", "203.0.113.11", "203.0.113.12", "203.0.113.13");
+  /** Client addresses that nothing has seen before: one per attempt to reach a returning server. */
+  static final List<String> NEWCOMERS =
+      IntStream.range(20, 45).mapToObj(i -> "203.0.113." + i).toList();
+  static final Map<String, String> BALANCERS = Map.of("lb1", "198.51.100.11", "lb2", "198.51.100.12");
+  static final Map<String, String> BACKENDS = Map.of("be1", "198.51.100.21", "be2", "198.51.100.22");
+  static final int[] PORTS = {80, 443};
+
+  private final Path dir;
+  private final Path jar;
+  private final List<NetworkNamespace> namespaces = new ArrayList<>();
+  private final Map<String, NetworkNamespace> hosts = new LinkedHashMap<>();
+  private final Map<String, Process> launchers = new LinkedHashMap<>();
+  private final Map<String, List<Process>> backendServers = new LinkedHashMap<>();
+  private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
+
+  private SeedTopology(Path dir, Path jar) {
+    this.dir = dir;
+    this.jar = jar;
+  }
+
+  /** Builds the namespaces and starts both backends; the balancers start with {@link #launch}. */
+  static SeedTopology create(Path dir, Path jar) throws IOException, InterruptedException {
+    SeedTopology topology = new SeedTopology(dir, jar);
+    try {
+      topology.build();
+      return topology;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      topology.close();
+      throw e;
+    }
+  }
+
+  private void build() throws IOException, InterruptedException {
+    NetworkNamespace router = add("router", NetworkNamespace.create("rt"));
+    router.exec("ip", "link", "add", "br0", "type", "bridge");
+    router.exec("ip", "addr", "add", "198.51.100.1/24", "dev", "br0");
+    router.exec("ip", "link", "set", "br0", "up");
+    router.sysctl("net.ipv4.ip_forward", "1");
+
+    NetworkNamespace client = add("client", NetworkNamespace.create("cl"));
+    client.link("eth0", CLIENTS.get(0) + "/24", router, "cl0", "203.0.113.1/24");
+    for (String address : CLIENTS.subList(1, CLIENTS.size())) {
+      client.addAddress("eth0", address + "/24");
+    }
+    for (String address : NEWCOMERS) {
+      client.addAddress("eth0", address + "/24");
+    }
+    client.exec("ip", "route", "add", "default", "via", "203.0.113.1");
+
+    for (String name : List.of("lb1", "lb2")) {
+      NetworkNamespace host = add(name, NetworkNamespace.create(name));
+      plug(router, host, "p-" + name, "enp0s3", BALANCERS.get(name));
+      host.exec("ip", "route", "add", "203.0.113.0/24", "via", "198.51.100.1");
+    }
+    for (String name : List.of("be1", "be2")) {
+      NetworkNamespace host = add(name, NetworkNamespace.create(name));
+      plug(router, host, "p-" + name, "eth0", BACKENDS.get(name));
+      host.exec("ip", "route", "add", "default", "via", VIP);
+      startBackend(name);
+    }
+  }
+
+  private NetworkNamespace add(String host, NetworkNamespace namespace) {
+    namespaces.add(namespace);
+    hosts.put(host, namespace);
+    return namespace;
+  }
+
+  /** A veth from the router's bridge to {@code host}, whose end is {@code device} with {@code address}/24. */
+  private static void plug(NetworkNamespace router, NetworkNamespace host, String port, String device,
+      String address) throws IOException, InterruptedException {
+    router.exec("ip", "link", "add", port, "type", "veth", "peer", "name", device, "netns", host.name());
+    router.exec("ip", "link", "set", port, "master", "br0", "up");
+    host.addAddress(device, address + "/24");
+    host.exec("ip", "link", "set", device, "up");
+  }
+
+  /** Starts (again) {@code backend}'s two servers, which answer "NAME CLIENT-ADDRESS". */
+  void startBackend(String backend) throws IOException {
+    List<Process> servers = new ArrayList<>();
+    for (int port : PORTS) {
+      servers.add(start(hosts.get(backend).prefixed(
+          "socat", "TCP-LISTEN:" + port + ",fork,reuseaddr",
+          "SYSTEM:echo " + backend + " $SOCAT_PEERADDR"), backend + "-" + port));
+    }
+    backendServers.put(backend, servers);
+  }
+
+  /** Stops {@code backend}'s servers: connections to it are refused from now on. */
+  void stopBackend(String backend) throws InterruptedException {
+    for (Process server : backendServers.remove(backend)) {
+      server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Starts the launcher on {@code lbHost} with the example haproxy.cfg and {@code keepalived}
+   * (a file under lb-examples/config), with the routing rules applied by the launcher, and waits
+   * until it listens on both ports. The stats socket goes to this test's directory, one per host.
+   */
+  void launch(String lbHost, String keepalived) throws Exception {
+    Path haproxy = dir.resolve(lbHost + "-haproxy.cfg");
+    Files.writeString(haproxy, Files.readString(Path.of("config/haproxy.cfg"))
+        .replace("/run/steelyard/admin.sock", dir.resolve(lbHost + ".sock").toString()));
+    Path log = dir.resolve(lbHost + "-" + System.nanoTime() + ".log");
+    Process launcher = new ProcessBuilder(hosts.get(lbHost).prefixed(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+            "-f", haproxy.toString(), "-f", Path.of("config", keepalived).toString(), "--tproxy-rules"))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    processes.add(launcher);
+    launchers.put(lbHost, launcher);
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      if (!launcher.isAlive()) {
+        throw new IllegalStateException(lbHost + " exited: " + Files.readString(log));
+      }
+      return listens(lbHost, 80) && listens(lbHost, 443);
+    });
+  }
+
+  /** The launcher's process on {@code lbHost}. */
+  Process launcher(String lbHost) {
+    return launchers.get(lbHost);
+  }
+
+  private boolean listens(String host, int port) throws IOException, InterruptedException {
+    return !hosts.get(host).exec("ss", "-Hltn", "sport = :" + port).isBlank();
+  }
+
+  /** Whether {@code lbHost} has the virtual address on its interface now. */
+  boolean holdsVip(String lbHost) throws IOException, InterruptedException {
+    return hosts.get(lbHost).exec("ip", "-4", "-o", "addr", "show", "dev", "enp0s3")
+        .contains(" " + VIP + "/");
+  }
+
+  /**
+   * One connection from {@code client} (one of {@link #CLIENTS}) to the virtual address on
+   * {@code port}: the backend's answer, "NAME CLIENT-ADDRESS", or {@code null} when the connection
+   * failed or nothing came within 3 s.
+   */
+  String ask(String client, int port) throws IOException, InterruptedException {
+    Process socat = new ProcessBuilder(hosts.get("client").prefixed(
+            "socat", "-T3", "-u", "TCP:" + VIP + ":" + port + ",bind=" + client + ",connect-timeout=3", "-"))
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    String answer = new String(socat.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (!socat.waitFor(10, TimeUnit.SECONDS)) {
+      socat.destroyForcibly();
+      return null;
+    }
+    return answer.isEmpty() ? null : answer;
+  }
+
+  private Process start(List<String> command, String name) throws IOException {
+    Process process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve(name + ".log").toFile())
+        .start();
+    processes.add(process);
+    return process;
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    synchronized (processes) {
+      for (Process process : processes) {
+        process.destroyForcibly();
+      }
+      for (Process process : processes) {
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    IOException failed = null;
+    for (int i = namespaces.size() - 1; i >= 0; i--) {
+      try {
+        namespaces.get(i).close();
+      } catch (IOException e) {
+        failed = e;
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
+  }
+}
