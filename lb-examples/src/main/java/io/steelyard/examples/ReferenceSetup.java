@@ -6,11 +6,16 @@ import static java.time.Duration.ofSeconds;
 import io.steelyard.lb.BackendBuilder;
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.BalancerBuilder;
+import io.steelyard.lb.cli.Level;
+import io.steelyard.lb.cli.StatsSocket;
 import io.steelyard.lb.schedule.Balance;
 import io.steelyard.tproxy.RoutingRules;
 import io.steelyard.tproxy.Tproxy;
 import io.steelyard.vrrp.Vrrp;
 import io.steelyard.vrrp.state.State;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -35,6 +40,8 @@ import java.util.concurrent.CountDownLatch;
  *       the backup. It tracks the balancer's health by itself: the address leaves a host whose
  *       balancer has no server up, and a host that stops (priority 0 first, so the other takes
  *       over at once).
+ *   <li>HAProxy's stats socket on {@code /run/steelyard/admin.sock}, mode 660, level admin, for
+ *       {@code socat} and {@code hatop}.
  * </ul>
  *
  * <p>SIGTERM or Ctrl-C stops it: the VRRP instance steps down and removes the address, the
@@ -47,11 +54,15 @@ public final class ReferenceSetup {
   /** The address clients connect to, which VRRP moves between the two balancer hosts. */
   static final String VIRTUAL_ADDRESS = "198.51.100.100";
 
+  /** HAProxy's runtime API, for socat and hatop: {@code stats socket ... mode 660 level admin}. */
+  static final Path STATS_SOCKET = Path.of("/run/steelyard/admin.sock");
+
   private ReferenceSetup() {}
 
   /** {@code --backup} on the second host: priority 100 and state BACKUP. */
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws InterruptedException, IOException {
     boolean backup = args.length == 1 && args[0].equals("--backup");
+    Files.createDirectories(STATS_SOCKET.getParent());
     RoutingRules rules = RoutingRules.builder().build();
     rules.apply();
     Balancer balancer;
@@ -60,6 +71,7 @@ public final class ReferenceSetup {
           balancer()
               .transport(Tproxy.transport(rules))
               .attach(virtualAddress(backup ? 100 : 101, backup ? State.BACKUP : State.MASTER))
+              .attach(StatsSocket.unix(STATS_SOCKET).mode(0660).level(Level.ADMIN))
               .start();
     } catch (RuntimeException e) {
       rules.remove();
