@@ -54,6 +54,14 @@ final class BridgedLan implements AutoCloseable {
     return "198.51.100." + (i + 1);
   }
 
+  /**
+   * Sets host {@code i}'s bridge port down or up: the host's interface stays up but loses its
+   * carrier, as when a cable is pulled.
+   */
+  void plug(int i, boolean in) throws Exception {
+    bridge.exec("ip", "link", "set", "p" + i, in ? "up" : "down");
+  }
+
   /** Makes the bridge drop every IPv4 multicast datagram it would forward. */
   void dropMulticast() throws Exception {
     bridge.exec("nft", "add table bridge lan; "
