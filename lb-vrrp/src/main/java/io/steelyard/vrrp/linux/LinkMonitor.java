@@ -26,16 +26,9 @@ final class LinkMonitor implements AutoCloseable {
 
   /** Subscribes, in the calling thread's network namespace; needs no privilege. */
   static LinkMonitor open() throws IOException {
-    int fd;
+    int fd = Rtnetlink.socket(SOCK_NONBLOCK);
     try {
-      fd = LibC.INSTANCE.socket(Rtnetlink.AF_NETLINK,
-          LibC.SOCK_RAW | LibC.SOCK_CLOEXEC | SOCK_NONBLOCK, Rtnetlink.NETLINK_ROUTE);
-    } catch (LastErrorException e) {
-      throw new IOException("socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) failed: "
-          + LibC.describe(e.getErrorCode()), e);
-    }
-    try {
-      LibC.INSTANCE.bind(fd, Rtnetlink.sockaddrNl(RTMGRP_LINK), Rtnetlink.SOCKADDR_NL_SIZE);
+      Rtnetlink.bind(fd, RTMGRP_LINK);
     } catch (LastErrorException e) {
       LibC.INSTANCE.close(fd);
       throw new IOException("subscribing to link changes failed: "

@@ -21,9 +21,9 @@ import java.nio.charset.StandardCharsets;
  * <p>One thread at a time: a request and its answer are one exchange on the socket.
  */
 final class Rtnetlink implements AutoCloseable {
-  static final int AF_NETLINK = 16;
-  static final int NETLINK_ROUTE = 0;
-  static final int SOCKADDR_NL_SIZE = 12;
+  private static final int AF_NETLINK = 16;
+  private static final int NETLINK_ROUTE = 0;
+  private static final int SOCKADDR_NL_SIZE = 12;
 
   private static final int RTM_NEWADDR = 20;
   private static final int RTM_DELADDR = 21;
@@ -61,13 +61,7 @@ final class Rtnetlink implements AutoCloseable {
    * seconds.
    */
   static Rtnetlink open() throws IOException {
-    int fd;
-    try {
-      fd = LibC.INSTANCE.socket(AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, NETLINK_ROUTE);
-    } catch (LastErrorException e) {
-      throw new IOException("socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) failed: "
-          + LibC.describe(e.getErrorCode()), e);
-    }
+    int fd = socket(0);
     try {
       byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder())
           .putLong(TIMEOUT_SECONDS).putLong(0).array();
@@ -76,13 +70,29 @@ final class Rtnetlink implements AutoCloseable {
       byte[] on = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(1).array();
       LibC.INSTANCE.setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, on, on.length);
       LibC.INSTANCE.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, on, on.length);
-      LibC.INSTANCE.bind(fd, sockaddrNl(0), SOCKADDR_NL_SIZE);
+      bind(fd, 0);
     } catch (LastErrorException e) {
       LibC.INSTANCE.close(fd);
       throw new IOException("setting up the rtnetlink socket failed: "
           + LibC.describe(e.getErrorCode()), e);
     }
     return new Rtnetlink(fd);
+  }
+
+  /** {@code socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | flags, NETLINK_ROUTE)}. */
+  static int socket(int flags) throws IOException {
+    try {
+      return LibC.INSTANCE.socket(
+          AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC | flags, NETLINK_ROUTE);
+    } catch (LastErrorException e) {
+      throw new IOException("socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) failed: "
+          + LibC.describe(e.getErrorCode()), e);
+    }
+  }
+
+  /** Binds a netlink socket with a port id chosen by the kernel, to the multicast {@code groups}. */
+  static void bind(int fd, int groups) {
+    LibC.INSTANCE.bind(fd, sockaddrNl(groups), SOCKADDR_NL_SIZE);
   }
 
   /**
@@ -208,7 +218,7 @@ final class Rtnetlink implements AutoCloseable {
   }
 
   /** {@code struct sockaddr_nl}: family, padding, port id, multicast groups (host order). */
-  static byte[] sockaddrNl(int groups) {
+  private static byte[] sockaddrNl(int groups) {
     return ByteBuffer.allocate(SOCKADDR_NL_SIZE).order(ByteOrder.nativeOrder())
         .putShort((short) AF_NETLINK).putShort((short) 0).putInt(0).putInt(groups).array();
   }

@@ -69,6 +69,11 @@ final class BridgedLan implements AutoCloseable {
         + "add rule bridge lan forward ether type ip ip daddr 224.0.0.0/4 counter drop");
   }
 
+  /** Undoes {@link #dropMulticast()}: the bridge forwards multicast again. */
+  void allowMulticast() throws Exception {
+    bridge.exec("nft", "delete table bridge lan");
+  }
+
   /** How many multicast datagrams the bridge dropped since {@link #dropMulticast()}. */
   long multicastDropped() throws Exception {
     String rules = bridge.exec("nft", "list chain bridge lan forward");

@@ -86,7 +86,7 @@ public final class FailoverTimesMain {
       return InNamespace.call(lan.host(1), () -> {
         long start = System.nanoTime();
         if (failure == Failure.CRASH) {
-          master.crash();
+          master.kill().run();
         } else {
           master.stop();
         }
@@ -123,52 +123,41 @@ public final class FailoverTimesMain {
         sorted.get(sorted.size() - 1), each);
   }
 
-  /** A router of either program on host {@code host} of the LAN. */
-  private interface Router extends AutoCloseable {
+  /**
+   * A router of either program on host {@code host} of the LAN: {@code kill} crashes it, {@code
+   * end} stops it gracefully and waits for it.
+   */
+  private record Router(Action kill, Action end) implements AutoCloseable {
+    interface Action {
+      void run() throws Exception;
+    }
+
     static Router start(Program program, BridgedLan lan, int host, Version version,
         int priority, Path dir) throws Exception {
       if (program == Program.STEELYARD) {
         VrrpNode node = VrrpNode.start(lan.host(host), BridgedLan.IFACE, version.name(),
             Integer.toString(priority));
-        return new Router() {
-          @Override
-          public void crash() throws Exception {
-            node.crash();
-          }
-
-          @Override
-          public void close() throws Exception {
-            node.close();
-          }
-        };
+        return new Router(node::crash, node::close);
       }
       Keepalived keepalived = Keepalived.start(lan.host(host), dir,
           Instances.keepalived(BridgedLan.IFACE, version, priority, ""));
-      return new Router() {
-        @Override
-        public void crash() throws Exception {
-          keepalived.crash();
-        }
-
-        @Override
-        public void close() throws Exception {
-          keepalived.close();
-        }
-      };
+      return new Router(keepalived::crash, keepalived::close);
     }
 
-    void crash() throws Exception;
-
     /** Stops it gracefully, without waiting for it to end. */
-    default void stop() throws Exception {
-      Thread closer = new Thread(() -> {
+    void stop() {
+      new Thread(() -> {
         try {
-          close();
+          end.run();
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
-      }, "stop");
-      closer.start();
+      }, "stop").start();
+    }
+
+    @Override
+    public void close() throws Exception {
+      end.run();
     }
   }
 }

@@ -13,29 +13,35 @@ import org.junit.jupiter.api.Test;
 @Privileged(tools = {"ip"})
 class RtnetlinkTest {
 
+  /** A change to {@code vA} of host A, through one rtnetlink socket opened in A. */
+  private interface Change {
+    void apply(Rtnetlink netlink, LinuxInterface vA) throws Exception;
+  }
+
+  private static void inA(TwoHosts hosts, Change change) throws Exception {
+    InNamespace.call(hosts.a, () -> {
+      try (Rtnetlink netlink = Rtnetlink.open()) {
+        change.apply(netlink, LinuxInterface.lookup("vA"));
+      }
+      return null;
+    });
+  }
+
   @Test
   void addsWithBroadcastAndScopeDeletesAndToleratesRepeats() throws Exception {
     try (TwoHosts hosts = TwoHosts.create()) {
       NetworkNamespace a = hosts.a;
       VirtualAddress vip = VirtualAddress.parse(TwoHosts.VIP + "/25 brd 198.51.100.255 scope link");
-      InNamespace.call(a, () -> {
-        LinuxInterface iface = LinuxInterface.lookup("vA");
-        try (Rtnetlink netlink = Rtnetlink.open()) {
-          netlink.addAddress(iface, vip);
-          netlink.addAddress(iface, vip);
-        }
-        return null;
+      inA(hosts, (netlink, vA) -> {
+        netlink.addAddress(vA, vip);
+        netlink.addAddress(vA, vip);
       });
       assertThat(a.exec("ip", "-4", "-o", "addr", "show", "dev", "vA"))
           .contains("inet " + TwoHosts.VIP + "/25 brd 198.51.100.255 scope link");
 
-      InNamespace.call(a, () -> {
-        LinuxInterface iface = LinuxInterface.lookup("vA");
-        try (Rtnetlink netlink = Rtnetlink.open()) {
-          netlink.deleteAddress(iface, vip);
-          netlink.deleteAddress(iface, vip);
-        }
-        return null;
+      inA(hosts, (netlink, vA) -> {
+        netlink.deleteAddress(vA, vip);
+        netlink.deleteAddress(vA, vip);
       });
       assertThat(a.exec("ip", "-4", "-o", "addr", "show", "dev", "vA"))
           .doesNotContain(TwoHosts.VIP).contains("198.51.100.1/24");
@@ -46,13 +52,8 @@ class RtnetlinkTest {
   void aRefusalCarriesTheKernelsExplanation() throws Exception {
     try (TwoHosts hosts = TwoHosts.create()) {
       // A secondary address of the primary's subnet must have the primary's scope.
-      assertThatThrownBy(() -> InNamespace.call(hosts.a, () -> {
-        try (Rtnetlink netlink = Rtnetlink.open()) {
-          netlink.addAddress(LinuxInterface.lookup("vA"),
-              VirtualAddress.parse(TwoHosts.VIP + "/24 scope link"));
-        }
-        return null;
-      }))
+      assertThatThrownBy(() -> inA(hosts, (netlink, vA) ->
+          netlink.addAddress(vA, VirtualAddress.parse(TwoHosts.VIP + "/24 scope link"))))
           .isInstanceOf(IOException.class)
           .hasMessage("adding " + TwoHosts.VIP + "/24 scope 253 to vA failed: errno 22 (Invalid"
               + " argument): ipv4: Invalid scope value");
