@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * the thread is woken, and it hands them to {@link VrrpMachine#trackResult} in the order given.
  *
  * <p>Everything the instance touches belongs to the network namespace of the thread that called
- * {@link #start}: its sockets and interface, and its thread.
- * The machine is only ever used by the instance's thread.
+ * {@link #start}: its sockets and interface, and its thread. The machine is only ever used by the
+ * instance's thread.
  */
 public final class VrrpInstance implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VrrpInstance.class);
@@ -82,14 +82,14 @@ public final class VrrpInstance implements AutoCloseable {
   private volatile boolean closing;
   private volatile State state = State.INITIALIZE;
 
-  private VrrpInstance(InstanceConfig config, RawVrrpSocket socket, GratuitousArp arp,
-      Rtnetlink addresses, LinkMonitor links, List<StateListener> listeners) {
+  private VrrpInstance(InstanceConfig config, Inet4Address source, RawVrrpSocket socket,
+      GratuitousArp arp, Rtnetlink addresses, LinkMonitor links, List<StateListener> listeners) {
     this.config = config;
     this.socket = socket;
     this.arp = arp;
     this.addresses = addresses;
     this.links = links;
-    this.source = config.unicastSource().orElse(socket.iface().primaryAddress());
+    this.source = source;
     this.destinations = config.unicast()
         ? config.unicastPeers()
         : List.of(Advertisement.MULTICAST_GROUP);
@@ -120,10 +120,11 @@ public final class VrrpInstance implements AutoCloseable {
     List<StateListener> all = List.of(listeners);
     Capabilities.require();
     LinuxInterface linux = LinuxInterface.lookup(iface);
+    Inet4Address source = config.unicastSource().orElse(linux.primaryAddress());
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       RawVrrpSocket socket = config.unicast()
-          ? RawVrrpSocket.openUnicast(linux, config.unicastSource().orElse(linux.primaryAddress()))
+          ? RawVrrpSocket.openUnicast(linux, source)
           : RawVrrpSocket.open(linux);
       opened.add(socket);
       GratuitousArp arp = GratuitousArp.open(linux);
@@ -132,7 +133,8 @@ public final class VrrpInstance implements AutoCloseable {
       opened.add(addresses);
       LinkMonitor links = LinkMonitor.open();
       opened.add(links);
-      VrrpInstance instance = new VrrpInstance(config, socket, arp, addresses, links, all);
+      VrrpInstance instance =
+          new VrrpInstance(config, source, socket, arp, addresses, links, all);
       instance.thread.start();
       return instance;
     } catch (IOException | RuntimeException e) {
