@@ -52,6 +52,11 @@ import java.util.Map;
  * {@code notify_*} scripts (see {@link io.steelyard.vrrp.script}); they start and stop with the
  * instance.
  *
+ * <p>Adverts go to 224.0.0.18; where the network carries no multicast, {@link
+ * Builder#unicastPeer} sends them to each peer by unicast instead, as keepalived's {@code
+ * unicast_peer} block does (and {@link Builder#unicastSource} picks their source, {@code
+ * unicast_src_ip}).
+ *
  * <p>The instance runs in the network namespace of the thread that starts the balancer (or calls
  * {@link Builder#startStandalone()}), needs {@code CAP_NET_RAW} and {@code CAP_NET_ADMIN}, and
  * follows keepalived 2.2.7's rules and defaults (see {@link InstanceConfig}).

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.HexFormat;
-import java.util.List;
 
 /**
  * Sends gratuitous ARPs on one Ethernet interface, as keepalived does on becoming master: an ARP
@@ -43,19 +41,22 @@ final class GratuitousArp implements AutoCloseable {
   }
 
   /**
-   * Opens the sender on the interface, reading its MAC address from {@code ip -o link show}.
+   * Opens the sender on the interface, from its MAC address.
    *
    * @throws IllegalStateException if the interface has no Ethernet address
    */
   static GratuitousArp open(LinuxInterface iface) throws IOException {
     requireNonNull(iface, "iface");
-    byte[] mac = macAddress(iface.name());
+    byte[] mac = iface.hardwareAddress();
     int fd;
     try {
       fd = LibC.INSTANCE.socket(AF_PACKET, SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
     } catch (LastErrorException e) {
-      throw new IOException("socket(AF_PACKET, SOCK_DGRAM, 0) failed: errno " + e.getErrorCode()
-          + " (" + e.getMessage() + ")", e);
+      if (e.getErrorCode() == LibC.EPERM || e.getErrorCode() == LibC.EACCES) {
+        throw Capabilities.missing("CAP_NET_RAW for its AF_PACKET socket");
+      }
+      throw new IOException("socket(AF_PACKET, SOCK_DGRAM, 0) failed: "
+          + LibC.describe(e.getErrorCode()), e);
     }
     return new GratuitousArp(fd, mac, sockaddrLl(iface.index()));
   }
@@ -78,7 +79,7 @@ final class GratuitousArp implements AutoCloseable {
         LibC.INSTANCE.sendto(fd, packet, packet.length, 0, destination, SOCKADDR_LL_SIZE);
       } catch (LastErrorException e) {
         throw new IOException("sending a gratuitous ARP for " + address.getHostAddress()
-            + " failed: errno " + e.getErrorCode() + " (" + e.getMessage() + ")", e);
+            + " failed: " + LibC.describe(e.getErrorCode()), e);
       }
     }
   }
@@ -90,18 +91,6 @@ final class GratuitousArp implements AutoCloseable {
       closed = true;
       LibC.INSTANCE.close(fd);
     }
-  }
-
-  private static byte[] macAddress(String iface) throws IOException {
-    String output = IpCommand.run(List.of("ip", "-o", "link", "show", "dev", iface));
-    String[] words = output.trim().split("\\s+");
-    for (int i = 0; i + 1 < words.length; i++) {
-      if (words[i].equals("link/ether")) {
-        return HexFormat.ofDelimiter(":").parseHex(words[i + 1]);
-      }
-    }
-    throw new IllegalStateException(
-        "interface '" + iface + "' has no Ethernet address for gratuitous ARPs: " + output);
   }
 
   /**

@@ -34,6 +34,8 @@ interface LibC extends Library {
   int EINTR = 4;
   int EAGAIN = 11;
   int EACCES = 13;
+  int ENODEV = 19;
+  int EADDRNOTAVAIL = 99;
 
   int socket(int domain, int type, int protocol) throws LastErrorException;
 
@@ -58,4 +60,13 @@ interface LibC extends Library {
   int close(int fd) throws LastErrorException;
 
   int if_nametoindex(String name) throws LastErrorException;
+
+  int ioctl(int fd, long request, byte[] argument) throws LastErrorException;
+
+  String strerror(int errno);
+
+  /** {@code errno N (its strerror text)}, for error messages. */
+  static String describe(int errno) {
+    return "errno " + errno + " (" + INSTANCE.strerror(errno) + ")";
+  }
 }

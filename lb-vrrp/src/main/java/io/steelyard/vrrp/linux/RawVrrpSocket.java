@@ -11,8 +11,6 @@ import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * A raw IPv4 socket for IP protocol 112 on one interface, set up as keepalived sets up its own:
@@ -34,14 +32,12 @@ import java.nio.file.Path;
  * local source address instead, as keepalived binds its own to {@code unicast_src_ip}, so that it
  * receives only the adverts sent to this host.
  *
- * <p>Waiting is {@code poll(2)} with a timeout on the socket and on a wake-up pipe, so that {@link
- * #wakeUp} from any thread ends a wait at once. One thread sends, waits and receives; {@link
- * #wakeUp} may come from another. {@link #close} must come after that thread stopped using it.
+ * <p>Waiting is {@code poll(2)} with a timeout on the socket, on a wake-up pipe, so that {@link
+ * #wakeUp} from any thread ends a wait at once, and on one more descriptor to {@link #watch}. One
+ * thread sends, waits and receives; {@link #wakeUp} may come from another. {@link #close} must
+ * come after that thread stopped using it.
  */
 public final class RawVrrpSocket implements AutoCloseable {
-  /** The bit of {@code CAP_NET_RAW} in the capability sets of {@code /proc/PID/status}. */
-  static final int CAP_NET_RAW = 13;
-
   private static final int POLLFD_SIZE = 8;
   private static final int SOCKADDR_IN_SIZE = 16;
 
@@ -49,7 +45,8 @@ public final class RawVrrpSocket implements AutoCloseable {
   private final int fd;
   private final int wakeRead;
   private final int wakeWrite;
-  private final Memory pollFds = new Memory(2L * POLLFD_SIZE);
+  private final Memory pollFds = new Memory(3L * POLLFD_SIZE);
+  private int watched = -1;
   private final byte[] drain = new byte[64];
   private volatile boolean closed;
 
@@ -89,16 +86,13 @@ public final class RawVrrpSocket implements AutoCloseable {
 
   private static RawVrrpSocket open(LinuxInterface iface, Inet4Address unicastLocal)
       throws IOException {
-    if (!hasCapability(CAP_NET_RAW)) {
-      throw missingNetRaw();
-    }
     int fd;
     try {
       fd = LibC.INSTANCE.socket(
           LibC.AF_INET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Advertisement.IP_PROTOCOL);
     } catch (LastErrorException e) {
       if (e.getErrorCode() == LibC.EPERM || e.getErrorCode() == LibC.EACCES) {
-        throw missingNetRaw();
+        throw Capabilities.missing("CAP_NET_RAW for its raw IP socket");
       }
       throw failure("socket(AF_INET, SOCK_RAW, 112)", e);
     }
@@ -149,7 +143,8 @@ public final class RawVrrpSocket implements AutoCloseable {
   }
 
   /**
-   * Waits until a datagram can be received, {@link #wakeUp} is called, or the timeout passes.
+   * Waits until a datagram can be received, {@link #wakeUp} is called, the {@linkplain #watch
+   * watched} descriptor is readable, or the timeout passes.
    *
    * @param timeoutMillis at most this long; 0 does not wait, a negative value waits without limit
    * @return whether a datagram is ready for {@link #receive}
@@ -162,8 +157,12 @@ public final class RawVrrpSocket implements AutoCloseable {
     pollFds.setInt(POLLFD_SIZE, wakeRead);
     pollFds.setShort(POLLFD_SIZE + 4, LibC.POLLIN);
     pollFds.setShort(POLLFD_SIZE + 6, (short) 0);
+    // poll(2) skips an entry whose descriptor is negative.
+    pollFds.setInt(2 * POLLFD_SIZE, watched);
+    pollFds.setShort(2 * POLLFD_SIZE + 4, LibC.POLLIN);
+    pollFds.setShort(2 * POLLFD_SIZE + 6, (short) 0);
     try {
-      if (LibC.INSTANCE.poll(pollFds, 2, timeoutMillis) == 0) {
+      if (LibC.INSTANCE.poll(pollFds, 3, timeoutMillis) == 0) {
         return false;
       }
     } catch (LastErrorException e) {
@@ -176,6 +175,19 @@ public final class RawVrrpSocket implements AutoCloseable {
       drainWakeUps();
     }
     return pollFds.getShort(6) != 0;
+  }
+
+  /**
+   * Makes {@link #await} also end when {@code fd} is readable (such as a {@link LinkMonitor}'s
+   * socket); -1 for none. The caller keeps owning the descriptor.
+   */
+  void watch(int fd) {
+    this.watched = fd;
+  }
+
+  /** Whether the watched descriptor was readable when the last {@link #await} ended. */
+  boolean watchedReady() {
+    return watched >= 0 && pollFds.getShort(2 * POLLFD_SIZE + 6) != 0;
   }
 
   /**
@@ -223,20 +235,6 @@ public final class RawVrrpSocket implements AutoCloseable {
     LibC.INSTANCE.close(wakeWrite);
   }
 
-  /**
-   * Whether this process has the capability in its effective set: bit {@code capability} of the
-   * hexadecimal {@code CapEff} line of {@code /proc/self/status}.
-   */
-  static boolean hasCapability(int capability) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("CapEff:")) {
-        long effective = Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
-        return (effective & (1L << capability)) != 0;
-      }
-    }
-    throw new IOException("/proc/self/status has no CapEff line");
-  }
-
   private void drainWakeUps() {
     try {
       while (LibC.INSTANCE.read(wakeRead, drain, drain.length) > 0) {
@@ -272,15 +270,8 @@ public final class RawVrrpSocket implements AutoCloseable {
     }
   }
 
-  private static SecurityException missingNetRaw() {
-    return new SecurityException("VRRP needs a raw IP socket, which needs the CAP_NET_RAW "
-        + "capability: run as root or grant it (setcap cap_net_raw,cap_net_admin+ep on the java "
-        + "binary, or AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN in a systemd unit)");
-  }
-
   private static IOException failure(String call, LastErrorException e) {
-    return new IOException(call + " failed: errno " + e.getErrorCode() + " ("
-        + e.getMessage() + ")", e);
+    return new IOException(call + " failed: " + LibC.describe(e.getErrorCode()), e);
   }
 
   private static byte[] intValue(int value) {

@@ -15,6 +15,7 @@ import io.steelyard.vrrp.state.VrrpMachine;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Queue;
@@ -37,18 +38,24 @@ import org.slf4j.LoggerFactory;
  *       InstanceConfig#unicastSource source} or else the interface's primary address, to
  *       224.0.0.18 or, with {@link InstanceConfig#unicastPeers unicast peers}, to each of them in
  *       turn (keepalived's order; a VRRPv3 checksum covers each peer's address);
- *   <li>{@code AddAddresses}, {@code RemoveAddresses}: {@code ip addr add|del ADDR/LEN dev IFACE};
+ *   <li>{@code AddAddresses}, {@code RemoveAddresses}: each virtual address added to or deleted
+ *       from the interface through rtnetlink ({@link Rtnetlink}; the thread also deletes them
+ *       once at start, in case a previous run left them);
  *   <li>{@code SendGratuitousArps}: that many ARP requests per virtual address, back to back, from
  *       the interface's MAC address ({@link GratuitousArp});
  *   <li>{@link Transition}: told to the listeners, on this thread, after the actions before it.
  * </ul>
  *
+ * <p>The thread also hears of link changes ({@link LinkMonitor}): the interface going down or
+ * losing its link puts the instance in Fault ({@link VrrpMachine#interfaceChanged}), as in
+ * keepalived.
+ *
  * <p>Results of tracked checks come from any thread through {@link #trackResult}: they are queued,
  * the thread is woken, and it hands them to {@link VrrpMachine#trackResult} in the order given.
  *
  * <p>Everything the instance touches belongs to the network namespace of the thread that called
- * {@link #start}: its socket and interface, its thread and the {@code ip} commands that thread runs.
- * The machine is only ever used by the instance's thread.
+ * {@link #start}: its sockets and interface, and its thread. The machine is only ever used by the
+ * instance's thread.
  */
 public final class VrrpInstance implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VrrpInstance.class);
@@ -62,6 +69,8 @@ public final class VrrpInstance implements AutoCloseable {
   private final InstanceConfig config;
   private final RawVrrpSocket socket;
   private final GratuitousArp arp;
+  private final Rtnetlink addresses;
+  private final LinkMonitor links;
   private final VrrpMachine machine;
   private final ReceiveFilter filter;
   private final List<StateListener> listeners;
@@ -74,12 +83,14 @@ public final class VrrpInstance implements AutoCloseable {
   private volatile State state = State.INITIALIZE;
   private volatile int effectivePriority;
 
-  private VrrpInstance(InstanceConfig config, RawVrrpSocket socket, GratuitousArp arp,
-      List<StateListener> listeners) {
+  private VrrpInstance(InstanceConfig config, Inet4Address source, RawVrrpSocket socket,
+      GratuitousArp arp, Rtnetlink addresses, LinkMonitor links, List<StateListener> listeners) {
     this.config = config;
     this.socket = socket;
     this.arp = arp;
-    this.source = config.unicastSource().orElse(socket.iface().primaryAddress());
+    this.addresses = addresses;
+    this.links = links;
+    this.source = source;
     this.destinations = config.unicast()
         ? config.unicastPeers()
         : List.of(Advertisement.MULTICAST_GROUP);
@@ -92,35 +103,52 @@ public final class VrrpInstance implements AutoCloseable {
   }
 
   /**
-   * Opens the socket on {@code iface} and starts the instance's thread, both in the calling
+   * Opens the sockets on {@code iface} and starts the instance's thread, all in the calling
    * thread's network namespace. The listeners hear every transition, starting with the one out of
    * Initialize.
    *
+   * @throws SecurityException without {@code CAP_NET_RAW} or {@code CAP_NET_ADMIN}, naming the
+   *     missing ones and how to grant them
    * @throws IllegalArgumentException if there is no such interface
    * @throws IllegalStateException if it has no IPv4 address, or no Ethernet address for the
    *     gratuitous ARPs
-   * @throws SecurityException without {@code CAP_NET_RAW}
-   * @throws IOException if the socket cannot be set up
+   * @throws IOException if a socket cannot be set up, such as the unicast one when the unicast
+   *     source is not an address of this host
    */
   public static VrrpInstance start(InstanceConfig config, String iface, StateListener... listeners)
       throws IOException {
     requireNonNull(config, "config");
     requireNonNull(iface, "iface");
     List<StateListener> all = List.of(listeners);
+    Capabilities.require();
     LinuxInterface linux = LinuxInterface.lookup(iface);
-    RawVrrpSocket socket = config.unicast()
-        ? RawVrrpSocket.openUnicast(linux, config.unicastSource().orElse(linux.primaryAddress()))
-        : RawVrrpSocket.open(linux);
-    GratuitousArp arp;
+    Inet4Address source = config.unicastSource().orElse(linux.primaryAddress());
+    List<AutoCloseable> opened = new ArrayList<>();
     try {
-      arp = GratuitousArp.open(socket.iface());
+      RawVrrpSocket socket = config.unicast()
+          ? RawVrrpSocket.openUnicast(linux, source)
+          : RawVrrpSocket.open(linux);
+      opened.add(socket);
+      GratuitousArp arp = GratuitousArp.open(linux);
+      opened.add(arp);
+      Rtnetlink addresses = Rtnetlink.open();
+      opened.add(addresses);
+      LinkMonitor links = LinkMonitor.open();
+      opened.add(links);
+      VrrpInstance instance =
+          new VrrpInstance(config, source, socket, arp, addresses, links, all);
+      instance.thread.start();
+      return instance;
     } catch (IOException | RuntimeException e) {
-      socket.close();
+      for (AutoCloseable resource : opened) {
+        try {
+          resource.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       throw e;
     }
-    VrrpInstance instance = new VrrpInstance(config, socket, arp, all);
-    instance.thread.start();
-    return instance;
   }
 
   /** The configuration. */
@@ -195,12 +223,19 @@ public final class VrrpInstance implements AutoCloseable {
 
   private void run() {
     try {
+      removeLeftovers();
+      perform(machine.interfaceChanged(System.nanoTime(), socket.iface().running()));
       perform(machine.start(System.nanoTime()));
+      socket.watch(links.fd());
       while (!closing) {
         OptionalLong deadline = machine.nextDeadline();
         int timeout = deadline.isPresent() ? millisUntil(deadline.getAsLong()) : -1;
         if (socket.await(timeout) && !closing) {
           receiveOne();
+        }
+        if (socket.watchedReady() && !closing) {
+          links.drain();
+          perform(machine.interfaceChanged(System.nanoTime(), socket.iface().running()));
         }
         for (TrackResult r = trackResults.poll(); r != null && !closing; r = trackResults.poll()) {
           perform(machine.trackResult(System.nanoTime(), r.track(), r.passed()));
@@ -220,6 +255,32 @@ public final class VrrpInstance implements AutoCloseable {
       } finally {
         socket.close();
         arp.close();
+        addresses.close();
+        links.close();
+      }
+    }
+  }
+
+  /**
+   * Removes the virtual addresses a previous run may have left on the interface (a crash of this
+   * process, say), so that no two hosts answer for them: the machine adds them when it becomes
+   * master.
+   */
+  private void removeLeftovers() {
+    changeAddresses(false);
+  }
+
+  /** Adds or deletes every virtual address, each on its own: one failure does not stop the rest. */
+  private void changeAddresses(boolean add) {
+    for (VirtualAddress address : config.virtualAddresses()) {
+      try {
+        if (add) {
+          addresses.addAddress(socket.iface(), address);
+        } else {
+          addresses.deleteAddress(socket.iface(), address);
+        }
+      } catch (IOException e) {
+        LOG.error("({}) {}", config.name(), e.getMessage());
       }
     }
   }
@@ -254,7 +315,6 @@ public final class VrrpInstance implements AutoCloseable {
   }
 
   private void performOne(Action action) throws IOException {
-    String iface = socket.iface().name();
     if (action instanceof Action.SendAdvert send) {
       Advertisement advert = config.advertisement(send.priority());
       for (Inet4Address destination : destinations) {
@@ -266,13 +326,9 @@ public final class VrrpInstance implements AutoCloseable {
         }
       }
     } else if (action instanceof Action.AddAddresses) {
-      for (VirtualAddress address : config.virtualAddresses()) {
-        IpCommand.addAddress(iface, address);
-      }
+      changeAddresses(true);
     } else if (action instanceof Action.RemoveAddresses) {
-      for (VirtualAddress address : config.virtualAddresses()) {
-        IpCommand.deleteAddress(iface, address);
-      }
+      changeAddresses(false);
     } else if (action instanceof Action.SendGratuitousArps garps) {
       for (VirtualAddress address : config.virtualAddresses()) {
         arp.send(address.address(), garps.repeat());

@@ -327,7 +327,10 @@ public final class InstanceConfig {
       return this;
     }
 
-    /** Adds a virtual address, {@code a.b.c.d} or {@code a.b.c.d/len}. */
+    /**
+     * Adds a virtual address, {@code a.b.c.d[/len] [brd a.b.c.d] [scope S]} (see {@link
+     * VirtualAddress#parse}).
+     */
     public Builder virtualAddress(String address) {
       return virtualAddress(VirtualAddress.parse(address));
     }
@@ -504,7 +507,7 @@ public final class InstanceConfig {
     private Inet4Address unicastAddress(String key, String text) {
       VirtualAddress parsed;
       try {
-        parsed = text.contains("/") ? null : VirtualAddress.parse(text);
+        parsed = text.matches("[0-9.]+") ? VirtualAddress.parse(text) : null;
       } catch (IllegalArgumentException e) {
         parsed = null;
       }

@@ -35,6 +35,12 @@ public enum Reason {
   /** Every tracked check of weight 0 is up again: Fault to Backup (or Master for the owner). */
   TRACK_UP,
 
+  /** The interface went down or lost its link: to Fault. */
+  INTERFACE_DOWN,
+
+  /** The interface is up and running again: Fault to Backup (or Master for the owner). */
+  INTERFACE_UP,
+
   /** Stopped by its owner. */
   STOPPED
 }

@@ -119,6 +119,8 @@ public final class VrrpMachine {
   private long preemptAt;
   private Reason takeoverReason = Reason.MASTER_NO_RESPONSE;
   private String takeoverDetail = "";
+  /** Whether the interface is up and running, as last reported; Fault while it is not. */
+  private boolean interfaceUp = true;
 
   private VrrpMachine(InstanceConfig config, Inet4Address primaryAddress) {
     this.config = config;
@@ -206,7 +208,10 @@ public final class VrrpMachine {
     }
     List<Action> actions = new ArrayList<>();
     TrackState down = firstFaultTrack();
-    if (down != null) {
+    if (!interfaceUp) {
+      state = State.FAULT;
+      actions.add(new Transition(State.INITIALIZE, State.FAULT, Reason.INTERFACE_DOWN, ""));
+    } else if (down != null) {
       state = State.FAULT;
       actions.add(new Transition(State.INITIALIZE, State.FAULT, Reason.TRACK_DOWN,
           down.describe()));
@@ -290,9 +295,31 @@ public final class VrrpMachine {
     if (t.track.weight() != 0) {
       updatePriority(actions);
     } else if (!t.up && (state == State.BACKUP || state == State.MASTER)) {
-      enterFault(t.describe(), actions);
-    } else if (t.up && state == State.FAULT && firstFaultTrack() == null) {
-      leaveFault(nanoTime, t.describe(), actions);
+      enterFault(Reason.TRACK_DOWN, t.describe(), true, actions);
+    } else if (t.up && state == State.FAULT && interfaceUp && firstFaultTrack() == null) {
+      leaveFault(nanoTime, Reason.TRACK_UP, t.describe(), actions);
+    }
+    return done(actions);
+  }
+
+  /**
+   * The interface went down or came back up (keepalived's test: {@code IFF_UP} and {@code
+   * IFF_RUNNING} both set, or not). Down puts a Backup or Master in Fault, a master giving up the
+   * addresses without an advert, since none can leave a down interface; up again, with no weight-0
+   * track down, brings it back to Backup (the owner to Master) for a normal election. Reports
+   * before {@link #start} count too; after {@link #stop}, and when nothing changed, nothing
+   * happens.
+   */
+  public List<Action> interfaceChanged(long nanoTime, boolean up) {
+    if (up == interfaceUp || state == State.STOP) {
+      return List.of();
+    }
+    interfaceUp = up;
+    List<Action> actions = new ArrayList<>();
+    if (!up && (state == State.BACKUP || state == State.MASTER)) {
+      enterFault(Reason.INTERFACE_DOWN, "", false, actions);
+    } else if (up && state == State.FAULT && firstFaultTrack() == null) {
+      leaveFault(nanoTime, Reason.INTERFACE_UP, "", actions);
     }
     return done(actions);
   }
@@ -412,30 +439,33 @@ public final class VrrpMachine {
     actions.add(new Transition(from, State.MASTER, reason, detail));
   }
 
-  private void enterFault(String detail, List<Action> actions) {
+  private void enterFault(Reason reason, String detail, boolean advertise,
+      List<Action> actions) {
     if (state == State.MASTER) {
-      actions.add(new Action.SendAdvert(0));
+      if (advertise) {
+        actions.add(new Action.SendAdvert(0));
+      }
       actions.add(REMOVE_ADDRESSES);
     }
-    actions.add(new Transition(state, State.FAULT, Reason.TRACK_DOWN, detail));
+    actions.add(new Transition(state, State.FAULT, reason, detail));
     state = State.FAULT;
     timerArmed = false;
     garpArmed = false;
     preemptArmed = false;
   }
 
-  private void leaveFault(long now, String detail, List<Action> actions) {
+  private void leaveFault(long now, Reason reason, String detail, List<Action> actions) {
     masterAdvertIntervalMicros = advertIntervalMicros;
     if (config.initialState() == State.MASTER
         && basePriority == InstanceConfig.OWNER_PRIORITY) {
-      becomeMaster(now, Reason.TRACK_UP, detail, actions);
+      becomeMaster(now, reason, detail, actions);
       return;
     }
     state = State.BACKUP;
     takeoverReason = Reason.MASTER_NO_RESPONSE;
     takeoverDetail = "no advert since leaving Fault";
     armTimer(now, masterDownMicros(), true);
-    actions.add(new Transition(State.FAULT, State.BACKUP, Reason.TRACK_UP, detail));
+    actions.add(new Transition(State.FAULT, State.BACKUP, reason, detail));
   }
 
   private void updatePriority(List<Action> actions) {

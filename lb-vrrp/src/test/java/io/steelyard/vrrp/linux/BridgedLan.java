@@ -54,11 +54,24 @@ final class BridgedLan implements AutoCloseable {
     return "198.51.100." + (i + 1);
   }
 
+  /**
+   * Sets host {@code i}'s bridge port down or up: the host's interface stays up but loses its
+   * carrier, as when a cable is pulled.
+   */
+  void plug(int i, boolean in) throws Exception {
+    bridge.exec("ip", "link", "set", "p" + i, in ? "up" : "down");
+  }
+
   /** Makes the bridge drop every IPv4 multicast datagram it would forward. */
   void dropMulticast() throws Exception {
     bridge.exec("nft", "add table bridge lan; "
         + "add chain bridge lan forward { type filter hook forward priority 0; }; "
         + "add rule bridge lan forward ether type ip ip daddr 224.0.0.0/4 counter drop");
+  }
+
+  /** Undoes {@link #dropMulticast()}: the bridge forwards multicast again. */
+  void allowMulticast() throws Exception {
+    bridge.exec("nft", "delete table bridge lan");
   }
 
   /** How many multicast datagrams the bridge dropped since {@link #dropMulticast()}. */

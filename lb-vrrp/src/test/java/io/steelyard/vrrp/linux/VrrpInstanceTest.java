@@ -5,6 +5,7 @@ import static io.steelyard.vrrp.linux.TwoHosts.hasVip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.steelyard.lb.testing.Privileged;
+import io.steelyard.vrrp.packet.Version;
 import io.steelyard.vrrp.state.InstanceConfig;
 import io.steelyard.vrrp.state.Reason;
 import io.steelyard.vrrp.state.State;
@@ -21,14 +22,8 @@ import org.junit.jupiter.api.Test;
 @Privileged(tools = {"ip"})
 class VrrpInstanceTest {
 
-  static InstanceConfig config(int priority) {
-    return InstanceConfig.builder("VI_1")
-        .virtualRouterId(51)
-        .priority(priority)
-        .advertInterval(Duration.ofSeconds(1))
-        .authPass("secret12")
-        .virtualAddress(TwoHosts.VIP + "/32")
-        .build();
+  private static InstanceConfig config(int priority) {
+    return Instances.steelyard(Version.V2, priority).build();
   }
 
   @Test

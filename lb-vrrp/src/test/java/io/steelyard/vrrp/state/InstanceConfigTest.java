@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class InstanceConfigTest {
@@ -76,6 +77,8 @@ class InstanceConfigTest {
         .hasMessageContaining("'peer.example'");
     assertThatThrownBy(() -> vi1().unicastPeer("192.168.200.2/24"))
         .hasMessageContaining("'192.168.200.2/24'");
+    assertThatThrownBy(() -> vi1().unicastPeer("192.168.200.2 scope link"))
+        .hasMessageContaining("'192.168.200.2 scope link'");
     assertThatThrownBy(() -> vi1().unicastPeer("224.0.0.18"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("(VI_1) unicast_peer must be a unicast address: 224.0.0.18");
@@ -293,6 +296,26 @@ class InstanceConfigTest {
     }
     assertThatThrownBy(() -> new VirtualAddress(ip("10.1.2.3"), 33))
         .hasMessage("prefix length must be 0 to 32: 10.1.2.3/33");
+  }
+
+  @Test
+  void parsesKeepalivedsBroadcastAndScope() {
+    VirtualAddress full = VirtualAddress.parse("10.1.2.3/24 brd 10.1.2.255 scope link");
+
+    assertThat(full).isEqualTo(
+        new VirtualAddress(ip("10.1.2.3"), 24, Optional.of(ip("10.1.2.255")), 253));
+    assertThat(full.toString()).isEqualTo("10.1.2.3/24 brd 10.1.2.255 scope 253");
+    assertThat(VirtualAddress.parse(full.toString())).isEqualTo(full);
+    assertThat(VirtualAddress.parse("10.1.2.3 scope 200").scope()).isEqualTo(200);
+    assertThat(VirtualAddress.parse("10.1.2.3/32").scope()).isEqualTo(VirtualAddress.SCOPE_GLOBAL);
+    assertThatThrownBy(() -> VirtualAddress.parse("10.1.2.3 scope galaxy"))
+        .hasMessageContaining("'10.1.2.3 scope galaxy'");
+    assertThatThrownBy(() -> VirtualAddress.parse("10.1.2.3 brd"))
+        .hasMessageEndingWith("'brd' needs a value");
+    assertThatThrownBy(() -> VirtualAddress.parse("10.1.2.3 dev eth0"))
+        .hasMessageEndingWith("'dev' is not brd or scope, or is given twice");
+    assertThatThrownBy(() -> VirtualAddress.parse("10.1.2.3 scope link scope host"))
+        .hasMessageEndingWith("'scope' is not brd or scope, or is given twice");
   }
 
   @Test

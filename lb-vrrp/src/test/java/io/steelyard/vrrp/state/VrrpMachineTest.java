@@ -569,6 +569,53 @@ class VrrpMachineTest {
   }
 
   @Test
+  void aMasterWhoseInterfaceGoesDownGivesUpTheAddressesWithoutAnAdvert() {
+    VrrpMachine machine = machine(config());
+    long t = toMaster(machine);
+
+    assertThat(machine.interfaceChanged(t + S, false)).containsExactly(
+        new Action.RemoveAddresses(),
+        new Transition(State.MASTER, State.FAULT, Reason.INTERFACE_DOWN, ""));
+    assertThat(machine.nextDeadline()).isEmpty();
+    assertThat(machine.interfaceChanged(t + 2 * S, false)).as("no change").isEmpty();
+    assertThat(machine.advertReceived(t + 2 * S, HIGHER, v2(50))).isEmpty();
+
+    assertThat(machine.interfaceChanged(t + 3 * S, true)).containsExactly(
+        new Transition(State.FAULT, State.BACKUP, Reason.INTERFACE_UP, ""));
+    assertThat(deadline(machine)).as("a normal election: Master_Down from now")
+        .isEqualTo(t + 3 * S + 3_609_375 * US);
+  }
+
+  @Test
+  void faultLastsWhileTheInterfaceOrAWeightZeroTrackIsDown() {
+    VrrpMachine machine = machine(config().track(Track.of("svc", 0)));
+    machine.trackResult(0, "svc", true);
+    machine.interfaceChanged(0, false);
+
+    assertThat(machine.start(0)).containsExactly(
+        new Transition(State.INITIALIZE, State.FAULT, Reason.INTERFACE_DOWN, ""));
+    assertThat(machine.trackResult(S, "svc", false)).isEmpty();
+    assertThat(machine.interfaceChanged(2 * S, true)).as("the track is still down").isEmpty();
+    assertThat(machine.interfaceChanged(3 * S, false)).isEmpty();
+    assertThat(machine.trackResult(4 * S, "svc", true)).as("the interface is still down")
+        .isEmpty();
+    assertThat(machine.interfaceChanged(5 * S, true)).containsExactly(
+        new Transition(State.FAULT, State.BACKUP, Reason.INTERFACE_UP, ""));
+  }
+
+  @Test
+  void theOwnerBackFromAnInterfaceDownIsMasterAtOnce() {
+    VrrpMachine owner = machine(config().priority(255));
+    owner.start(0);
+    owner.interfaceChanged(S, false);
+
+    assertThat(owner.interfaceChanged(2 * S, true))
+        .isEqualTo(becameMaster(255, State.FAULT, Reason.INTERFACE_UP, ""));
+    owner.stop(3 * S);
+    assertThat(owner.interfaceChanged(4 * S, false)).as("stopped").isEmpty();
+  }
+
+  @Test
   void trackResultsAfterStopAreIgnoredAndUnknownTracksRefused() {
     VrrpMachine machine = machine(config().track(Track.of("svc", -10)));
     machine.stop(0);
