@@ -3,13 +3,11 @@ package io.steelyard.examples;
 import io.steelyard.vrrp.Vrrp;
 import io.steelyard.vrrp.packet.Version;
 import io.steelyard.vrrp.state.State;
-import io.steelyard.vrrp.state.VirtualAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -24,9 +22,9 @@ import java.util.function.Consumer;
  *       default {@code global_defs vrrp_version}, else 2);
  *   <li>{@code authentication { auth_type PASS; auth_pass SECRET }}: over 8 characters, the
  *       password is truncated with a warning, as keepalived does; {@code auth_type AH} is refused;
- *   <li>{@code virtual_ipaddress { ADDR[/LEN] [brd X] [scope S] ... }}: {@code brd} and {@code
- *       scope} are checked and noted: the address is added with the kernel's broadcast and scope
- *       global;
+ *   <li>{@code virtual_ipaddress { ADDR[/LEN] [brd X] [scope S] ... }}: added with that broadcast
+ *       address and scope, as keepalived adds it; other options ({@code dev}, {@code label}) are
+ *       refused;
  *   <li>{@code track_script { NAME [weight N] ... }}: a {@code vrrp_script} of the files, defined
  *       before or after; an unknown name is an error (keepalived only warns and drops it);
  *   <li>{@code nopreempt}, {@code preempt} (the default), {@code preempt_delay SECONDS};
@@ -41,8 +39,6 @@ import java.util.function.Consumer;
  * its line in the builder's words; the instance is built again, line by line, to start it.
  */
 final class VrrpInstanceBlock {
-  private static final Set<String> SCOPES = Set.of("global", "site", "link", "host", "nowhere");
-
   final ConfigLine header;
   final String name;
   private final Vrrp.Builder check;
@@ -100,7 +96,7 @@ final class VrrpInstanceBlock {
         return;
       case "virtual_ipaddress":
         block(statement);
-        lines(statement.block(), diagnostics, this::virtualAddress);
+        lines(statement.block(), diagnostics, (address, unused) -> virtualAddress(address));
         return;
       case "track_script":
         block(statement);
@@ -274,39 +270,15 @@ final class VrrpInstanceBlock {
     }
   }
 
-  /** {@code ADDR[/LEN] [brd X] [scope S]}. */
-  private void virtualAddress(KeepalivedStatement statement, Diagnostics diagnostics) {
+  /** {@code ADDR[/LEN] [brd X] [scope S]}, as {@code Vrrp.Builder.virtualAddress} reads it. */
+  private void virtualAddress(KeepalivedStatement statement) {
     KeepalivedValues.noBlock(statement, "virtual_ipaddress");
     ConfigLine line = statement.line();
-    VirtualAddress address = VirtualAddress.parse(line.keyword());
-    for (int i = 1; i <= line.arguments(); i += 2) {
-      String option = line.word(i);
-      if (i + 1 > line.arguments()) {
-        throw new IllegalArgumentException("'" + option + "' expects a value");
-      }
-      String value = line.word(i + 1);
-      switch (option) {
-        case "brd":
-          VirtualAddress.parse(value);
-          diagnostics.notice(line, "'brd " + value + "' does not apply to Steelyard (it adds "
-              + address + " with the kernel's broadcast address); ignored");
-          break;
-        case "scope":
-          if (!SCOPES.contains(value) && !value.matches("[0-9]{1,3}")) {
-            throw new IllegalArgumentException("'scope' expects global, site, link, host,"
-                + " nowhere or a number (got '" + value + "')");
-          }
-          if (!value.equals("global")) {
-            diagnostics.notice(line, "'scope " + value + "' does not apply to Steelyard (it adds "
-                + address + " with scope global); ignored");
-          }
-          break;
-        default:
-          throw new IllegalArgumentException("'" + option + "' is not supported by Steelyard in"
-              + " 'virtual_ipaddress' (only ADDR[/LEN] [brd X] [scope S])");
-      }
+    StringBuilder text = new StringBuilder(line.keyword());
+    for (int i = 1; i <= line.arguments(); i++) {
+      text.append(' ').append(line.word(i));
     }
-    step(line, b -> b.virtualAddress(address.toString()));
+    step(line, b -> b.virtualAddress(text.toString()));
   }
 
   private void trackScript(KeepalivedStatement statement, Diagnostics diagnostics) {

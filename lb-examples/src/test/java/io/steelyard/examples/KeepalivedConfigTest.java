@@ -8,6 +8,7 @@ import io.steelyard.vrrp.packet.Version;
 import io.steelyard.vrrp.state.InstanceConfig;
 import io.steelyard.vrrp.state.State;
 import io.steelyard.vrrp.state.Track;
+import io.steelyard.vrrp.state.VirtualAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -182,7 +183,8 @@ class KeepalivedConfigTest {
     assertThat(vi2.initialState()).isEqualTo(State.BACKUP);
     assertThat(vi2.advertInterval()).isEqualTo(Duration.ofMillis(100));
     assertThat(vi2.preempt()).isFalse();
-    assertThat(vi2.virtualAddresses()).hasToString("[203.0.113.10/24, 203.0.113.11/32]");
+    assertThat(vi2.virtualAddresses())
+        .hasToString("[203.0.113.10/24 brd 203.0.113.255, 203.0.113.11/32]");
     assertThat(vi2.unicastSource()).hasValueSatisfying(
         a -> assertThat(a.getHostAddress()).isEqualTo("203.0.113.1"));
     assertThat(vi2.unicastPeers()).extracting(a -> a.getHostAddress())
@@ -193,21 +195,19 @@ class KeepalivedConfigTest {
     assertThat(vi3.preemptDelay()).isEqualTo(Duration.ofMillis(5500));
     assertThat(vi3.virtualAddresses()).hasToString("[203.0.113.20/32]");
     assertThat(config.notes()).containsExactly(
-        "[NOTICE] keepalived.conf:13 : 'brd 203.0.113.255' does not apply to Steelyard (it adds"
-            + " 203.0.113.10/24 with the kernel's broadcast address); ignored",
         "[NOTICE] keepalived.conf:26 : 'lvs_sync_daemon_interface' does not apply to Steelyard (it"
             + " has no LVS connection table to synchronise); ignored");
   }
 
   @Test
-  void noticesBrdAndAScopeOtherThanGlobal() {
+  void addsTheAddressWithItsBroadcastAndScopeAsKeepalivedDoes() {
     KeepalivedConfig config = parse(instance(
         "  virtual_ipaddress {\n    198.51.100.5/24 brd 198.51.100.255 scope link\n  }\n"), false);
-    assertThat(config.notes()).containsExactly(
-        "[NOTICE] keepalived.conf:5 : 'brd 198.51.100.255' does not apply to Steelyard (it adds"
-            + " 198.51.100.5/24 with the kernel's broadcast address); ignored",
-        "[NOTICE] keepalived.conf:5 : 'scope link' does not apply to Steelyard (it adds"
-            + " 198.51.100.5/24 with scope global); ignored");
+    assertThat(config.notes()).isEmpty();
+    VirtualAddress address = config.builders().get(0).config().virtualAddresses().get(0);
+    assertThat(address.broadcast()).hasValueSatisfying(
+        b -> assertThat(b.getHostAddress()).isEqualTo("198.51.100.255"));
+    assertThat(address.scope()).as("link").isEqualTo(253);
   }
 
   @Test
@@ -289,10 +289,11 @@ class KeepalivedConfigTest {
         "parsing [keepalived.conf:4] : 'version' expects 2 or 3 (got '4')");
     assertThat(errors(instance("  virtual_ipaddress {\n    198.51.100.300\n  }\n")))
         .containsExactly("parsing [keepalived.conf:5] : virtual address must be an IPv4 address"
-            + " with an optional /prefix: '198.51.100.300'");
+            + " with an optional /prefix, brd and scope: '198.51.100.300'");
     assertThat(errors(instance("  virtual_ipaddress {\n    198.51.100.3 dev eth1\n  }\n")))
-        .containsExactly("parsing [keepalived.conf:5] : 'dev' is not supported by Steelyard in"
-            + " 'virtual_ipaddress' (only ADDR[/LEN] [brd X] [scope S])");
+        .containsExactly("parsing [keepalived.conf:5] : virtual address must be an IPv4 address"
+            + " with an optional /prefix, brd and scope: '198.51.100.3 dev eth1': 'dev' is not brd"
+            + " or scope, or is given twice");
     assertThat(errors(instance("  authentication {\n    auth_type AH\n  }\n")))
         .first().asString().startsWith("parsing [keepalived.conf:5] : 'auth_type AH' is not");
     assertThat(errors(instance("  priority 100\n  priority 101\n"))).containsExactly(
