@@ -3,6 +3,7 @@ package io.steelyard.tproxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.steelyard.lb.testing.Privileged;
+import io.steelyard.lb.testing.WorldReadableClasspath;
 import io.steelyard.tproxy.TransparentTopology.Exchange;
 import io.steelyard.tproxy.TransparentTopology.Family;
 import java.nio.charset.StandardCharsets;

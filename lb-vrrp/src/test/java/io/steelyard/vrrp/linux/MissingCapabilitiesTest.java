@@ -3,30 +3,53 @@ package io.steelyard.vrrp.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.steelyard.lb.testing.Privileged;
+import io.steelyard.lb.testing.WorldReadableClasspath;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * An instance started without the capabilities it needs fails at once, naming the missing ones and
- * how to grant them, rather than at its first failover. The node runs through {@code setpriv} with
- * every capability but those given dropped from its bounding set, so that even uid 0 has no others
- * after {@code exec}. (A process that is not root lacks them the same way; it runs as root here
- * because Maven's class path under {@code /root} is readable by root only.)
+ * how to grant them, rather than at its first failover. The node runs as uid 65534 (nobody)
+ * through {@code setpriv}, with only the given capabilities as ambient ones, from a copy of the
+ * class path that nobody may read.
  */
 @Privileged(tools = {"ip", "setpriv"})
 class MissingCapabilitiesTest {
+  private static WorldReadableClasspath classpath;
 
+  @BeforeAll
+  static void readableByNobody() throws IOException {
+    classpath = WorldReadableClasspath.copy();
+  }
+
+  @AfterAll
+  static void deleteTheCopy() {
+    if (classpath != null) {
+      classpath.close();
+    }
+  }
+
+  /** As nobody, with {@code capabilities} (such as "+net_raw") ambient, or none if empty. */
   private static List<String> onlyCapabilities(String capabilities) {
-    return List.of("setpriv", "--inh-caps=-all", "--ambient-caps=-all",
-        "--bounding-set=-all" + capabilities);
+    List<String> wrapper =
+        new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+    if (!capabilities.isEmpty()) {
+      wrapper.add("--inh-caps=" + capabilities);
+      wrapper.add("--ambient-caps=" + capabilities);
+    }
+    return wrapper;
   }
 
   @Test
   void withoutCapabilitiesStartNamesBothAndHowToGrantThem() throws Exception {
     try (BridgedLan lan = BridgedLan.create(1);
-        VrrpNode node = VrrpNode.start(lan.host(0), onlyCapabilities(""), BridgedLan.IFACE, "V3",
-            "100")) {
+        VrrpNode node = VrrpNode.start(lan.host(0), onlyCapabilities(""), classpath.classpath(),
+            BridgedLan.IFACE, "V3", "100")) {
       assertThat(node.awaitLine(Duration.ofSeconds(20), "failed:")).as("%s", node.lines())
           .isTrue();
       assertThat(node.lines().get(0))
@@ -41,8 +64,8 @@ class MissingCapabilitiesTest {
   @Test
   void withCapNetRawAloneStartNamesCapNetAdmin() throws Exception {
     try (BridgedLan lan = BridgedLan.create(1);
-        VrrpNode node = VrrpNode.start(lan.host(0), onlyCapabilities(",+net_raw"),
-            BridgedLan.IFACE, "V3", "100")) {
+        VrrpNode node = VrrpNode.start(lan.host(0), onlyCapabilities("+net_raw"),
+            classpath.classpath(), BridgedLan.IFACE, "V3", "100")) {
       assertThat(node.awaitLine(Duration.ofSeconds(20), "failed:")).as("%s", node.lines())
           .isTrue();
       assertThat(node.lines().get(0)).startsWith("failed: VRRP needs CAP_NET_ADMIN (for adding"
@@ -53,8 +76,8 @@ class MissingCapabilitiesTest {
   @Test
   void withBothCapabilitiesItRunsAndHoldsTheAddress() throws Exception {
     try (BridgedLan lan = BridgedLan.create(1);
-        VrrpNode node = VrrpNode.start(lan.host(0), onlyCapabilities(",+net_raw,+net_admin"),
-            BridgedLan.IFACE, "V3", "100")) {
+        VrrpNode node = VrrpNode.start(lan.host(0), onlyCapabilities("+net_raw,+net_admin"),
+            classpath.classpath(), BridgedLan.IFACE, "V3", "100")) {
       assertThat(node.awaitLine(Duration.ofSeconds(20), "BACKUP -> MASTER"))
           .as("%s", node.lines()).isTrue();
       assertThat(TwoHosts.await(Duration.ofSeconds(2), () -> TwoHosts.hasVip(lan.host(0))))

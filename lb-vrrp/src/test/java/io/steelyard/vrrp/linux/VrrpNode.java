@@ -39,15 +39,19 @@ final class VrrpNode implements AutoCloseable {
 
   /** Starts a node in {@code ns} with the main's arguments, as root with every capability. */
   static VrrpNode start(NetworkNamespace ns, String... args) throws Exception {
-    return start(ns, List.of(), args);
+    return start(ns, List.of(), System.getProperty("java.class.path"), args);
   }
 
-  /** Starts a node in {@code ns} through {@code wrapper}, such as {@code setpriv ...}. */
-  static VrrpNode start(NetworkNamespace ns, List<String> wrapper, String... args)
-      throws Exception {
+  /**
+   * Starts a node in {@code ns} through {@code wrapper}, such as {@code setpriv ...}, from {@code
+   * classpath}: a copy that the wrapper's user can read, when it switches to another.
+   */
+  static VrrpNode start(NetworkNamespace ns, List<String> wrapper, String classpath,
+      String... args) throws Exception {
     List<String> command = new ArrayList<>(wrapper);
     command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), VrrpNodeMain.class.getName()));
+        "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1", "-cp", classpath,
+        VrrpNodeMain.class.getName()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(ns.prefixed(command.toArray(new String[0])))
         .redirectError(ProcessBuilder.Redirect.INHERIT)

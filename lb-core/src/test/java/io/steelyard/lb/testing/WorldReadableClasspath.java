@@ -1,4 +1,4 @@
-package io.steelyard.tproxy;
+package io.steelyard.lb.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * copied whole; directories get mode 755, files 644. {@link #close()} deletes the copy. Nothing
  * in the repository or the Maven repository is touched.
  */
-final class WorldReadableClasspath implements AutoCloseable {
+public final class WorldReadableClasspath implements AutoCloseable {
   private static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwxr-xr-x");
   private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-r--r--");
 
@@ -40,7 +40,7 @@ final class WorldReadableClasspath implements AutoCloseable {
    * Copies the entries of {@code java.class.path} that exist into a new directory under {@code
    * java.io.tmpdir}; fails if other users could not reach that directory.
    */
-  static WorldReadableClasspath copy() throws IOException {
+  public static WorldReadableClasspath copy() throws IOException {
     Path root = Files.createTempDirectory("steelyard-classpath-");
     try {
       Files.setPosixFilePermissions(root, DIRECTORY);
@@ -95,7 +95,7 @@ final class WorldReadableClasspath implements AutoCloseable {
   }
 
   /** The copy, as a class path. */
-  String classpath() {
+  public String classpath() {
     return classpath;
   }
 
