@@ -40,11 +40,11 @@ import org.slf4j.LoggerFactory;
  * <p>Each accepted connection is a {@link Session}; its outbound connection runs on the same event
  * loop, so that relaying never crosses threads. Where the transport lets listeners share an
  * address and no {@code maxconn} applies, each event loop listens on every address and keeps the
- * connections it accepts.
- * Netty's socket channels set {@code TCP_NODELAY} by themselves, on accepted and outbound
- * connections alike. {@link #close} stops accepting, lets sessions end
- * by themselves for the drain time, closes the rest and returns once every event loop thread has
- * ended.
+ * connections it accepts. Netty's socket channels set {@code TCP_NODELAY} by themselves, on
+ * accepted and outbound connections alike.
+ *
+ * <p>{@link #close} stops accepting, lets sessions end by themselves for the drain time, closes
+ * the rest and returns once every event loop thread has ended.
  */
 public final class Forwarder {
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
