@@ -8,6 +8,7 @@ import io.steelyard.lb.admin.Traffic;
 import io.steelyard.lb.forward.Transport;
 import io.steelyard.lb.testing.RecordingServer;
 import io.steelyard.lb.testing.ResettingServer;
+import io.steelyard.lb.testing.StreamingServer;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import java.io.InputStream;
@@ -145,5 +146,24 @@ abstract class RelayTest {
           .isInstanceOf(SocketException.class)
           .hasMessageContaining("reset");
     }
+  }
+
+  /**
+   * Clients that reset at once, before sending anything, in front of a server that streams and
+   * closes: every session ends and no socket is left half-open towards the server.
+   */
+  @Test
+  void clientsThatResetAtOnceLeaveNoSessionBehind() throws Exception {
+    start(TestBackend.start("s1", () -> new StreamingServer(10 * (int) MIB)));
+    for (int i = 0; i < 50; i++) {
+      Socket socket = new Socket();
+      socket.connect(front, 5_000);
+      socket.setSoLinger(true, 0);
+      socket.close();
+    }
+    await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+      assertThat(balancer.stats().frontend("ft").traffic().current()).isZero();
+      assertThat(backend.open()).isZero();
+    });
   }
 }

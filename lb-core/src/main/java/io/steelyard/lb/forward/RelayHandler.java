@@ -4,10 +4,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * One side of a {@link Session}, client or server: hands every event of its channel to the
  * session, which relays to the other side. One instance per channel.
+ *
+ * <p>A server connection that the session has not taken (still connecting, or abandoned) is not
+ * relayed: what it reads is dropped and its errors are ignored, since its connect's outcome (made,
+ * failed or timed out) is what the session acts on.
  */
 final class RelayHandler extends ChannelInboundHandlerAdapter {
   private final Session session;
@@ -32,22 +37,32 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    session.relay(clientSide, msg);
+    if (session.owns(ctx.channel())) {
+      session.relay(clientSide, msg);
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    session.flushTowards(!clientSide);
+    if (session.owns(ctx.channel())) {
+      session.flushTowards(!clientSide);
+    }
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    session.writabilityChanged(clientSide);
+    if (session.owns(ctx.channel())) {
+      session.writabilityChanged(clientSide);
+    }
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-    if (event == ChannelInputShutdownEvent.INSTANCE) {
+    if (!session.owns(ctx.channel())) {
+      ReferenceCountUtil.release(event);
+    } else if (event == ChannelInputShutdownEvent.INSTANCE) {
       session.endOfInput(clientSide);
     } else if (event instanceof IdleStateEvent) {
       session.idle(clientSide);
@@ -58,11 +73,15 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    session.failed(clientSide, cause);
+    if (session.owns(ctx.channel())) {
+      session.failed(clientSide, cause);
+    }
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    session.closed(clientSide);
+    if (session.owns(ctx.channel())) {
+      session.closed(clientSide);
+    }
   }
 }

@@ -229,7 +229,8 @@ final class Session {
     if (!future.isCancelled()) {
       observe(future.isSuccess());
     }
-    if (clientClosed) {
+    if (clientClosed || closing) {
+      // The client is gone, or going: a server connected now would have no one to answer.
       future.channel().close();
       return;
     }
@@ -584,23 +585,39 @@ final class Session {
         && cause.getMessage().contains("reset");
   }
 
+  /**
+   * One side's socket closed. The other side is closed too once what is queued for it is written,
+   * whatever closed this one: a session never keeps one socket open without its peer.
+   */
   void closed(boolean clientSide) {
     if (clientSide) {
       clientClosed = true;
       if (server == null) {
         abandonConnect();
-      } else if (!closing) {
-        end('C', 'D');
+      } else {
+        if (!closing) {
+          end('C', 'D');
+        }
         closeWhenWritten(server);
       }
     } else {
       serverClosed = true;
       if (!closing) {
         end('S', 'D');
-        closeWhenWritten(client);
       }
+      closeWhenWritten(client);
     }
     finishIfClosed();
+  }
+
+  /**
+   * Whether {@code channel}'s events belong to this session: the client's always, a server
+   * connection's only once the session has taken it as its server. Until then (while connecting,
+   * or after the session gave up on it) its outcome reaches the session through the connect's
+   * future alone.
+   */
+  boolean owns(Channel channel) {
+    return channel == client || channel == server;
   }
 
   /** The client left before a server connection was made: stop waiting or trying. */
