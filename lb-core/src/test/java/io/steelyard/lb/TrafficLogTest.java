@@ -10,6 +10,10 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +79,62 @@ class TrafficLogTest {
 
       await().until(() -> lines().contains(" ft bk/dead "));
       assertThat(lines()).containsPattern(" ft bk/dead 0/-1/\\d+ 0 SC \\d+/\\d+/\\d+/\\d+/0 0/0");
+    }
+  }
+
+  /**
+   * Connections cut because the drain time ran out are logged as killed ({@code KD}), as HAProxy
+   * logs them, not as ended by their clients, even when the event loops stop right after.
+   */
+  @Test
+  void logsConnectionsCutAtTheEndOfTheDrainTimeAsKilled() throws Exception {
+    int count = 300;
+    List<Socket> clients = new ArrayList<>();
+    try (TestBackend server = TestBackend.greeting("s1")) {
+      Balancer balancer =
+          Balancer.builder()
+              .drainTimeout(Duration.ofMillis(100))
+              .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+              .backend("bk", b -> b.server("s1", server.hostPort()))
+              .start();
+      try {
+        for (int i = 0; i < 4; i++) {
+          Socket busy = TestClient.connect(balancer.boundAddresses("ft").get(0));
+          clients.add(busy);
+          Thread echo = new Thread(() -> echoUntilClosed(busy));
+          echo.setDaemon(true);
+          echo.start();
+        }
+        for (int i = 0; i < count; i++) {
+          Socket client = TestClient.connect(balancer.boundAddresses("ft").get(0));
+          clients.add(client);
+          assertThat(TestClient.readLine(client)).isEqualTo("s1");
+        }
+      } finally {
+        balancer.close();
+      }
+      await().until(() -> lines().split(" ft bk/s1 ", -1).length - 1 == count + 4);
+      assertThat(lines().split(" 3 KD ", -1).length - 1).isEqualTo(count);
+    } finally {
+      for (Socket client : clients) {
+        client.close();
+      }
+    }
+  }
+
+  /** Keeps a greeting server's echo busy until the connection ends, 30 s at most. */
+  private static void echoUntilClosed(Socket socket) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    byte[] chunk = new byte[64 * 1024];
+    try {
+      java.io.InputStream in = socket.getInputStream();
+      java.io.OutputStream out = socket.getOutputStream();
+      while (System.nanoTime() < deadline) {
+        out.write(chunk);
+        in.readNBytes(chunk.length);
+      }
+    } catch (java.io.IOException ended) {
+      // the balancer closed it
     }
   }
 }

@@ -18,6 +18,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import io.steelyard.lb.health.CheckSettings;
 import io.steelyard.lb.health.HealthChecker;
 import java.net.InetSocketAddress;
@@ -281,8 +282,14 @@ public final class Forwarder {
     }
     if (!sessions.isEmpty()) {
       log.info("closing {} connections still open after the drain time of {}", sessions.size(), drain);
+      // Each is killed on its event loop before the loops stop, which would otherwise close the
+      // sockets themselves, and the sessions would be logged as ended by their peers.
+      List<Future<?>> kills = new ArrayList<>();
       for (Session session : sessions) {
-        session.kill();
+        kills.add(session.kill());
+      }
+      for (Future<?> kill : kills) {
+        kill.awaitUninterruptibly(1, TimeUnit.SECONDS);
       }
     }
     shutdown();

@@ -12,6 +12,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.steelyard.lb.health.HealthChecker;
 import io.steelyard.lb.schedule.Member;
@@ -639,9 +640,12 @@ final class Session {
     }
   }
 
-  /** Closes at once, from the outside: the balancer stops and the drain time is over. */
-  void kill() {
-    client.eventLoop().execute(() -> {
+  /**
+   * Closes at once, from the outside (the drain time is over, or an operator shuts the sessions of
+   * a server down), logged as killed; done once the returned future completes.
+   */
+  Future<?> kill() {
+    return client.eventLoop().submit(() -> {
       end('K', server == null ? 'C' : 'D');
       closeNow();
     });
