@@ -9,6 +9,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -152,7 +153,7 @@ public final class HealthChecker {
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     lastDurationMillis = millis;
-    if (future.isSuccess()) {
+    if (future.isSuccess() || acceptedThenReset(future.cause())) {
       lastStatus = "L4OK";
       boolean cameUp = health.passed();
       healthValue = health.value();
@@ -188,6 +189,17 @@ public final class HealthChecker {
     up = false;
     downTransitions++; // written on the checker's loop only
     listener.down(reason, info, millis);
+  }
+
+  /**
+   * Whether the server accepted the connection and reset it before the connect was seen to
+   * complete: the system reports a reset, not a refusal, only for a handshake that was made. The
+   * layer-4 check asks no more than that, so it passes, as HAProxy's does.
+   */
+  private static boolean acceptedThenReset(Throwable cause) {
+    String words = systemWords(cause);
+    return cause instanceof SocketException
+        && (words.equals("Connection reset by peer") || words.equals("Connection reset"));
   }
 
   /**
