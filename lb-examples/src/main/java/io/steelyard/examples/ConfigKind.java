@@ -1,8 +1,6 @@
 package io.steelyard.examples;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -35,12 +33,13 @@ enum ConfigKind {
   /**
    * The kind of {@code file}; HAProxy's when it cannot be read, whose reader then says why.
    *
-   * @throws ConfigFileException when neither its first keyword nor its blocks tell
+   * @throws ConfigFileException when neither its first keyword nor its blocks tell, or when it is
+   *     out of the bounds of {@link ConfigFile} (a NUL byte, a line or the file too long)
    */
   static ConfigKind of(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = ConfigFile.read(file);
     } catch (IOException e) {
       return HAPROXY;
     }

@@ -12,9 +12,7 @@ import io.steelyard.tproxy.Splice;
 import io.steelyard.tproxy.Tproxy;
 import io.steelyard.tproxy.TproxyTransport;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,21 +55,22 @@ public final class HaproxyConfig {
   }
 
   /**
-   * Reads {@code files} in order.
+   * Reads {@code files} in order, each within the bounds of {@link ConfigFile}.
    *
    * @throws ConfigFileException with every mistake of the files, or when a file cannot be read
+   *     or has a NUL byte, a line over 64 KiB or more than 64 MiB
    */
   public static HaproxyConfig read(List<Path> files) {
     Reader reader = new Reader();
     for (Path file : files) {
-      byte[] bytes;
+      String text;
       try {
-        bytes = Files.readAllBytes(file);
+        text = ConfigFile.read(file);
       } catch (IOException e) {
         throw new ConfigFileException(
             List.of("config : cannot open configuration file '" + file + "' : " + reason(e)));
       }
-      reader.file(file.toString(), new String(bytes, StandardCharsets.UTF_8));
+      reader.file(file.toString(), text);
     }
     return reader.finish();
   }

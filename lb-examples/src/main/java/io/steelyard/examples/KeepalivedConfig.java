@@ -3,8 +3,6 @@ package io.steelyard.examples;
 import io.steelyard.vrrp.Vrrp;
 import io.steelyard.vrrp.linux.VrrpInstance;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,17 +36,18 @@ public final class KeepalivedConfig {
   }
 
   /**
-   * Reads {@code files} as one configuration.
+   * Reads {@code files} as one configuration, each within the bounds of {@link ConfigFile}.
    *
    * @param withBalancer whether the instances run beside a balancer, attached to it
    * @throws ConfigFileException with every mistake of the files, or when a file cannot be read
+   *     or has a NUL byte, a line over 64 KiB or more than 64 MiB
    */
   public static KeepalivedConfig read(List<Path> files, boolean withBalancer) {
     Reader reader = new Reader();
     for (Path file : files) {
       String text;
       try {
-        text = Files.readString(file, StandardCharsets.UTF_8);
+        text = ConfigFile.read(file);
       } catch (IOException e) {
         throw new ConfigFileException(
             List.of("config : cannot open configuration file '" + file + "' : " + e));

@@ -1,9 +1,11 @@
 package io.steelyard.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +85,26 @@ class KeepalivedLauncherTest {
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err()).contains("[ALERT] parsing [" + odd + ":1] : cannot tell whether this is"
         + " an HAProxy or a keepalived configuration: its first keyword 'frobnicate'");
+  }
+
+  @Test
+  void aNulCharacterIsAnErrorAtItsLineAsInAnHaproxyFile() throws Exception {
+    Path conf = file("keepalived.conf", KEEPALIVED.replace("interval 2", "interval\0 2"));
+    String error = "parsing [" + conf + ":3]: Stray NUL character at position 11.";
+    Launch run = Launch.of("-c", "-f", conf.toString());
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo("[ALERT] " + error + "\n");
+    assertThatThrownBy(() -> KeepalivedConfig.read(List.of(conf), false))
+        .isInstanceOf(ConfigFileException.class)
+        .hasMessage(error);
+  }
+
+  @Test
+  void aLineLongerThan64KiBIsAnErrorAtItsLine() throws Exception {
+    Path conf = file("keepalived.conf", KEEPALIVED + "# " + "x".repeat(64 * 1024) + "\n");
+    assertThatThrownBy(() -> KeepalivedConfig.read(List.of(conf), false))
+        .isInstanceOf(ConfigFileException.class)
+        .hasMessage("parsing [" + conf + ":17]: line too long, limited to 65536 bytes.");
   }
 
   @Test

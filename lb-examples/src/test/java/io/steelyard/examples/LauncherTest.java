@@ -1,6 +1,7 @@
 package io.steelyard.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.steelyard.lb.BackendConfig;
 import io.steelyard.lb.ServerConfig;
@@ -9,8 +10,10 @@ import io.steelyard.lb.forward.Source;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -187,6 +190,51 @@ class LauncherTest {
     Launch run = launch("-c", "-f", dir.resolve("nope.cfg").toString());
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err()).startsWith("[ALERT] config : cannot open configuration file");
+  }
+
+  @Test
+  void aNulCharacterStopsReadingAtOnceAsInHaproxy() {
+    Launch run = assertTimeoutPreemptively(
+        Duration.ofSeconds(10), () -> launch("-c", "-f", "/dev/zero"));
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
+        .isEqualTo("[ALERT] parsing [/dev/zero:1]: Stray NUL character at position 1.\n");
+  }
+
+  @Test
+  void aNulCharacterIsAnErrorAtItsLineAndNothingAfterItIsRead() throws Exception {
+    Path cfg = file("global\n  daemon\n  maxconn 1\0 0\n  frobnicate\n" + VALID);
+    Launch run = launch("-c", "-f", cfg.toString());
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err())
+        .isEqualTo("[ALERT] parsing [" + cfg + ":3]: Stray NUL character at position 12.\n");
+  }
+
+  @Test
+  void aLineLongerThan64KiBIsAnErrorAtItsLine() throws Exception {
+    String comment = "# " + "x".repeat(64 * 1024 - 2) + "\n";
+    Path longest = file(comment + VALID);
+    assertThat(launch("-c", "-f", longest.toString()).status()).as("64 KiB").isZero();
+
+    Path cfg = file("global\n" + comment.replace("# ", "# x") + VALID);
+    Launch run = launch("-c", "-f", cfg.toString());
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err())
+        .isEqualTo("[ALERT] parsing [" + cfg + ":2]: line too long, limited to 65536 bytes.\n");
+  }
+
+  @Test
+  void aFileLargerThan64MiBIsAnError() throws Exception {
+    Path cfg = file(VALID);
+    byte[] comments = ("#" + "x".repeat(1023) + "\n").repeat(1024).getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < 64; i++) {
+      Files.write(cfg, comments, StandardOpenOption.APPEND);
+    }
+    Launch run = launch("-c", "-f", cfg.toString());
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err())
+        .isEqualTo("[ALERT] Loading " + cfg + ": input is too large, limited to 64MB.\n");
   }
 
   @Test
