@@ -6,6 +6,8 @@ import io.steelyard.lb.ConfigException;
 import io.steelyard.lb.DefaultsBuilder;
 import io.steelyard.lb.FrontendBuilder;
 import io.steelyard.lb.schedule.Balance;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * A {@code defaults}, {@code frontend}, {@code backend} or {@code listen} section and the settings
@@ -31,6 +34,9 @@ import java.util.function.Consumer;
  *       system choosing the port (a fixed port is an error); {@code source ADDR usesrc clientip}
  *       and {@code usesrc client}: from the client's address (and port), so that servers see the
  *       real client. {@code usesrc ADDR2}, {@code hdr_ip()} and {@code interface} are errors.
+ *       {@code ADDR} and {@code ADDR2} are IP addresses ({@code *} is any IPv4 address): where
+ *       HAProxy would resolve a host name, the launcher refuses it, so that checking a file sends
+ *       nothing over the network.
  *   <li>{@code option splice-request}, {@code splice-response}, {@code splice-auto} (any section):
  *       relay that direction, or both for {@code splice-auto}, with splice(2). Unlike HAProxy,
  *       where it is per proxy, splicing is a property of the balancer's TPROXY transport: a splice
@@ -81,6 +87,10 @@ final class ProxySection {
   /** HAProxy's splice options, each a direction or both for the TPROXY transport. */
   private static final Set<String> SPLICE_OPTIONS =
       Set.of("splice-auto", "splice-request", "splice-response");
+
+  /** An IPv4 address as inet_pton(3) reads one: four decimal bytes, without leading zeros. */
+  private static final Pattern IPV4 =
+      Pattern.compile("(B\\.){3}B".replace("B", "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"));
 
   /** The kinds of section and which side of a proxy each has. */
   enum Kind {
@@ -375,6 +385,9 @@ final class ProxySection {
             call = BackendBuilder::sourceClientIp;
             break;
           default:
+            if (!argument.startsWith("hdr_ip(")) {
+              address("usesrc", argument);
+            }
             throw new IllegalArgumentException(
                 "'usesrc " + argument + "' is not supported by Steelyard: it connects from the"
                     + " client's address ('usesrc clientip' or 'usesrc client'), not from a fixed"
@@ -415,26 +428,68 @@ final class ProxySection {
    * BackendBuilder#source(String)}; a port other than 0 is an error, since the system chooses it.
    */
   private static String sourceHost(String word) {
-    String host = word;
-    String port = null;
-    if (word.startsWith("[")) {
-      int end = word.indexOf(']');
-      host = end < 0 ? word : word.substring(0, end + 1);
-      port = end >= 0 && end + 1 < word.length() && word.charAt(end + 1) == ':'
-          ? word.substring(end + 2)
-          : null;
-    } else if (word.indexOf(':') >= 0 && word.indexOf(':') == word.lastIndexOf(':')) {
-      host = word.substring(0, word.indexOf(':'));
-      port = word.substring(word.indexOf(':') + 1);
-    } else if (word.indexOf(':') >= 0) {
-      host = "[" + word + "]";
-    }
-    if (port != null && !port.isEmpty() && !port.equals("0")) {
+    Address address = address("source", word);
+    if (!address.port().isEmpty() && !address.port().equals("0")) {
       throw new IllegalArgumentException(
           "'source " + word + "' : a source port is not supported by Steelyard (the system"
               + " chooses it); give the address alone.");
     }
-    return host.equals("*") ? "" : host;
+    return address.host().indexOf(':') >= 0 ? "[" + address.host() + "]" : address.host();
+  }
+
+  /**
+   * An {@code ADDR[:PORT]} argument split as HAProxy splits it: {@code [v6]:port}, {@code
+   * v4:port}, or an IPv6 address alone (more than one colon).
+   *
+   * @param host an IPv4 or IPv6 address, without brackets; empty for any IPv4 address
+   * @param port as written, empty when there is none
+   */
+  private record Address(String host, String port) {}
+
+  /**
+   * Splits {@code word}, the argument of {@code keyword} ({@code source} or {@code usesrc}), and
+   * checks that its host is an IP address, {@code *} or nothing, in HAProxy's words. A host name
+   * is refused: the launcher resolves none.
+   *
+   * @throws IllegalArgumentException naming the keyword, the argument and the host
+   */
+  private static Address address(String keyword, String word) {
+    String host = word;
+    String port = "";
+    int close = word.indexOf(']');
+    if (word.startsWith("[") && close > 1
+        && (close + 1 == word.length() || word.charAt(close + 1) == ':')) {
+      host = word.substring(1, close);
+      port = close + 1 == word.length() ? "" : word.substring(close + 2);
+    } else if (!word.startsWith("[") && word.indexOf(':') == word.lastIndexOf(':')
+        && word.indexOf(':') >= 0) {
+      host = word.substring(0, word.indexOf(':'));
+      port = word.substring(word.indexOf(':') + 1);
+    }
+    host = host.equals("*") ? "" : host;
+    if (!host.isEmpty() && !IPV4.matcher(host).matches() && !ipv6(host)) {
+      throw new IllegalArgumentException(
+          "'" + keyword + " " + word + "' : invalid address: '" + host + "' in '" + word
+              + "' (Steelyard takes an IPv4 or IPv6 address; it resolves no host name)");
+    }
+    return new Address(host, port);
+  }
+
+  /**
+   * Whether {@code host} is an IPv6 address. Only hex digits, colons (one at least) and dots go
+   * to {@link InetAddress#getByName}, which parses such a bracketed text without a DNS lookup.
+   */
+  private static boolean ipv6(String host) {
+    if (host.indexOf(':') < 0
+        || !host.chars().allMatch(c -> "0123456789abcdefABCDEF:.".indexOf(c) >= 0)) {
+      return false;
+    }
+    try {
+      InetAddress.getByName("[" + host + "]");
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private void server(ConfigLine line) {

@@ -1301,14 +1301,51 @@ class HaproxyConfigTest {
           .isEqualTo("parsing [haproxy.cfg:10] : " + message);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+          source 300.1.1.1 usesrc clientip      | source     | 300.1.1.1  | 300.1.1.1
+          source garbage usesrc clientip        | source     | garbage    | garbage
+          source garbage usesrc client          | source     | garbage    | garbage
+          source 300.1.1.1                      | source     | 300.1.1.1  | 300.1.1.1
+          source garbage                        | source     | garbage    | garbage
+          source garbage:0                      | source     | garbage:0  | garbage
+          source 1.2.3                          | source     | 1.2.3      | 1.2.3
+          source 010.0.0.1                      | source     | 010.0.0.1  | 010.0.0.1
+          source 1.2.3.4.5                      | source     | 1.2.3.4.5  | 1.2.3.4.5
+          source [zz::1]                        | source     | [zz::1]    | zz::1
+          source [::1                           | source     | [::1       | [::1
+          source 1::2::3                        | source     | 1::2::3    | 1::2::3
+          source [::1]x                         | source     | [::1]x     | [::1]x
+          source []                             | source     | []         | []
+          source 0.0.0.0 usesrc 300.1.1.1       | usesrc     | 300.1.1.1  | 300.1.1.1
+          source 0.0.0.0 usesrc garbage         | usesrc     | garbage    | garbage
+          source 0.0.0.0 usesrc garbage:80      | usesrc     | garbage:80 | garbage
+          source 0.0.0.0 usesrc [::1:80         | usesrc     | [::1:80    | [::1:80
+          """)
+    void aSourceOrUsesrcAddressMustBeAnIpAddress(String line, String keyword, String word, String host) {
+      assertThat(error(withBackend("  " + line, "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : '" + keyword + " " + word + "' : invalid address: '" + host
+              + "' in '" + word + "' (Steelyard takes an IPv4 or IPv6 address; it resolves no host name)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"*", "*:0", "0.0.0.0", "::", "[::]", "[::]:0", "255.255.255.255"})
+    void anyAddressAndIpLiteralsAreSources(String address) {
+      assertThat(parse(withBackend("  source " + address + " usesrc clientip", "  server s1 127.0.0.1:1"))
+          .check().backends().get(0).source())
+          .isEqualTo(Source.clientIp());
+    }
+
     @Test
     void sourceBelongsToBackendsAndABadAddressIsAnError() {
       assertThat(error(withFrontend("  bind :80", "  default_backend bk", "  source 0.0.0.0 usesrc clientip")))
           .isEqualTo("parsing [haproxy.cfg:9] : 'source' not allowed because frontend 'ft' has no backend capability.");
       assertThat(error(withBackend("  source no.such.host.invalid", "  server s1 127.0.0.1:1")))
-          .startsWith("parsing [haproxy.cfg:10] : backend 'bk': source");
-      assertThat(error("defaults\n  source no.such.host.invalid\n" + withBackend("  server s1 127.0.0.1:1")))
-          .startsWith("parsing [haproxy.cfg:2] : defaults: source");
+          .isEqualTo("parsing [haproxy.cfg:10] : 'source no.such.host.invalid' : invalid address: 'no.such.host.invalid'"
+              + " in 'no.such.host.invalid' (Steelyard takes an IPv4 or IPv6 address; it resolves no host name)");
+      assertThat(error("defaults\n  source garbage usesrc clientip\n" + withBackend("  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:2] : 'source garbage' : invalid address: 'garbage' in 'garbage'"
+              + " (Steelyard takes an IPv4 or IPv6 address; it resolves no host name)");
       assertThat(error(withBackend("  server s1 127.0.0.1:1 source 127.0.0.1")))
           .startsWith("parsing [haproxy.cfg:10] : 'server bk/s1' : unknown keyword 'source'");
     }
