@@ -2,6 +2,7 @@ package io.steelyard.lb;
 
 import static java.util.Objects.requireNonNull;
 
+import io.steelyard.lb.admin.Limits;
 import io.steelyard.lb.admin.Stats;
 import io.steelyard.lb.forward.Backend;
 import io.steelyard.lb.forward.BackendSettings;
@@ -171,6 +172,14 @@ public final class Balancer implements AutoCloseable {
   /** A snapshot of every frontend, backend and server's counters and status. */
   public Stats stats() {
     return Stats.of(List.copyOf(frontends.values()), List.copyOf(backends.values()));
+  }
+
+  /**
+   * The descriptor limit and the global maxconn it runs with: the configured one, or, without one,
+   * what the limit allows (HAProxy's {@code Ulimit-n}, {@code Maxsock}, {@code Maxconn}).
+   */
+  public Limits limits() {
+    return forwarder.limits();
   }
 
   /** Runtime changes: server states, weights, servers, sessions, stick tables. */

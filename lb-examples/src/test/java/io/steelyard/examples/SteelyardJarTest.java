@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +76,12 @@ class SteelyardJarTest {
 
   /** Starts the jar with {@code args}; its output goes to files in the test's directory. */
   private Process java(String... args) throws IOException {
-    List<String> command = new ArrayList<>();
+    return java(List.of(), args);
+  }
+
+  /** Starts the jar with {@code args} under the command {@code prefix}, such as {@code prlimit}. */
+  private Process java(List<String> prefix, String... args) throws IOException {
+    List<String> command = new ArrayList<>(prefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
     command.add(jar.toString());
@@ -236,5 +242,158 @@ class SteelyardJarTest {
         .contains("s3      UP")
         .contains(", 0 failed;")
         .contains("Stopped the clients, the balancer and the servers.");
+  }
+
+  /**
+   * Without a global maxconn, the descriptor limit sets one, as HAProxy derives it: the clients over
+   * it wait in the accept queue instead of being accepted and cut for want of a server socket, and
+   * {@code show info} tells the figures. Run with {@code ulimit -n 400}.
+   */
+  @Test
+  void derivesMaxconnFromTheDescriptorLimit() throws Exception {
+    List<Socket> clients = new ArrayList<>();
+    try (TestBackend s1 = TestBackend.greeting("s1")) {
+      int port = freePort();
+      Path socket = dir.resolve("admin.sock");
+      Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), """
+          global
+              stats socket %s level admin
+          defaults
+              mode tcp
+              timeout connect 5s
+              timeout client 30s
+              timeout server 30s
+          frontend ft
+              bind 127.0.0.1:%d
+              default_backend bk
+          backend bk
+              server s1 %s
+          """.formatted(socket, port, s1.hostPort()));
+      java(List.of("prlimit", "--nofile=400:400"), "-f", cfg.toString());
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+      await().atMost(Duration.ofSeconds(20))
+          .ignoreExceptions()
+          .until(() -> TestClient.whoAnswers(address, null) != null);
+      String info = showInfo(socket);
+      assertThat(info).contains("Ulimit-n: 400\n");
+      int maxConn = Integer.parseInt(info.replaceAll("(?s).*\nMaxconn: (\\d+)\n.*", "$1"));
+      assertThat(maxConn).as("maxconn derived from 400 descriptors").isBetween(101, 199);
+
+      for (int i = 0; i < maxConn + 60; i++) {
+        Socket client = new Socket();
+        clients.add(client);
+        client.connect(address, 5_000);
+      }
+      Thread.sleep(1_000);
+      int served = 0;
+      int waiting = 0;
+      for (Socket client : clients) {
+        client.setSoTimeout(50);
+        try {
+          assertThat(TestClient.readLine(client)).isEqualTo("s1");
+          served++;
+        } catch (java.net.SocketTimeoutException e) {
+          waiting++;
+        }
+      }
+      // A listener told to pause by another event loop may finish its read: 16 accepts each.
+      assertThat(served).as("clients served of %d, maxconn %d", clients.size(), maxConn)
+          .isBetween(maxConn, maxConn + 2 * 16);
+      assertThat(waiting).isEqualTo(clients.size() - served);
+      assertThat(err()).doesNotContain("Too many open files").doesNotContain("\tat ");
+    } finally {
+      for (Socket client : clients) {
+        client.close();
+      }
+    }
+  }
+
+  /**
+   * A configured maxconn that the descriptor limit cannot hold is warned about at start, as HAProxy
+   * does; at the limit, the listener pauses and says so in one line, without a stack trace, and
+   * the clients over it wait until descriptors are free again.
+   */
+  @Test
+  void runsOutOfDescriptorsQuietlyAndRecovers() throws Exception {
+    List<Socket> clients = new ArrayList<>();
+    try (TestBackend s1 = TestBackend.greeting("s1")) {
+      int port = freePort();
+      Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), """
+          global
+              maxconn 500
+          defaults
+              mode tcp
+              timeout connect 5s
+              timeout client 30s
+              timeout server 30s
+          frontend ft
+              bind 127.0.0.1:%d
+              default_backend bk
+          backend bk
+              server s1 %s
+          """.formatted(port, s1.hostPort()));
+      java(List.of("prlimit", "--nofile=200:200"), "-f", cfg.toString());
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+      await().atMost(Duration.ofSeconds(20))
+          .ignoreExceptions()
+          .until(() -> TestClient.whoAnswers(address, null) != null);
+      assertThat(err()).contains("FD limit (200) too low for maxconn=500");
+
+      for (int i = 0; i < 150; i++) {
+        Socket client = new Socket();
+        clients.add(client);
+        client.connect(address, 5_000);
+      }
+      Thread.sleep(1_500);
+      List<Socket> waiting = new ArrayList<>();
+      for (Socket client : clients) {
+        client.setSoTimeout(50);
+        try {
+          assertThat(TestClient.readLine(client)).isEqualTo("s1");
+        } catch (java.net.SocketTimeoutException e) {
+          waiting.add(client);
+        } catch (IOException e) {
+          // Accepted with the last descriptors, it found none for its server: closed, as HAProxy's.
+          assertThat(e).hasMessage("connection closed after ''");
+        }
+      }
+      assertThat(waiting).as("clients left waiting for want of descriptors").isNotEmpty();
+      for (Socket client : clients) {
+        if (!waiting.contains(client)) {
+          client.close();
+        }
+      }
+      int recovered = 0;
+      for (Socket client : waiting) {
+        client.setSoTimeout(10_000);
+        try {
+          assertThat(TestClient.readLine(client)).isEqualTo("s1");
+          recovered++;
+        } catch (IOException e) {
+          // accepted before, it ran out of connect retries while no descriptor was free
+          assertThat(e).hasMessage("connection closed after ''");
+        }
+      }
+      assertThat(recovered).as("waiting clients served once descriptors are free").isPositive();
+      assertThat(err()).contains("cannot accept: ").doesNotContain("\tat ");
+    } finally {
+      for (Socket client : clients) {
+        client.close();
+      }
+    }
+  }
+
+  private static String showInfo(Path socket) throws IOException {
+    try (java.nio.channels.SocketChannel channel =
+        java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+      channel.write(StandardCharsets.US_ASCII.encode("show info\n"));
+      java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(8192);
+      while (channel.read(buffer) > 0) {
+        answer.write(buffer.array(), 0, buffer.position());
+        buffer.clear();
+      }
+      return answer.toString(StandardCharsets.US_ASCII);
+    }
   }
 }

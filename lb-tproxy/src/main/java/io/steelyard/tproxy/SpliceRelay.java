@@ -86,6 +86,12 @@ final class SpliceRelay implements ZeroCopyRelay {
     this.directions = directions;
   }
 
+  /** A pipe (two descriptors) for each direction spliced. */
+  @Override
+  public int descriptorsPerSession() {
+    return 4;
+  }
+
   /** Wraps the channel's allocator handle in one that reports spliced bytes. */
   @Override
   public void prepare(Channel channel) {

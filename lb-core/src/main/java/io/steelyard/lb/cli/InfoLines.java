@@ -3,9 +3,9 @@ package io.steelyard.lb.cli;
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.FrontendConfig;
 import io.steelyard.lb.admin.FrontendStats;
+import io.steelyard.lb.admin.Limits;
 import io.steelyard.lb.admin.Stats;
 import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
 import java.lang.management.RuntimeMXBean;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,10 +17,10 @@ import java.nio.file.Path;
  * <p>{@code Name} is {@code Steelyard} and {@code Version} Steelyard's (its jar's version, {@code
  * dev} when run from classes); {@code Release_date} is {@code unknown}. From the JVM: {@code Pid},
  * {@code Uptime} and {@code Start_time_sec} (the JVM's), {@code Memmax_MB} (its maximum heap),
- * {@code PoolAlloc_MB} and {@code PoolUsed_MB} (its heap taken and used), {@code Ulimit-n} and
- * {@code Maxsock} (its file descriptor limit, where the JVM tells it), {@code node} (the host
- * name). From the balancer: {@code Nbthread} (its event loops), {@code Maxconn} and {@code
- * Hard_maxconn} (its global maxconn, 0 for none), {@code CurrConns} and {@code CumConns} (over
+ * {@code PoolAlloc_MB} and {@code PoolUsed_MB} (its heap taken and used), {@code Ulimit-n} (its file
+ * descriptor limit, where the JVM tells it), {@code node} (the host name). From the balancer:
+ * {@code Nbthread} (its event loops), {@code Maxsock} (the descriptors it counts on), {@code
+ * Maxconn} and {@code Hard_maxconn} (its global maxconn, configured or derived from the limit), {@code CurrConns} and {@code CumConns} (over
  * its frontends), {@code Listeners} (its bound addresses), {@code Jobs} (connections and
  * listeners), {@code TotalBytesOut} and {@code
  * TotalSplicdedBytesOut} (HAProxy's spelling: bytes to clients, and the part spliced). The rest
@@ -51,8 +51,7 @@ final class InfoLines {
     for (FrontendConfig frontend : balancer.config().frontends()) {
       listeners += balancer.boundAddresses(frontend.name()).size();
     }
-    long fds = maxFileDescriptors();
-    int maxConn = balancer.config().maxConn();
+    Limits limits = balancer.limits();
     StringBuilder info = new StringBuilder();
     add(info, "Name", "Steelyard");
     add(info, "Version", VERSION);
@@ -68,10 +67,10 @@ final class InfoLines {
     add(info, "PoolAlloc_MB", memory.totalMemory() >> 20);
     add(info, "PoolUsed_MB", (memory.totalMemory() - memory.freeMemory()) >> 20);
     add(info, "PoolFailed", 0);
-    add(info, "Ulimit-n", fds);
-    add(info, "Maxsock", fds);
-    add(info, "Maxconn", maxConn);
-    add(info, "Hard_maxconn", maxConn);
+    add(info, "Ulimit-n", limits.ulimitN());
+    add(info, "Maxsock", limits.maxSock());
+    add(info, "Maxconn", limits.maxConn());
+    add(info, "Hard_maxconn", limits.maxConn());
     add(info, "CurrConns", current);
     add(info, "CumConns", total);
     zeros(info, "CumReq", "MaxSslConns", "CurrSslConns", "CumSslConns", "Maxpipes", "PipesUsed",
@@ -107,13 +106,6 @@ final class InfoLines {
     for (String key : keys) {
       add(info, key, 0);
     }
-  }
-
-  private static long maxFileDescriptors() {
-    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.UnixOperatingSystemMXBean
-        ? ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount()
-        : 0;
   }
 
   /** The kernel's host name, read without any name lookup; {@code unknown} off Linux. */

@@ -52,6 +52,19 @@ final class AcceptLimits {
     }
   }
 
+  /** Whether {@code listener} may accept now: neither its frontend nor the whole is at its limit. */
+  synchronized boolean accepting(Channel listener) {
+    if (atLimit(globalMax, global)) {
+      return false;
+    }
+    for (Map.Entry<Frontend, List<Channel>> entry : listeners.entrySet()) {
+      if (entry.getValue().contains(listener)) {
+        return !atLimit(entry.getKey().maxConn(), counts.get(entry.getKey())[0]);
+      }
+    }
+    return true;
+  }
+
   private static boolean atLimit(int max, int count) {
     return max > 0 && count >= max;
   }

@@ -20,6 +20,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.steelyard.lb.health.CheckSettings;
+import io.steelyard.lb.admin.Limits;
 import io.steelyard.lb.health.HealthChecker;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -40,8 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each accepted connection is a {@link Session}; its outbound connection runs on the same event
  * loop, so that relaying never crosses threads. Where the transport lets listeners share an
- * address and no {@code maxconn} applies, each event loop listens on every address and keeps the
- * connections it accepts. Netty's socket channels set {@code TCP_NODELAY} by themselves, on
+ * address and no {@code maxconn} is configured, each event loop listens on every address and keeps
+ * the connections it accepts. Without a configured global {@code maxconn}, the descriptor limit
+ * sets one ({@link DescriptorBudget}); per-loop listeners pause a moment late, a few connections
+ * over it, which the budget's spare descriptors absorb. Netty's socket channels set {@code TCP_NODELAY} by themselves, on
  * accepted and outbound connections alike.
  *
  * <p>{@link #close} stops accepting, lets sessions end by themselves for the drain time, closes
@@ -60,7 +63,11 @@ public final class Forwarder {
   private final ZeroCopyRelay zeroCopyRelay;
   private final EventLoopGroup group;
   private final Bootstrap outbound;
-  private final AcceptLimits limits;
+  private final Limits limits;
+  private final AcceptLimits acceptLimits;
+  private final AcceptFailures acceptFailures;
+  /** Whether a configured maxconn applies: then each address has one listener, paused at once. */
+  private final boolean configuredLimit;
   private final Map<Frontend, List<Channel>> listeners = new IdentityHashMap<>();
   private final Map<Server, HealthChecker> checkers = new ConcurrentHashMap<>();
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
@@ -68,8 +75,15 @@ public final class Forwarder {
   private final Notifier notifier;
 
   private Forwarder(
-      Transport transport, int ioThreads, int maxConn, boolean limited, Notifier notifier) {
+      Transport transport,
+      int ioThreads,
+      Limits limits,
+      boolean configuredLimit,
+      boolean anyLimit,
+      Notifier notifier) {
     this.transport = transport;
+    this.limits = limits;
+    this.configuredLimit = configuredLimit;
     this.zeroCopyRelay = transport.zeroCopyRelay();
     this.notifier = notifier;
     this.group =
@@ -80,7 +94,8 @@ public final class Forwarder {
             .channel(transport.channelType())
             .option(ChannelOption.ALLOCATOR, RELAY_BUFFERS)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    this.limits = limited ? new AcceptLimits(maxConn) : null;
+    this.acceptLimits = anyLimit ? new AcceptLimits(limits.maxConn()) : null;
+    this.acceptFailures = new AcceptFailures(limits, acceptLimits);
   }
 
   /**
@@ -101,8 +116,15 @@ public final class Forwarder {
       Notifier notifier) {
     requireNonNull(transport, "transport");
     checkTransparency(transport, frontends, backends);
-    boolean limited = maxConn > 0 || frontends.stream().anyMatch(f -> f.maxConn() > 0);
-    Forwarder forwarder = new Forwarder(transport, ioThreads, maxConn, limited, notifier);
+    boolean frontendLimit = frontends.stream().anyMatch(f -> f.maxConn() > 0);
+    int listeners = frontends.stream().mapToInt(f -> f.binds().size()).sum() * ioThreads;
+    ZeroCopyRelay relay = transport.zeroCopyRelay();
+    int perConnection = 2 + (relay == null ? 0 : relay.descriptorsPerSession());
+    Limits limits = DescriptorBudget.of(maxConn, listeners, ioThreads, perConnection);
+    Forwarder forwarder =
+        new Forwarder(
+            transport, ioThreads, limits, maxConn > 0 || frontendLimit, limits.maxConn() > 0 || frontendLimit,
+            notifier);
     try {
       for (Frontend frontend : frontends) {
         forwarder.bind(frontend);
@@ -121,10 +143,13 @@ public final class Forwarder {
     }
     notifier.listening(true);
     log.info(
-        "listening with {} on {} event loops: {}",
+        "listening with {} on {} event loops: {}; maxconn {}{} (ulimit-n {})",
         transport.name(),
         ioThreads,
-        forwarder.listeners.values());
+        forwarder.listeners.values(),
+        limits.maxConn(),
+        limits.derived() ? " derived from the descriptor limit" : "",
+        limits.ulimitN());
     return forwarder;
   }
 
@@ -171,17 +196,23 @@ public final class Forwarder {
                     client.pipeline().addLast(session.clientHandler());
                   }
                 });
-    if (limits != null) {
-      bootstrap.handler(new AcceptCounter(frontend));
-    }
+    bootstrap.handler(
+        acceptLimits == null
+            ? acceptFailures
+            : new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel listener) {
+                listener.pipeline().addLast(acceptFailures, new AcceptCounter(frontend));
+              }
+            });
     if (frontend.transparent()) {
       transport.transparentListener(bootstrap);
     }
     List<Channel> bound = new ArrayList<>();
     listeners.put(frontend, bound);
-    // With maxconn, one listener per address: pausing it is then immediate and clients are taken
+    // With a configured maxconn, one listener per address: pausing it is then immediate and clients are taken
     // in the order they came, as from HAProxy's one shared queue.
-    boolean perLoop = limits == null && transport.shareListener(bootstrap);
+    boolean perLoop = !configuredLimit && transport.shareListener(bootstrap);
     for (InetSocketAddress address : frontend.binds()) {
       if (!perLoop) {
         bound.add(listen(frontend, bootstrap.clone().group(group), address));
@@ -206,8 +237,8 @@ public final class Forwarder {
               + future.cause().getMessage(),
           future.cause());
     }
-    if (limits != null) {
-      limits.listening(frontend, future.channel());
+    if (acceptLimits != null) {
+      acceptLimits.listening(frontend, future.channel());
     }
     return future.channel();
   }
@@ -255,6 +286,11 @@ public final class Forwarder {
       list.add(session.info());
     }
     return list;
+  }
+
+  /** The descriptor limit and the maxconn it runs with, configured or derived. */
+  public Limits limits() {
+    return limits;
   }
 
   /** Connections open now over all frontends. */
@@ -400,8 +436,8 @@ public final class Forwarder {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object child) {
-      limits.opened(frontend);
-      ((Channel) child).closeFuture().addListener(closed -> limits.closed(frontend));
+      acceptLimits.opened(frontend);
+      ((Channel) child).closeFuture().addListener(closed -> acceptLimits.closed(frontend));
       ctx.fireChannelRead(child);
     }
   }

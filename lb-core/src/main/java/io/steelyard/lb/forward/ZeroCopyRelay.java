@@ -51,6 +51,14 @@ public interface ZeroCopyRelay {
    */
   boolean relay(Channel from, Channel to, boolean fromClient, Listener listener);
 
+  /**
+   * The file descriptors a session holds for this relay besides its two sockets (such as pipes),
+   * which the descriptor budget counts per connection.
+   */
+  default int descriptorsPerSession() {
+    return 0;
+  }
+
   /** What a relay reports to its session about one direction. */
   interface Listener {
 
