@@ -46,7 +46,7 @@ public final class EarlyReadTransport implements Transport {
         eventLoop().execute(() -> {
           if (isOpen() && !isActive()) {
             READS.incrementAndGet();
-            ((NioUnsafe) unsafe()).read();
+            unsafe().read();
           }
         });
       }

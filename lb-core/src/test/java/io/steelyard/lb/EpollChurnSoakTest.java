@@ -1,0 +1,10 @@
+package io.steelyard.lb;
+
+import io.steelyard.lb.forward.Transport;
+
+class EpollChurnSoakTest extends ChurnSoakTest {
+  @Override
+  protected Transport transport() {
+    return Transport.epoll();
+  }
+}
