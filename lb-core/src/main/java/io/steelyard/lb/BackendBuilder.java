@@ -139,10 +139,13 @@ public final class BackendBuilder {
     return this;
   }
 
-  /** The longest a connection may wait in a queue for a free server; the connect timeout by default. */
+  /**
+   * The longest a connection may wait in a queue for a free server; the connect timeout by
+   * default, {@link Duration#ZERO} for no limit.
+   */
   public BackendBuilder queueTimeout(Duration timeout) {
     Checks.unset(name, what + "queue timeout", queueTimeout);
-    queueTimeout = Checks.timeout(name, what + "queue timeout", timeout);
+    queueTimeout = Checks.timeoutOrNone(name, what + "queue timeout", timeout);
     return this;
   }
 
@@ -156,17 +159,17 @@ public final class BackendBuilder {
     return this;
   }
 
-  /** The longest one connection attempt to a server may take. */
+  /** The longest one connection attempt to a server may take; {@code ZERO} for no limit. */
   public BackendBuilder connectTimeout(Duration timeout) {
     Checks.unset(name, what + "connect timeout", connectTimeout);
-    connectTimeout = Checks.timeout(name, what + "connect timeout", timeout);
+    connectTimeout = Checks.timeoutOrNone(name, what + "connect timeout", timeout);
     return this;
   }
 
-  /** The longest the server side of a connection may stay inactive. */
+  /** The longest the server side of a connection may stay inactive; {@code ZERO}: no limit. */
   public BackendBuilder serverTimeout(Duration timeout) {
     Checks.unset(name, what + "server timeout", serverTimeout);
-    serverTimeout = Checks.timeout(name, what + "server timeout", timeout);
+    serverTimeout = Checks.timeoutOrNone(name, what + "server timeout", timeout);
     return this;
   }
 

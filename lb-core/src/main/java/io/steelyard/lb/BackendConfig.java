@@ -11,10 +11,12 @@ import java.util.List;
  * @param name unique among backends
  * @param balance the algorithm that picks a server for each connection
  * @param servers in declaration order, names unique
- * @param connectTimeout the longest one connection attempt to a server may take
+ * @param connectTimeout the longest one connection attempt to a server may take; {@link
+ *     Duration#ZERO} for no limit
  * @param serverTimeout the longest the server side may stay inactive (HAProxy's {@code timeout
- *     server})
- * @param queueTimeout the longest a connection may wait in a queue for a free server
+ *     server}); {@code ZERO} for no limit
+ * @param queueTimeout the longest a connection may wait in a queue for a free server; {@code
+ *     ZERO} for no limit
  * @param checkTimeout HAProxy's {@code timeout check}, or {@code null} when not set
  * @param retries how many more attempts follow a failed connection attempt
  * @param redispatch whether the last retry (or any retry once the server is unusable) may go to

@@ -3,7 +3,7 @@ package io.steelyard.lb;
 import java.time.Duration;
 
 /**
- * The checks that builders share: ranges, positive durations, setters called once. Each names the
+ * The checks that builders share: ranges, timeouts, setters called once. Each names the
  * frontend or backend it belongs to ({@code proxy}, or {@code null}) and the setting ({@code
  * what}), so that the error says where and what.
  */
@@ -21,12 +21,24 @@ final class Checks {
     return own != null ? own : inherited != null ? inherited : fallback;
   }
 
+  /** A positive duration of at most {@link #MAX_TIMEOUT}. */
   static Duration timeout(String proxy, String what, Duration value) {
+    if (value != null && (value.isNegative() || value.isZero())) {
+      throw new ConfigException(proxy, what + " must be > 0: " + value);
+    }
+    return timeoutOrNone(proxy, what, value);
+  }
+
+  /**
+   * A duration of at most {@link #MAX_TIMEOUT}, or {@link Duration#ZERO} for no timeout at all,
+   * as HAProxy reads {@code timeout server 0}.
+   */
+  static Duration timeoutOrNone(String proxy, String what, Duration value) {
     if (value == null) {
       throw new ConfigException(proxy, what + " must not be null");
     }
-    if (value.isNegative() || value.isZero()) {
-      throw new ConfigException(proxy, what + " must be > 0: " + value);
+    if (value.isNegative()) {
+      throw new ConfigException(proxy, what + " must be >= 0 (0 for none): " + value);
     }
     if (value.compareTo(MAX_TIMEOUT) > 0) {
       throw new ConfigException(proxy, what + " must be at most " + MAX_TIMEOUT + ": " + value);

@@ -10,7 +10,8 @@ import java.time.Duration;
  * <p>Where neither sets a value: connect timeout 5 s, client and server timeouts 50 s, 3 retries,
  * no redispatch, {@code roundrobin}, no frontend maxconn. (HAProxy waits forever when a timeout is
  * missing and warns; a library should not leak connections by default, so Steelyard takes the
- * values of HAProxy's own example configuration instead.)
+ * values of HAProxy's own example configuration instead.) A connect, client, server or queue
+ * timeout of {@link Duration#ZERO} is none, as HAProxy's {@code 0}: that wait is not limited.
  */
 public final class DefaultsBuilder {
   /** The connect timeout where none is set. */
@@ -36,31 +37,36 @@ public final class DefaultsBuilder {
 
   DefaultsBuilder() {}
 
-  /** The longest one connection attempt to a server may take. */
+  /**
+   * The longest one connection attempt to a server may take; {@link Duration#ZERO} for no limit.
+   */
   public DefaultsBuilder connectTimeout(Duration timeout) {
     Checks.unset(null, WHAT + "connect timeout", connectTimeout);
-    connectTimeout = Checks.timeout(null, WHAT + "connect timeout", timeout);
+    connectTimeout = Checks.timeoutOrNone(null, WHAT + "connect timeout", timeout);
     return this;
   }
 
-  /** The longest the client side of a connection may stay inactive. */
+  /** The longest the client side of a connection may stay inactive; {@code ZERO}: no limit. */
   public DefaultsBuilder clientTimeout(Duration timeout) {
     Checks.unset(null, WHAT + "client timeout", clientTimeout);
-    clientTimeout = Checks.timeout(null, WHAT + "client timeout", timeout);
+    clientTimeout = Checks.timeoutOrNone(null, WHAT + "client timeout", timeout);
     return this;
   }
 
-  /** The longest the server side of a connection may stay inactive. */
+  /** The longest the server side of a connection may stay inactive; {@code ZERO}: no limit. */
   public DefaultsBuilder serverTimeout(Duration timeout) {
     Checks.unset(null, WHAT + "server timeout", serverTimeout);
-    serverTimeout = Checks.timeout(null, WHAT + "server timeout", timeout);
+    serverTimeout = Checks.timeoutOrNone(null, WHAT + "server timeout", timeout);
     return this;
   }
 
-  /** The longest a connection may wait in a queue; the connect timeout when not set. */
+  /**
+   * The longest a connection may wait in a queue; the connect timeout when not set, {@code ZERO}
+   * for no limit.
+   */
   public DefaultsBuilder queueTimeout(Duration timeout) {
     Checks.unset(null, WHAT + "queue timeout", queueTimeout);
-    queueTimeout = Checks.timeout(null, WHAT + "queue timeout", timeout);
+    queueTimeout = Checks.timeoutOrNone(null, WHAT + "queue timeout", timeout);
     return this;
   }
 

@@ -52,10 +52,13 @@ public final class FrontendBuilder {
     return this;
   }
 
-  /** The longest the client side of a connection may stay inactive. */
+  /**
+   * The longest the client side of a connection may stay inactive; {@link Duration#ZERO} for no
+   * limit.
+   */
   public FrontendBuilder clientTimeout(Duration timeout) {
     Checks.unset(name, what + "client timeout", clientTimeout);
-    clientTimeout = Checks.timeout(name, what + "client timeout", timeout);
+    clientTimeout = Checks.timeoutOrNone(name, what + "client timeout", timeout);
     return this;
   }
 

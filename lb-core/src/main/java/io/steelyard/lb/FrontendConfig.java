@@ -13,7 +13,7 @@ import java.util.List;
  * @param maxConn the most concurrent connections it accepts; beyond that new ones wait in the
  *     kernel's accept queue
  * @param clientTimeout the longest the client side may stay inactive (HAProxy's {@code timeout
- *     client})
+ *     client}); {@link Duration#ZERO} for no limit
  * @param transparent whether it accepts connections to addresses that are not local (TPROXY,
  *     HAProxy's {@code bind ... transparent})
  */

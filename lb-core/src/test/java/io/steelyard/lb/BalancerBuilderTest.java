@@ -131,14 +131,50 @@ class BalancerBuilderTest {
   }
 
   @Test
-  void timeoutMustBePositive() {
-    assertThatThrownBy(() -> valid().backend("bk2", b -> b.connectTimeout(ZERO)))
+  void aZeroTimeoutIsNoTimeoutAsInHaproxy() {
+    BalancerConfig config = Balancer.builder()
+        .defaults(d -> d.serverTimeout(ZERO).queueTimeout(ZERO))
+        .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk").clientTimeout(ZERO))
+        .backend("bk", b -> b.server("s1", "127.0.0.1:8080").connectTimeout(ZERO))
+        .backend("bk2", b -> b.server("s1", "127.0.0.1:8080").serverTimeout(ofSeconds(1)))
+        .build();
+    assertThat(config.frontends().get(0).clientTimeout()).isEqualTo(ZERO);
+    BackendConfig bk = config.backends().get(0);
+    assertThat(bk.connectTimeout()).isEqualTo(ZERO);
+    assertThat(bk.serverTimeout()).isEqualTo(ZERO);
+    assertThat(bk.queueTimeout()).isEqualTo(ZERO);
+    BackendConfig bk2 = config.backends().get(1);
+    assertThat(bk2.connectTimeout()).isEqualTo(ofSeconds(5));
+    assertThat(bk2.serverTimeout()).isEqualTo(ofSeconds(1));
+    assertThat(bk2.queueTimeout()).isEqualTo(ZERO);
+    assertThat(valid().defaults(d -> d.connectTimeout(ZERO)).build().backends().get(0).queueTimeout())
+        .as("the connect timeout's, none")
+        .isEqualTo(ZERO);
+  }
+
+  @Test
+  void aNegativeTimeoutIsRefusedAndACheckTimeoutMustBePositive() {
+    assertThatThrownBy(() -> valid().backend("bk2", b -> b.connectTimeout(ofSeconds(-1))))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("backend 'bk2': connect timeout must be > 0: PT0S");
+        .hasMessage("backend 'bk2': connect timeout must be >= 0 (0 for none): PT-1S");
+    assertThatThrownBy(() -> valid().backend("bk2", b -> b.serverTimeout(ofSeconds(-2))))
+        .hasMessage("backend 'bk2': server timeout must be >= 0 (0 for none): PT-2S");
+    assertThatThrownBy(() -> valid().backend("bk2", b -> b.queueTimeout(ofSeconds(-3))))
+        .hasMessage("backend 'bk2': queue timeout must be >= 0 (0 for none): PT-3S");
     assertThatThrownBy(() -> valid().frontend("ft2", f -> f.clientTimeout(Duration.ofMillis(-5))))
-        .hasMessage("frontend 'ft2': client timeout must be > 0: PT-0.005S");
-    assertThatThrownBy(() -> valid().defaults(d -> d.serverTimeout(ZERO)))
-        .hasMessage("defaults: server timeout must be > 0: PT0S");
+        .hasMessage("frontend 'ft2': client timeout must be >= 0 (0 for none): PT-0.005S");
+    assertThatThrownBy(() -> valid().defaults(d -> d.serverTimeout(Duration.ofNanos(-1))))
+        .hasMessage("defaults: server timeout must be >= 0 (0 for none): PT-0.000000001S");
+    assertThatThrownBy(() -> valid().defaults(d -> d.connectTimeout(ofSeconds(-1))))
+        .hasMessage("defaults: connect timeout must be >= 0 (0 for none): PT-1S");
+    assertThatThrownBy(() -> valid().defaults(d -> d.clientTimeout(ofSeconds(-1))))
+        .hasMessage("defaults: client timeout must be >= 0 (0 for none): PT-1S");
+    assertThatThrownBy(() -> valid().defaults(d -> d.queueTimeout(ofSeconds(-1))))
+        .hasMessage("defaults: queue timeout must be >= 0 (0 for none): PT-1S");
+    assertThatThrownBy(() -> valid().backend("bk2", b -> b.checkTimeout(ZERO)))
+        .hasMessage("backend 'bk2': check timeout must be > 0: PT0S");
+    assertThatThrownBy(() -> valid().backend("bk2", b -> b.checkTimeout(ofSeconds(-1))))
+        .hasMessage("backend 'bk2': check timeout must be > 0: PT-1S");
   }
 
   @Test

@@ -36,9 +36,9 @@ import java.util.Map;
  * <p>Nothing is silently ignored: an unknown keyword, a keyword in the wrong section, a missing or
  * extra argument and a bad value are each an error naming the file, the line and the keyword in
  * HAProxy's words; settings that do not apply to Steelyard, and missing timeouts (where Steelyard
- * takes 5 s to connect and 50 s of client or server inactivity, where HAProxy would wait forever),
- * are notes. Several files are read in order as one configuration; each starts outside any
- * section.
+ * takes 5 s to connect and 50 s of client or server inactivity, where HAProxy would wait forever)
+ * or timeouts of 0 (no timeout, as in HAProxy), are notes. Several files are read in order as one
+ * configuration; each starts outside any section.
  */
 public final class HaproxyConfig {
   private final GlobalSection global;
@@ -421,15 +421,28 @@ public final class HaproxyConfig {
       return splice;
     }
 
+    /**
+     * HAProxy's warning about timeouts missing or 0, with what Steelyard does instead: its
+     * defaults for those missing, no timeout (as HAProxy) for those 0.
+     */
     private static String missingTimeouts(ProxySection proxy, Map<String, Duration> missing) {
       List<String> quoted = new ArrayList<>();
-      List<String> used = new ArrayList<>();
+      List<String> defaults = new ArrayList<>();
+      List<String> none = new ArrayList<>();
       missing.forEach((timeout, value) -> {
         quoted.add("'" + timeout + "'");
-        used.add(timeout + " " + ConfigValues.format(value));
+        if (value.isZero()) {
+          none.add(timeout + " 0");
+        } else {
+          defaults.add(timeout + " " + ConfigValues.format(value));
+        }
       });
+      String uses = defaults.isEmpty() ? "" : "uses its defaults (" + String.join(", ", defaults)
+          + ")";
+      String waits = none.isEmpty() ? "" : "waits forever where the timeout is 0 ("
+          + String.join(", ", none) + "), as HAProxy does";
       return "missing timeouts for " + proxy.title() + " (" + String.join(", ", quoted)
-          + "); Steelyard uses its defaults (" + String.join(", ", used) + ")";
+          + "); Steelyard " + uses + (uses.isEmpty() || waits.isEmpty() ? "" : " and ") + waits;
     }
   }
 }

@@ -49,10 +49,12 @@ import java.util.regex.Pattern;
  *       kernel's accept queue.
  *   <li>{@code timeout client T} (frontend), {@code timeout connect T}, {@code timeout server T}
  *       (backend): inactivity on the client side, one connection attempt, inactivity on the
- *       server side.
+ *       server side. As in HAProxy, 0 is no timeout: that wait is not limited (with the same
+ *       warning as a missing timeout, for which Steelyard takes a default instead).
  *   <li>{@code timeout queue T} (backend): the longest a client waits in a queue for a server
  *       (the connect timeout by default); {@code timeout check T} (backend): once set, a health
- *       check may take {@code min(timeout connect, inter)}, else {@code inter}.
+ *       check may take {@code min(timeout connect, inter)}, else {@code inter}. As in HAProxy, 0
+ *       is as not set, overriding a {@code defaults} section's value, with a notice.
  *   <li>{@code retries N}, {@code option redispatch}, {@code no option redispatch} (backend): how
  *       many more attempts follow a failed connection, and whether the last may go to another
  *       server.
@@ -290,20 +292,39 @@ final class ProxySection {
       case "queue":
         side(line, keyword, false);
         Duration queue = time(line, keyword);
-        set(line, keyword, diagnostics,
-            null, b -> b.queueTimeout(queue), d -> d.queueTimeout(queue));
+        if (queue.isZero()) {
+          notSet(line, keyword, diagnostics,
+              "a connection waits in a queue as long as the connect timeout");
+        } else {
+          set(line, keyword, diagnostics,
+              null, b -> b.queueTimeout(queue), d -> d.queueTimeout(queue));
+        }
         break;
       case "check":
         side(line, keyword, false);
         Duration check = time(line, keyword);
-        set(line, keyword, diagnostics,
-            null, b -> b.checkTimeout(check), d -> d.checkTimeout(check));
+        if (check.isZero()) {
+          notSet(line, keyword, diagnostics, "a check may take up to its 'inter'");
+        } else {
+          set(line, keyword, diagnostics,
+              null, b -> b.checkTimeout(check), d -> d.checkTimeout(check));
+        }
         break;
       default:
         throw new IllegalArgumentException(
             "'timeout' supports 'connect', 'client', 'server', 'queue' and 'check' in Steelyard"
                 + " (got '" + line.word(1) + "').");
     }
+  }
+
+  /**
+   * Reads {@code timeout queue 0} or {@code timeout check 0} as HAProxy does: as not set, here or
+   * in the {@code defaults} section, with a notice saying what applies instead.
+   */
+  private void notSet(ConfigLine line, String keyword, Diagnostics diagnostics, String instead) {
+    diagnostics.notice(
+        line, "'" + keyword + " " + line.word(2) + "' is not set, as in HAProxy: " + instead);
+    set(line, keyword, diagnostics, null, b -> {}, null);
   }
 
   private static Duration time(ConfigLine line, String keyword) {
@@ -770,20 +791,31 @@ final class ProxySection {
   }
 
   /**
-   * The timeouts HAProxy warns about when missing here, by name (such as {@code connect}), with
-   * the value Steelyard takes instead.
+   * The timeouts HAProxy warns about here, missing or 0, by name (such as {@code connect}), with
+   * the value Steelyard takes: its default for a missing one, {@link Duration#ZERO} (none, as in
+   * HAProxy) for a 0.
    */
   Map<String, Duration> missingTimeouts() {
     Map<String, Duration> missing = new LinkedHashMap<>();
-    if (kind.frontend && !frontendSettings().containsKey("timeout client")) {
-      missing.put("client", DefaultsBuilder.CLIENT_TIMEOUT);
+    if (kind.frontend) {
+      missing(missing, "client", frontendSettings().get("timeout client"),
+          DefaultsBuilder.CLIENT_TIMEOUT);
     }
-    if (kind.backend && !backendSettings().containsKey("timeout connect")) {
-      missing.put("connect", DefaultsBuilder.CONNECT_TIMEOUT);
-    }
-    if (kind.backend && !backendSettings().containsKey("timeout server")) {
-      missing.put("server", DefaultsBuilder.SERVER_TIMEOUT);
+    if (kind.backend) {
+      Map<String, Setting<BackendBuilder>> settings = backendSettings();
+      missing(missing, "connect", settings.get("timeout connect"), DefaultsBuilder.CONNECT_TIMEOUT);
+      missing(missing, "server", settings.get("timeout server"), DefaultsBuilder.SERVER_TIMEOUT);
     }
     return missing;
+  }
+
+  /** Adds timeout {@code name} to {@code missing} when its setting is absent, or 0. */
+  private static void missing(
+      Map<String, Duration> missing, String name, Setting<?> setting, Duration fallback) {
+    if (setting == null) {
+      missing.put(name, fallback);
+    } else if (ConfigValues.time("timeout " + name, setting.line().word(2)).isZero()) {
+      missing.put(name, Duration.ZERO);
+    }
   }
 }

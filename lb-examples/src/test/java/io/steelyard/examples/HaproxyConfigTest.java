@@ -362,8 +362,8 @@ class HaproxyConfigTest {
 
     @Test
     void aBadValueInDefaultsIsAnErrorEvenWhenNoSectionUsesIt() {
-      assertThat(error(withBackend("  server s1 127.0.0.1:1") + "defaults\n  timeout connect 0\n"))
-          .startsWith("parsing [haproxy.cfg:12] : defaults: connect timeout must be > 0");
+      assertThat(error(withBackend("  server s1 127.0.0.1:1") + "defaults\n  timeout connect 25d\n"))
+          .startsWith("parsing [haproxy.cfg:12] : defaults: connect timeout must be at most");
     }
 
     @Test
@@ -561,19 +561,72 @@ class HaproxyConfigTest {
       assertThat(config.backends().get(0).serverTimeout()).isEqualTo(expected);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"connect", "server"})
-    void aZeroTimeoutIsRefusedByTheBuilderAtItsLine(String which) {
-      assertThat(error(withBackend("  timeout " + which + " 0", "  server s1 127.0.0.1:1")))
-          .isEqualTo("parsing [haproxy.cfg:10] : backend 'bk': " + which + " timeout must be > 0: PT0S");
+    @Test
+    void aZeroTimeoutIsNoTimeoutAsInHaproxyWithAWarning() {
+      HaproxyConfig config = parse("""
+          defaults
+            timeout server 0
+          frontend ft
+            bind 127.0.0.1:0
+            default_backend bk
+            timeout client 0
+          backend bk
+            timeout connect 0s
+            server s1 127.0.0.1:1
+          listen web
+            bind 127.0.0.1:0
+            timeout client 1s
+            server s1 127.0.0.1:1
+          """);
+      assertThat(config.notes())
+          .containsExactly(
+              "[WARNING] haproxy.cfg:3 : missing timeouts for frontend 'ft' ('client'); Steelyard waits forever where the timeout is 0 (client 0), as HAProxy does",
+              "[WARNING] haproxy.cfg:7 : missing timeouts for backend 'bk' ('connect', 'server'); Steelyard waits forever where the timeout is 0 (connect 0, server 0), as HAProxy does",
+              "[WARNING] haproxy.cfg:10 : missing timeouts for proxy 'web' ('connect', 'server'); Steelyard uses its defaults (connect 5s) and waits forever where the timeout is 0 (server 0), as HAProxy does");
+      BalancerConfig built = config.check();
+      assertThat(built.frontends().get(0).clientTimeout()).isEqualTo(Duration.ZERO);
+      BackendConfig bk = built.backends().get(0);
+      assertThat(bk.connectTimeout()).isEqualTo(Duration.ZERO);
+      assertThat(bk.serverTimeout()).isEqualTo(Duration.ZERO);
+      assertThat(bk.queueTimeout()).as("the connect timeout's").isEqualTo(Duration.ZERO);
+      BackendConfig web = built.backends().get(1);
+      assertThat(web.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+      assertThat(web.serverTimeout()).isEqualTo(Duration.ZERO);
+      assertThat(built.frontends().get(1).clientTimeout()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aZeroQueueOrCheckTimeoutIsNotSetAsInHaproxy() {
+      HaproxyConfig config = parse(DEFAULTS + """
+            timeout queue 7s
+            timeout check 3s
+          frontend ft
+            bind 127.0.0.1:0
+            default_backend bk
+          backend bk
+            timeout connect 4s
+            timeout queue 0
+            timeout check 0ms
+            server s1 127.0.0.1:1 check
+          """);
+      assertThat(config.notes())
+          .containsExactly(
+              "[NOTICE] haproxy.cfg:13 : 'timeout queue 0' is not set, as in HAProxy: a connection waits in a queue as long as the connect timeout",
+              "[NOTICE] haproxy.cfg:14 : 'timeout check 0ms' is not set, as in HAProxy: a check may take up to its 'inter'");
+      BackendConfig bk = config.check().backends().get(0);
+      assertThat(bk.queueTimeout()).isEqualTo(Duration.ofSeconds(4));
+      assertThat(bk.checkTimeout()).isNull();
+      assertThat(bk.servers().get(0).check().checkTimeout(bk.connectTimeout())).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
     void mistakesAreErrors() {
-      assertThat(error(withFrontend("  bind 127.0.0.1:0", "  timeout client 0", "  default_backend bk")))
-          .isEqualTo("parsing [haproxy.cfg:8] : frontend 'ft': client timeout must be > 0: PT0S");
+      assertThat(error(withFrontend("  bind 127.0.0.1:0", "  timeout client -1", "  default_backend bk")))
+          .isEqualTo("parsing [haproxy.cfg:8] : unexpected character '-' in 'timeout client'");
       assertThat(error(withBackend("  timeout connect -1s", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : unexpected character '-' in 'timeout connect'");
+      assertThat(error(withBackend("  timeout server -0", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : unexpected character '-' in 'timeout server'");
       assertThat(error(withBackend("  timeout connect 5sec", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : unexpected character 'e' in 'timeout connect'");
       assertThat(error(withBackend("  timeout connect", "  server s1 127.0.0.1:1")))
@@ -666,10 +719,8 @@ class HaproxyConfigTest {
           .startsWith("parsing [haproxy.cfg:10] : 'timeout queue' expects a time");
       assertThat(error(withBackend("  timeout check 2q", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : unexpected character 'q' in 'timeout check'");
-      assertThat(error(withBackend("  timeout queue 0", "  server s1 127.0.0.1:1")))
-          .isEqualTo("parsing [haproxy.cfg:10] : backend 'bk': queue timeout must be > 0: PT0S");
-      assertThat(error("defaults\n  timeout check 0\n" + withBackend("  server s1 127.0.0.1:1")))
-          .isEqualTo("parsing [haproxy.cfg:2] : defaults: check timeout must be > 0: PT0S");
+      assertThat(error(withBackend("  timeout queue -1", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : unexpected character '-' in 'timeout queue'");
     }
   }
 
