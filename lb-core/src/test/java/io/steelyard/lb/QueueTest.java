@@ -58,6 +58,23 @@ class QueueTest {
     client.setSoTimeout(10_000);
   }
 
+  /** A queue timeout of 0 is none, as in HAProxy: a waiting client waits until served. */
+  @Test
+  void aZeroQueueTimeoutLetsClientsWait() throws Exception {
+    InetSocketAddress front = start(Duration.ZERO);
+    for (int i = 0; i < 3; i++) {
+      open(front);
+    }
+    await().until(() -> balancer.stats().backend("bk").traffic().queued() == 1);
+    Socket last = clients.get(2);
+    assertWaiting(last);
+    assertWaiting(last);
+    assertThat(balancer.stats().backend("bk").traffic().queueTimeouts()).isZero();
+    clients.get(0).close();
+    assertThat(TestClient.readLine(clients.get(1))).isEqualTo("s1");
+    assertThat(TestClient.readLine(last)).isEqualTo("s1");
+  }
+
   @Test
   void waitingClientsAreServedInTurn() throws Exception {
     InetSocketAddress front = start(ofSeconds(30));

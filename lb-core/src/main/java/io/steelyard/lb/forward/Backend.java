@@ -434,8 +434,12 @@ public final class Backend {
     return settings.redispatch();
   }
 
-  /** The pause before retrying a refused connection on the same server. */
+  /**
+   * The pause before retrying a refused connection on the same server: 1 s, or the connect
+   * timeout if it is shorter (and not 0, which is none), as HAProxy's.
+   */
   long turnAroundMillis() {
-    return Math.min(connectTimeoutMillis(), 1000);
+    int connect = connectTimeoutMillis();
+    return connect > 0 ? Math.min(connect, 1000) : 1000;
   }
 }

@@ -167,8 +167,10 @@ final class Session {
     if (!queued) {
       queued = true;
       waitingSince = System.nanoTime();
-      queueTimer =
-          client.eventLoop().schedule(this::queueTimedOut, backend.queueTimeoutMillis(), TimeUnit.MILLISECONDS);
+      long timeout = backend.queueTimeoutMillis();
+      if (timeout > 0) { // 0: no timeout, as in HAProxy
+        queueTimer = client.eventLoop().schedule(this::queueTimedOut, timeout, TimeUnit.MILLISECONDS);
+      }
     }
   }
 
@@ -198,7 +200,9 @@ final class Session {
   void handOver(Member member) {
     client.eventLoop().execute(() -> {
       queued = false;
-      queueTimer.cancel(false);
+      if (queueTimer != null) {
+        queueTimer.cancel(false);
+      }
       queueNanos = System.nanoTime() - waitingSince;
       if (clientClosed) {
         backend.release(backend.server(member));
@@ -627,7 +631,9 @@ final class Session {
       end('C', 'Q');
       if (backend.leaveQueue(this, waitingIn)) {
         queued = false;
-        queueTimer.cancel(false);
+        if (queueTimer != null) {
+          queueTimer.cancel(false);
+        }
       }
     } else if (target != null) {
       end('C', 'C');

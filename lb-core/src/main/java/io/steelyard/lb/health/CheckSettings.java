@@ -36,10 +36,11 @@ public record CheckSettings(
 
   /**
    * The connect timeout of one check: {@code min(connect timeout, inter)} when {@code timeout
-   * check} is set, else {@code inter} (HAProxy's rule; a TCP check has nothing to read).
+   * check} is set and the connect timeout is not 0 (none), else {@code inter} (HAProxy's rule; a
+   * TCP check has nothing to read).
    */
   public Duration checkTimeout(Duration connectTimeout) {
-    if (timeout == null) {
+    if (timeout == null || connectTimeout.isZero()) {
       return inter;
     }
     return connectTimeout.compareTo(inter) < 0 ? connectTimeout : inter;

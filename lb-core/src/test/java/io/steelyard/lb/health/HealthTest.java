@@ -168,6 +168,7 @@ class HealthTest {
     CheckSettings timed =
         new CheckSettings(INTER, FAST, DOWN, 2, 3, Duration.ofSeconds(1), false, 3, OnError.FASTINTER, false);
     assertThat(timed.checkTimeout(Duration.ofSeconds(5))).isEqualTo(INTER);
+    assertThat(timed.checkTimeout(Duration.ZERO)).as("connect timeout 0, none").isEqualTo(INTER);
     assertThat(timed.checkTimeout(Duration.ofMillis(300))).isEqualTo(Duration.ofMillis(300));
   }
 
