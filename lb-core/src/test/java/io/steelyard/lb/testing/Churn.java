@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
@@ -104,6 +106,13 @@ public final class Churn {
     if (!pool.awaitTermination(duration.toSeconds() + 60, TimeUnit.SECONDS)) {
       pool.shutdownNow();
       report.failures.add("clients still running a minute after the end of the churn");
+    }
+    for (Future<?> client : running) {
+      try {
+        client.get(0, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        report.failures.add("a client thread died: " + e.getCause());
+      }
     }
     return report;
   }
@@ -232,14 +241,14 @@ public final class Churn {
   /** The greeting server's first line; nothing from a plain echo server. */
   private void expectGreeting(Socket socket) throws IOException {
     if (greeting != null) {
-      expectGreeting(socket);
+      expectLine(socket, greeting);
     }
   }
 
   /** The greeting server's goodbye after a half-close; nothing from a plain echo server. */
   private void expectGoodbye(Socket socket) throws IOException {
     if (greeting != null) {
-      expectGoodbye(socket);
+      expectLine(socket, "bye from " + greeting);
     }
   }
 
