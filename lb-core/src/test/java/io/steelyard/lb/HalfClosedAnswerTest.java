@@ -2,8 +2,8 @@ package io.steelyard.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.steelyard.lb.forward.Transport;
 import io.steelyard.lb.testing.TestClient;
+import io.steelyard.lb.transport.Transport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

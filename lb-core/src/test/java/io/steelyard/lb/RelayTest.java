@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.steelyard.lb.admin.Traffic;
-import io.steelyard.lb.forward.Transport;
+import io.steelyard.lb.stats.Traffic;
 import io.steelyard.lb.testing.RecordingServer;
 import io.steelyard.lb.testing.ResettingServer;
 import io.steelyard.lb.testing.StreamingServer;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
+import io.steelyard.lb.transport.Transport;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -1,8 +1,8 @@
 package io.steelyard.examples;
 
 import io.steelyard.lb.Balancer;
-import io.steelyard.lb.admin.BackendStats;
 import io.steelyard.lb.schedule.Balance;
+import io.steelyard.lb.stats.BackendStats;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import io.steelyard.lb.BalancerBuilder;
 import io.steelyard.lb.BalancerConfig;
 import io.steelyard.lb.ConfigException;
 import io.steelyard.lb.StartException;
-import io.steelyard.lb.forward.Transport;
+import io.steelyard.lb.transport.Transport;
 import io.steelyard.tproxy.RoutingRules;
 import io.steelyard.tproxy.Splice;
 import io.steelyard.tproxy.Tproxy;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.steelyard.lb.BackendConfig;
 import io.steelyard.lb.ServerConfig;
 import io.steelyard.lb.StickConfig;
-import io.steelyard.lb.forward.Source;
+import io.steelyard.lb.transport.Source;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -5,11 +5,11 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.steelyard.lb.Balancer;
 import io.steelyard.lb.BackendBuilder;
+import io.steelyard.lb.Balancer;
 import io.steelyard.lb.FrontendBuilder;
 import io.steelyard.lb.ServerBuilder;
-import io.steelyard.lb.admin.Traffic;
+import io.steelyard.lb.stats.Traffic;
 import io.steelyard.lb.testing.RecordingServer;
 import io.steelyard.lb.testing.ResettingServer;
 import io.steelyard.lb.testing.TestBackend;

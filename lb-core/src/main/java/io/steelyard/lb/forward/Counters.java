@@ -41,7 +41,7 @@ public final class Counters {
   }
 
   /**
-   * The part of {@link #bytesIn()} that a {@link ZeroCopyRelay} moved from socket to socket in
+   * The part of {@link #bytesIn()} that a {@link io.steelyard.lb.transport.ZeroCopyRelay} moved from socket to socket in
    * the kernel (spliced) rather than copied through the JVM.
    */
   public long splicedIn() {

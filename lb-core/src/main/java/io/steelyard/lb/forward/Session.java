@@ -17,6 +17,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.steelyard.lb.health.HealthChecker;
 import io.steelyard.lb.schedule.Member;
 import io.steelyard.lb.stick.StickEntry;
+import io.steelyard.lb.transport.Source;
+import io.steelyard.lb.transport.ZeroCopyRelay;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
