@@ -2,9 +2,9 @@ package io.steelyard.lb;
 
 import io.steelyard.lb.transport.Transport;
 
-class EpollRelayTest extends RelayTest {
+class EpollTransportContractTest extends TransportContractTest {
   @Override
-  Transport transport() {
+  protected Transport transport() {
     return Transport.epoll();
   }
 }
