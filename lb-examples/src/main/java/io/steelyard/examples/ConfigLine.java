@@ -1,6 +1,5 @@
 package io.steelyard.examples;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,8 +25,7 @@ record ConfigLine(String file, int number, List<String> words) {
    * @throws IllegalArgumentException for an unmatched quote or a {@code $} in double quotes
    */
   static ConfigLine parse(String file, int number, String text) {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = null;
+    Words words = new Words();
     char quote = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -35,11 +33,10 @@ record ConfigLine(String file, int number, List<String> words) {
         if (c == '\'') {
           quote = 0;
         } else {
-          word.append(c);
+          words.append(c);
         }
       } else if (c == '\\' && i + 1 < text.length()) {
-        word = word == null ? new StringBuilder() : word;
-        word.append(escaped(text.charAt(++i)));
+        words.append(escaped(text.charAt(++i)));
       } else if (quote == '"') {
         if (c == '"') {
           quote = 0;
@@ -48,31 +45,23 @@ record ConfigLine(String file, int number, List<String> words) {
               "environment variables in double quotes are not supported by Steelyard (position "
                   + (i + 1) + "); write a literal '$' in single quotes");
         } else {
-          word.append(c);
+          words.append(c);
         }
       } else if (c == '#') {
         break;
       } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-        if (word != null) {
-          words.add(word.toString());
-          word = null;
-        }
+        words.end();
+      } else if (c == '"' || c == '\'') {
+        words.start();
+        quote = c;
       } else {
-        word = word == null ? new StringBuilder() : word;
-        if (c == '"' || c == '\'') {
-          quote = c;
-        } else {
-          word.append(c);
-        }
+        words.append(c);
       }
     }
     if (quote != 0) {
       throw new IllegalArgumentException("unmatched quote " + quote + " in '" + text.strip() + "'");
     }
-    if (word != null) {
-      words.add(word.toString());
-    }
-    return new ConfigLine(file, number, List.copyOf(words));
+    return new ConfigLine(file, number, List.copyOf(words.done()));
   }
 
   private static char escaped(char c) {
