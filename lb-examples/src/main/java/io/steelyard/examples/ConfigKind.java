@@ -71,12 +71,12 @@ enum ConfigKind {
           return KEEPALIVED;
         }
       }
-      throw new ConfigFileException(List.of(Diagnostics.format(
+      throw Diagnostics.failure(
           new ConfigLine(file, i + 1, words),
           "cannot tell whether this is an HAProxy or a keepalived configuration: its first"
               + " keyword '" + keyword + "' is neither an HAProxy section ("
               + String.join(", ", HAPROXY_SECTIONS) + ") nor a keepalived block ("
-              + String.join(", ", KEEPALIVED_BLOCKS) + ")")));
+              + String.join(", ", KEEPALIVED_BLOCKS) + ")");
     }
     return HAPROXY;
   }

@@ -17,8 +17,13 @@ final class Diagnostics {
   private final List<String> notes = new ArrayList<>();
 
   /** The error {@code message} found at {@code line}, as HAProxy writes it. */
-  static String format(ConfigLine line, String message) {
+  private static String format(ConfigLine line, String message) {
     return line == null ? "config : " + message : "parsing [" + line.place() + "] : " + message;
+  }
+
+  /** A failure with the one error {@code message} found at {@code line}, as HAProxy writes it. */
+  static ConfigFileException failure(ConfigLine line, String message) {
+    return new ConfigFileException(List.of(format(line, message)));
   }
 
   void error(ConfigLine line, String message) {

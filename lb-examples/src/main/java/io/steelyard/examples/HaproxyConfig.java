@@ -11,9 +11,6 @@ import io.steelyard.tproxy.RoutingRules;
 import io.steelyard.tproxy.Splice;
 import io.steelyard.tproxy.Tproxy;
 import io.steelyard.tproxy.TproxyTransport;
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,14 +60,7 @@ public final class HaproxyConfig {
   public static HaproxyConfig read(List<Path> files) {
     Reader reader = new Reader();
     for (Path file : files) {
-      String text;
-      try {
-        text = ConfigFile.read(file);
-      } catch (IOException e) {
-        throw new ConfigFileException(
-            List.of("config : cannot open configuration file '" + file + "' : " + reason(e)));
-      }
-      reader.file(file.toString(), text);
+      reader.file(file.toString(), ConfigFile.open(file));
     }
     return reader.finish();
   }
@@ -80,16 +70,6 @@ public final class HaproxyConfig {
     Reader reader = new Reader();
     reader.file(file, text);
     return reader.finish();
-  }
-
-  private static String reason(IOException e) {
-    if (e instanceof NoSuchFileException) {
-      return "no such file or directory";
-    }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    return e.getMessage();
   }
 
   /**
@@ -238,7 +218,7 @@ public final class HaproxyConfig {
    * a backend that does not exist, else the header of the frontend (one without {@code bind}, say).
    */
   private ConfigFileException located(ConfigException e) {
-    return new ConfigFileException(List.of(Diagnostics.format(blame(e), e.getMessage())));
+    return Diagnostics.failure(blame(e), e.getMessage());
   }
 
   private ConfigLine blame(ConfigException e) {

@@ -45,14 +45,7 @@ public final class KeepalivedConfig {
   public static KeepalivedConfig read(List<Path> files, boolean withBalancer) {
     Reader reader = new Reader();
     for (Path file : files) {
-      String text;
-      try {
-        text = ConfigFile.read(file);
-      } catch (IOException e) {
-        throw new ConfigFileException(
-            List.of("config : cannot open configuration file '" + file + "' : " + e));
-      }
-      reader.file(file.toString(), text);
+      reader.file(file.toString(), ConfigFile.open(file));
     }
     return reader.finish(withBalancer);
   }
