@@ -47,10 +47,7 @@ final class ConfigValues {
    *     does, or when the size does not fit in an int
    */
   static int size(String keyword, String text) {
-    int digits = 0;
-    while (digits < text.length() && Character.isDigit(text.charAt(digits))) {
-      digits++;
-    }
+    int digits = digits(text);
     if (digits == 0) {
       throw text.isEmpty()
           ? new IllegalArgumentException("'" + keyword + "' expects a size.")
@@ -97,10 +94,7 @@ final class ConfigValues {
    *     far beyond any timeout
    */
   static Duration time(String keyword, String text) {
-    int digits = 0;
-    while (digits < text.length() && Character.isDigit(text.charAt(digits))) {
-      digits++;
-    }
+    int digits = digits(text);
     if (digits == 0) {
       throw text.isEmpty()
           ? new IllegalArgumentException(
@@ -125,6 +119,15 @@ final class ConfigValues {
               + "' (maximum value is 2147483647 ms or ~24.8 days).",
           e);
     }
+  }
+
+  /** How many digits start {@code text}. */
+  private static int digits(String text) {
+    int digits = 0;
+    while (digits < text.length() && Character.isDigit(text.charAt(digits))) {
+      digits++;
+    }
+    return digits;
   }
 
   private static ChronoUnit unit(String unit) {
