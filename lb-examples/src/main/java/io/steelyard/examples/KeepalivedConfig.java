@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A keepalived.conf, read into Steelyard's VRRP builders: {@code global_defs} ({@link
@@ -124,18 +125,13 @@ public final class KeepalivedConfig {
         case "vrrp_script":
           VrrpScriptBlock script = VrrpScriptBlock.parse(statement, diagnostics);
           if (script != null) {
-            VrrpScriptBlock sameScript = scripts.get(script.name);
-            unique("vrrp_script", script.name, sameScript == null ? null : sameScript.header);
-            scripts.put(script.name, script);
+            add(scripts, "vrrp_script", script.name, script, s -> s.header);
           }
           break;
         case "vrrp_instance":
           VrrpInstanceBlock instance = VrrpInstanceBlock.parse(statement, diagnostics);
           if (instance != null) {
-            VrrpInstanceBlock sameInstance = instances.get(instance.name);
-            unique("vrrp_instance", instance.name,
-                sameInstance == null ? null : sameInstance.header);
-            instances.put(instance.name, instance);
+            add(instances, "vrrp_instance", instance.name, instance, i -> i.header);
           }
           break;
         case "include":
@@ -147,12 +143,18 @@ public final class KeepalivedConfig {
       }
     }
 
-    /** Fails when a block of that kind and name was read already, at {@code taken}. */
-    private static void unique(String kind, String name, ConfigLine taken) {
+    /**
+     * Keeps {@code block} under {@code name}; fails when a block of that kind and name was read
+     * already, naming where.
+     */
+    private static <T> void add(
+        Map<String, T> blocks, String kind, String name, T block, Function<T, ConfigLine> header) {
+      T taken = blocks.get(name);
       if (taken != null) {
         throw new IllegalArgumentException(
-            kind + " '" + name + "' is already defined at " + taken.place());
+            kind + " '" + name + "' is already defined at " + header.apply(taken).place());
       }
+      blocks.put(name, block);
     }
 
     KeepalivedConfig finish(boolean withBalancer) {

@@ -52,9 +52,18 @@ final class KeepalivedValues {
    * @throws IllegalArgumentException naming the keyword and the value
    */
   static int range(ConfigLine line, int min, int max) {
-    int value = ConfigValues.integer(line.keyword(), line.word(1));
+    return range(line.keyword(), line.word(1), min, max);
+  }
+
+  /**
+   * {@code text} as an integer from {@code min} to {@code max} for {@code keyword}.
+   *
+   * @throws IllegalArgumentException naming the keyword and the value
+   */
+  static int range(String keyword, String text, int min, int max) {
+    int value = ConfigValues.integer(keyword, text);
     if (value < min || value > max) {
-      throw new IllegalArgumentException("'" + line.keyword() + "' must be " + min + " to "
+      throw new IllegalArgumentException("'" + keyword + "' must be " + min + " to "
           + (max == Integer.MAX_VALUE ? "2147483647" : max) + " (got " + value + ")");
     }
     return value;
@@ -72,6 +81,24 @@ final class KeepalivedValues {
           + "' expects a number of seconds such as 1 or 0.5 (got '" + text + "')");
     }
     return Duration.ofNanos(new BigDecimal(text).movePointRight(9).longValueExact());
+  }
+
+  /**
+   * The command of a {@code script} or {@code notify*} line: its one argument split as {@link
+   * #command(String)} splits it, or its several arguments as they are.
+   *
+   * @param expects what the keyword takes, for the message when it has none, such as {@code a
+   *     command}
+   * @throws IllegalArgumentException when there is no command, or an unterminated quote
+   */
+  static List<String> command(ConfigLine line, String expects) {
+    List<String> command = line.arguments() == 1
+        ? command(line.word(1))
+        : line.words().subList(1, line.words().size());
+    if (command.isEmpty()) {
+      throw new IllegalArgumentException("'" + line.keyword() + "' expects " + expects);
+    }
+    return List.copyOf(command);
   }
 
   /**

@@ -64,15 +64,7 @@ final class VrrpScriptBlock {
     KeepalivedValues.noBlock(statement, "vrrp_script");
     switch (line.keyword()) {
       case "script":
-        if (line.arguments() == 0) {
-          throw new IllegalArgumentException("'script' expects a command");
-        }
-        command = line.arguments() == 1
-            ? KeepalivedValues.command(line.word(1))
-            : line.words().subList(1, line.words().size());
-        if (command.isEmpty()) {
-          throw new IllegalArgumentException("'script' expects a command");
-        }
+        command = KeepalivedValues.command(line, "a command");
         break;
       case "interval":
         interval = seconds(line, diagnostics);
