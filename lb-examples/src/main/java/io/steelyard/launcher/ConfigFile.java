@@ -1,4 +1,4 @@
-package io.steelyard.examples;
+package io.steelyard.launcher;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import java.util.List;
  * byte instead of filling the memory; it is the file's only error, since no line of it is read.
  * Bytes are decoded as UTF-8, a malformed sequence becoming U+FFFD.
  */
-final class ConfigFile {
+public final class ConfigFile {
   /** The longest line, in bytes, without its line feed. */
   static final int MAX_LINE = 64 * 1024;
   /** The largest file, in bytes. */
@@ -69,7 +69,7 @@ final class ConfigFile {
    * @throws ConfigFileException when it cannot be opened or read, in HAProxy's words, or is out of
    *     bounds
    */
-  static String open(Path file) {
+  public static String open(Path file) {
     try {
       return read(file);
     } catch (IOException e) {

@@ -1,5 +1,6 @@
-package io.steelyard.examples;
+package io.steelyard.launcher;
 
+import io.steelyard.launcher.keepalived.KeepalivedValues;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -83,7 +84,7 @@ enum ConfigKind {
 
   private static List<String> words(String line) {
     try {
-      return KeepalivedStatement.words(line);
+      return KeepalivedValues.words(line);
     } catch (IllegalArgumentException unterminatedQuote) {
       return List.of();
     }

@@ -1,5 +1,8 @@
-package io.steelyard.examples;
+package io.steelyard.launcher;
 
+import io.steelyard.examples.Demo;
+import io.steelyard.launcher.haproxy.HaproxyConfig;
+import io.steelyard.launcher.keepalived.KeepalivedConfig;
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.FrontendConfig;
 import io.steelyard.lb.StartException;

@@ -1,8 +1,9 @@
-package io.steelyard.examples;
+package io.steelyard.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.steelyard.launcher.haproxy.HaproxyConfig;
 import io.steelyard.lb.BackendConfig;
 import io.steelyard.lb.ServerConfig;
 import io.steelyard.lb.StickConfig;

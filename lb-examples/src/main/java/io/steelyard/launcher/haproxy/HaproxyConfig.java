@@ -1,5 +1,10 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.haproxy;
 
+import io.steelyard.launcher.ConfigFile;
+import io.steelyard.launcher.ConfigFileException;
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.ConfigValues;
+import io.steelyard.launcher.Diagnostics;
 import io.steelyard.lb.Attachment;
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.BalancerBuilder;

@@ -1,5 +1,9 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.keepalived;
 
+import io.steelyard.launcher.ConfigFile;
+import io.steelyard.launcher.ConfigFileException;
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.Diagnostics;
 import io.steelyard.vrrp.Vrrp;
 import io.steelyard.vrrp.linux.VrrpInstance;
 import java.io.IOException;

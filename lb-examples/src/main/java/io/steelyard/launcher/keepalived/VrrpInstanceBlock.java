@@ -1,5 +1,8 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.keepalived;
 
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.ConfigValues;
+import io.steelyard.launcher.Diagnostics;
 import io.steelyard.vrrp.Vrrp;
 import io.steelyard.vrrp.packet.Version;
 import io.steelyard.vrrp.state.State;

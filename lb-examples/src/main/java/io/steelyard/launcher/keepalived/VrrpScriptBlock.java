@@ -1,5 +1,7 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.keepalived;
 
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.Diagnostics;
 import io.steelyard.vrrp.script.ScriptTrack;
 import java.nio.file.Path;
 import java.time.Duration;

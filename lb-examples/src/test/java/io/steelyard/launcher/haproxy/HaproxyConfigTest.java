@@ -1,8 +1,9 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.haproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.steelyard.launcher.ConfigFileException;
 import io.steelyard.lb.BackendConfig;
 import io.steelyard.lb.BalancerConfig;
 import io.steelyard.lb.FrontendConfig;
