@@ -42,7 +42,7 @@ final class Connector implements Waiter {
     void gaveUp(Termination why);
   }
 
-  private final Forwarder forwarder;
+  private final SessionHost forwarder;
   private final Backend backend;
   private final Channel client;
   private final Supplier<ChannelHandler> serverHandler;
@@ -65,7 +65,7 @@ final class Connector implements Waiter {
 
   /** @param serverHandler the handler of each server channel it makes, one per channel */
   Connector(
-      Forwarder forwarder,
+      SessionHost forwarder,
       Backend backend,
       Channel client,
       Supplier<ChannelHandler> serverHandler,

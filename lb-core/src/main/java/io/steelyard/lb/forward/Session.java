@@ -30,12 +30,12 @@ import org.slf4j.LoggerFactory;
  * timeouts and half-close behave as with copying. A direction it declines, or gives back, is
  * copied.
  */
-final class Session implements Connector.Listener {
+final class Session implements Connector.Listener, RelayHandler.Events {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
   /** The most a client may send before its server is connected; then reading pauses. */
   private static final int EARLY_LIMIT = 64 * 1024;
 
-  private final Forwarder forwarder;
+  private final SessionHost forwarder;
   private final Frontend frontend;
   private final Backend backend;
   private final Side client;
@@ -53,7 +53,7 @@ final class Session implements Connector.Listener {
   private boolean finished;
   private Termination termination;
 
-  Session(Forwarder forwarder, Frontend frontend, Channel client) {
+  Session(SessionHost forwarder, Frontend frontend, Channel client) {
     this.forwarder = forwarder;
     this.frontend = frontend;
     this.backend = frontend.backend();
@@ -83,7 +83,8 @@ final class Session implements Connector.Listener {
   }
 
   /** Lets the zero-copy relay, if any, set up a channel of this session before it reads. */
-  void prepare(Channel channel) {
+  @Override
+  public void prepare(Channel channel) {
     ZeroCopyRelay relay = forwarder.zeroCopyRelay();
     if (relay != null) {
       relay.prepare(channel);
@@ -95,7 +96,8 @@ final class Session implements Connector.Listener {
    * connection's only once the connector has handed it over. Until then (while connecting, or
    * after the session gave up on it) its outcome reaches the session through the connector alone.
    */
-  boolean owns(Channel channel) {
+  @Override
+  public boolean owns(Channel channel) {
     return channel == client.channel() || (server != null && channel == server.channel());
   }
 
@@ -109,7 +111,8 @@ final class Session implements Connector.Listener {
 
   // --- finding a server ---
 
-  void start() {
+  @Override
+  public void start() {
     started = true;
     forwarder.sessionStarted(this);
     frontend.counters().open();
@@ -167,7 +170,8 @@ final class Session implements Connector.Listener {
 
   // --- relaying ---
 
-  void relay(boolean fromClient, Object msg) {
+  @Override
+  public void relay(boolean fromClient, Object msg) {
     if (fromClient && server == null) {
       keepEarly((ByteBuf) msg);
       return;
@@ -177,7 +181,7 @@ final class Session implements Connector.Listener {
       ReferenceCountUtil.release(msg);
       return;
     }
-    count(fromClient, ((ByteBuf) msg).readableBytes());
+    count(fromClient, ((ByteBuf) msg).readableBytes(), false);
     peer.write(msg);
     if (!peer.isWritable()) {
       // Usually the socket takes it all at once: pause reading only if it does not, which spares
@@ -189,32 +193,11 @@ final class Session implements Connector.Listener {
     }
   }
 
-  private void count(boolean fromClient, int bytes) {
+  private void count(boolean fromClient, int bytes, boolean spliced) {
     side(fromClient).read(bytes);
-    Server target = connector.target();
-    if (fromClient) {
-      frontend.counters().bytesIn.add(bytes);
-      backend.counters().bytesIn.add(bytes);
-      target.counters().bytesIn.add(bytes);
-    } else {
-      frontend.counters().bytesOut.add(bytes);
-      backend.counters().bytesOut.add(bytes);
-      target.counters().bytesOut.add(bytes);
-    }
-  }
-
-  private void countSpliced(boolean fromClient, int bytes) {
-    count(fromClient, bytes);
-    Server target = connector.target();
-    if (fromClient) {
-      frontend.counters().splicedIn.add(bytes);
-      backend.counters().splicedIn.add(bytes);
-      target.counters().splicedIn.add(bytes);
-    } else {
-      frontend.counters().splicedOut.add(bytes);
-      backend.counters().splicedOut.add(bytes);
-      target.counters().splicedOut.add(bytes);
-    }
+    frontend.counters().relayed(fromClient, bytes, spliced);
+    backend.counters().relayed(fromClient, bytes, spliced);
+    connector.target().counters().relayed(fromClient, bytes, spliced);
   }
 
   private void keepEarly(ByteBuf data) {
@@ -245,7 +228,8 @@ final class Session implements Connector.Listener {
     earlyBytes = 0;
   }
 
-  void flushTowards(boolean toClient) {
+  @Override
+  public void flushTowards(boolean toClient) {
     Side peer = toClient ? client : server;
     if (peer != null) {
       peer.flush();
@@ -256,7 +240,8 @@ final class Session implements Connector.Listener {
    * A side drained below its low-water mark (or filled up): let the other side read again, unless
    * the zero-copy relay paces that direction.
    */
-  void writabilityChanged(boolean clientSide) {
+  @Override
+  public void writabilityChanged(boolean clientSide) {
     Side self = side(clientSide);
     Side other = peerOf(clientSide);
     if (other != null && !other.isDirect() && self.isWritable() && !other.hasInputEnded()) {
@@ -268,7 +253,8 @@ final class Session implements Connector.Listener {
    * One side's input ended: its peer gets a FIN once what is queued for it is written, or, when
    * the peer's input has ended too, both are closed (the close sends the FIN).
    */
-  void endOfInput(boolean clientSide) {
+  @Override
+  public void endOfInput(boolean clientSide) {
     side(clientSide).inputEnded();
     Side peer = peerOf(clientSide);
     if (peer == null) {
@@ -297,7 +283,7 @@ final class Session implements Connector.Listener {
      */
     @Override
     public void moved(int bytes) {
-      countSpliced(fromClient, bytes);
+      count(fromClient, bytes, true);
       side(fromClient).readWithoutPipeline();
       peerOf(fromClient).writtenWithoutPipeline();
     }
@@ -320,7 +306,8 @@ final class Session implements Connector.Listener {
    * peer cannot take more, nor when its input has ended and it has nothing left to write: then
    * the other side's timer decides, as HAProxy does.
    */
-  void idle(boolean clientSide) {
+  @Override
+  public void idle(boolean clientSide) {
     Side self = side(clientSide);
     boolean pausedByPeer = !self.hasInputEnded() && !self.isReading();
     if (pausedByPeer || (self.hasInputEnded() && self.pendingBytes() == 0)) {
@@ -331,7 +318,8 @@ final class Session implements Connector.Listener {
   }
 
   /** A side's socket failed: a reset is passed on as a reset, anything else as a close. */
-  void failed(boolean clientSide, Throwable cause) {
+  @Override
+  public void failed(boolean clientSide, Throwable cause) {
     Side other = peerOf(clientSide);
     closing = true;
     end(Termination.closedBy(clientSide));
@@ -352,7 +340,8 @@ final class Session implements Connector.Listener {
    * One side's socket closed. The other side is closed too once what is queued for it is written,
    * whatever closed this one: a session never keeps one socket open without its peer.
    */
-  void closed(boolean clientSide) {
+  @Override
+  public void closed(boolean clientSide) {
     side(clientSide).closed();
     Side other = peerOf(clientSide);
     if (other == null) {
