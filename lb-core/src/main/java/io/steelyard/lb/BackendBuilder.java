@@ -2,8 +2,8 @@ package io.steelyard.lb;
 
 import static java.util.Objects.requireNonNull;
 
-import io.steelyard.lb.forward.Source;
 import io.steelyard.lb.schedule.Balance;
+import io.steelyard.lb.transport.Source;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.steelyard.lb;
 
-import io.steelyard.lb.forward.Source;
 import io.steelyard.lb.schedule.Balance;
+import io.steelyard.lb.transport.Source;
 import java.time.Duration;
 import java.util.List;
 

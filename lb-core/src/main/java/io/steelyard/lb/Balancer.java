@@ -2,8 +2,8 @@ package io.steelyard.lb;
 
 import static java.util.Objects.requireNonNull;
 
-import io.steelyard.lb.admin.Limits;
-import io.steelyard.lb.admin.Stats;
+import io.steelyard.lb.stats.Limits;
+import io.steelyard.lb.stats.Stats;
 import io.steelyard.lb.forward.Backend;
 import io.steelyard.lb.forward.BackendSettings;
 import io.steelyard.lb.forward.Forwarder;
@@ -11,11 +11,11 @@ import io.steelyard.lb.forward.Frontend;
 import io.steelyard.lb.forward.Notifier;
 import io.steelyard.lb.forward.Server;
 import io.steelyard.lb.forward.Stickiness;
-import io.steelyard.lb.forward.Transport;
 import io.steelyard.lb.health.HealthListener;
 import io.steelyard.lb.schedule.Member;
 import io.steelyard.lb.schedule.Scheduler;
 import io.steelyard.lb.stick.StickTable;
+import io.steelyard.lb.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

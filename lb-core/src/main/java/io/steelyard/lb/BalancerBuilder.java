@@ -2,8 +2,8 @@ package io.steelyard.lb;
 
 import static java.util.Objects.requireNonNull;
 
-import io.steelyard.lb.forward.Transport;
 import io.steelyard.lb.health.HealthListener;
+import io.steelyard.lb.transport.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.steelyard.lb.admin.BackendStats;
+import io.steelyard.lb.stats.BackendStats;
 import io.steelyard.lb.forward.ConnectionInfo;
 import io.steelyard.lb.health.AdminState;
 import io.steelyard.lb.schedule.Balance;

@@ -3,12 +3,12 @@ package io.steelyard.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.steelyard.lb.forward.Transport;
 import io.steelyard.lb.testing.Churn;
 import io.steelyard.lb.testing.LogWatch;
 import io.steelyard.lb.testing.ResettingServer;
 import io.steelyard.lb.testing.StreamingServer;
 import io.steelyard.lb.testing.TestBackend;
+import io.steelyard.lb.transport.Transport;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.time.Duration;

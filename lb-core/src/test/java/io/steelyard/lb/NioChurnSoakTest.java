@@ -1,6 +1,6 @@
 package io.steelyard.lb;
 
-import io.steelyard.lb.forward.Transport;
+import io.steelyard.lb.transport.Transport;
 
 class NioChurnSoakTest extends ChurnSoakTest {
   @Override

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.steelyard.lb.forward.Transport;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
+import io.steelyard.lb.transport.Transport;
 import org.junit.jupiter.api.Test;
 
 /** Where connections to servers come from, and what a transport without TPROXY refuses. */

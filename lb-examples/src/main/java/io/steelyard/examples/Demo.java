@@ -1,8 +1,8 @@
 package io.steelyard.examples;
 
 import io.steelyard.lb.Balancer;
-import io.steelyard.lb.admin.BackendStats;
 import io.steelyard.lb.schedule.Balance;
+import io.steelyard.lb.stats.BackendStats;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Demo {
   /** How long the demo runs unless it runs until stopped. */
-  static final Duration DURATION = Duration.ofSeconds(10);
+  public static final Duration DURATION = Duration.ofSeconds(10);
 
   /** How much later the slow server answers. */
   static final Duration SLOW = Duration.ofMillis(40);
@@ -47,7 +47,7 @@ public final class Demo {
    * @param duration how long it runs; {@code null} to run until {@link #stop()}
    * @param redraw whether {@code out} is a terminal, where the table is redrawn in place
    */
-  Demo(PrintStream out, Duration duration, boolean redraw) {
+  public Demo(PrintStream out, Duration duration, boolean redraw) {
     this.out = out;
     this.duration = duration;
     this.redraw = redraw;
@@ -58,7 +58,7 @@ public final class Demo {
    *
    * @return the exit status: 0 when every client connection got its data, 1 otherwise
    */
-  int run() throws InterruptedException {
+  public int run() throws InterruptedException {
     try (DemoServer s1 = DemoServer.start("s1", Duration.ZERO);
         DemoServer s2 = DemoServer.start("s2", Duration.ZERO);
         DemoServer s3 = DemoServer.start("s3", SLOW);
@@ -92,7 +92,7 @@ public final class Demo {
   }
 
   /** Asks a running demo to end, and waits (up to 30 s) until it has closed everything. */
-  void stop() {
+  public void stop() {
     stopRequested.countDown();
     try {
       finished.await(30, TimeUnit.SECONDS);

@@ -4,10 +4,10 @@ import static java.time.Duration.ofMillis;
 
 import com.sun.net.httpserver.HttpServer;
 import io.steelyard.lb.Balancer;
-import io.steelyard.lb.admin.ServerStats;
 import io.steelyard.lb.health.HealthListener;
 import io.steelyard.lb.health.ServerEvent;
 import io.steelyard.lb.schedule.Balance;
+import io.steelyard.lb.stats.ServerStats;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

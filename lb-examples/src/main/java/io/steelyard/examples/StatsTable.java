@@ -1,8 +1,8 @@
 package io.steelyard.examples;
 
-import io.steelyard.lb.admin.BackendStats;
-import io.steelyard.lb.admin.ServerStats;
-import io.steelyard.lb.admin.Traffic;
+import io.steelyard.lb.stats.BackendStats;
+import io.steelyard.lb.stats.ServerStats;
+import io.steelyard.lb.stats.Traffic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

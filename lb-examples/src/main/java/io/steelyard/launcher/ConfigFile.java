@@ -1,10 +1,12 @@
-package io.steelyard.examples;
+package io.steelyard.launcher;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,7 +19,7 @@ import java.util.List;
  * byte instead of filling the memory; it is the file's only error, since no line of it is read.
  * Bytes are decoded as UTF-8, a malformed sequence becoming U+FFFD.
  */
-final class ConfigFile {
+public final class ConfigFile {
   /** The longest line, in bytes, without its line feed. */
   static final int MAX_LINE = 64 * 1024;
   /** The largest file, in bytes. */
@@ -59,6 +61,30 @@ final class ConfigFile {
       }
     }
     return text.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The text of {@code file}, as {@link #read} reads it, for a reader of the file's grammar.
+   *
+   * @throws ConfigFileException when it cannot be opened or read, in HAProxy's words, or is out of
+   *     bounds
+   */
+  public static String open(Path file) {
+    try {
+      return read(file);
+    } catch (IOException e) {
+      throw error("config : cannot open configuration file '" + file + "' : " + reason(e));
+    }
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage();
   }
 
   private static ConfigFileException error(String message) {

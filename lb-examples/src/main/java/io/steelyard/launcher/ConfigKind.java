@@ -1,5 +1,6 @@
-package io.steelyard.examples;
+package io.steelyard.launcher;
 
+import io.steelyard.launcher.keepalived.KeepalivedValues;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,19 +72,19 @@ enum ConfigKind {
           return KEEPALIVED;
         }
       }
-      throw new ConfigFileException(List.of(Diagnostics.format(
+      throw Diagnostics.failure(
           new ConfigLine(file, i + 1, words),
           "cannot tell whether this is an HAProxy or a keepalived configuration: its first"
               + " keyword '" + keyword + "' is neither an HAProxy section ("
               + String.join(", ", HAPROXY_SECTIONS) + ") nor a keepalived block ("
-              + String.join(", ", KEEPALIVED_BLOCKS) + ")")));
+              + String.join(", ", KEEPALIVED_BLOCKS) + ")");
     }
     return HAPROXY;
   }
 
   private static List<String> words(String line) {
     try {
-      return KeepalivedStatement.words(line);
+      return KeepalivedValues.words(line);
     } catch (IllegalArgumentException unterminatedQuote) {
       return List.of();
     }

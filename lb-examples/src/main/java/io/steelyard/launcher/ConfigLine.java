@@ -1,6 +1,5 @@
-package io.steelyard.examples;
+package io.steelyard.launcher;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,16 +17,15 @@ import java.util.List;
  * @param number the line number, from 1
  * @param words the words, the keyword first; empty for a blank or comment line
  */
-record ConfigLine(String file, int number, List<String> words) {
+public record ConfigLine(String file, int number, List<String> words) {
 
   /**
    * Splits {@code text}, line {@code number} of {@code file}.
    *
    * @throws IllegalArgumentException for an unmatched quote or a {@code $} in double quotes
    */
-  static ConfigLine parse(String file, int number, String text) {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = null;
+  public static ConfigLine parse(String file, int number, String text) {
+    Words words = new Words();
     char quote = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -35,11 +33,10 @@ record ConfigLine(String file, int number, List<String> words) {
         if (c == '\'') {
           quote = 0;
         } else {
-          word.append(c);
+          words.append(c);
         }
       } else if (c == '\\' && i + 1 < text.length()) {
-        word = word == null ? new StringBuilder() : word;
-        word.append(escaped(text.charAt(++i)));
+        words.append(escaped(text.charAt(++i)));
       } else if (quote == '"') {
         if (c == '"') {
           quote = 0;
@@ -48,31 +45,23 @@ record ConfigLine(String file, int number, List<String> words) {
               "environment variables in double quotes are not supported by Steelyard (position "
                   + (i + 1) + "); write a literal '$' in single quotes");
         } else {
-          word.append(c);
+          words.append(c);
         }
       } else if (c == '#') {
         break;
       } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-        if (word != null) {
-          words.add(word.toString());
-          word = null;
-        }
+        words.end();
+      } else if (c == '"' || c == '\'') {
+        words.start();
+        quote = c;
       } else {
-        word = word == null ? new StringBuilder() : word;
-        if (c == '"' || c == '\'') {
-          quote = c;
-        } else {
-          word.append(c);
-        }
+        words.append(c);
       }
     }
     if (quote != 0) {
       throw new IllegalArgumentException("unmatched quote " + quote + " in '" + text.strip() + "'");
     }
-    if (word != null) {
-      words.add(word.toString());
-    }
-    return new ConfigLine(file, number, List.copyOf(words));
+    return new ConfigLine(file, number, List.copyOf(words.done()));
   }
 
   private static char escaped(char c) {
@@ -89,27 +78,27 @@ record ConfigLine(String file, int number, List<String> words) {
   }
 
   /** Whether the line has no words: blank or a comment. */
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return words.isEmpty();
   }
 
   /** The first word. */
-  String keyword() {
+  public String keyword() {
     return words.get(0);
   }
 
   /** Word {@code i}, the keyword being 0. */
-  String word(int i) {
+  public String word(int i) {
     return words.get(i);
   }
 
   /** The number of words after the keyword. */
-  int arguments() {
+  public int arguments() {
     return words.size() - 1;
   }
 
   /** {@code file:number}, as messages write a place. */
-  String place() {
+  public String place() {
     return file + ":" + number;
   }
 
@@ -120,7 +109,7 @@ record ConfigLine(String file, int number, List<String> words) {
    * @param expects what the keyword takes, as in {@code 'maxconn' expects an integer argument}
    * @throws IllegalArgumentException when there are fewer or more words
    */
-  void expect(int skip, int count, String expects) {
+  public void expect(int skip, int count, String expects) {
     String keyword = String.join(" ", words.subList(0, Math.min(skip, words.size())));
     if (words.size() < skip + count) {
       throw new IllegalArgumentException("'" + keyword + "' expects " + expects + ".");

@@ -1,4 +1,4 @@
-package io.steelyard.examples;
+package io.steelyard.launcher;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -18,7 +18,7 @@ import java.time.temporal.ChronoUnit;
  * {@code parse_size_err()} in {@code src/tools.c}, which {@code stick-table size} uses). Ranges
  * are the builder's to check, so that its message names the limit.
  */
-final class ConfigValues {
+public final class ConfigValues {
   private ConfigValues() {}
 
   /**
@@ -26,7 +26,7 @@ final class ConfigValues {
    *
    * @throws IllegalArgumentException when it is not a decimal integer that fits in an int
    */
-  static int integer(String keyword, String text) {
+  public static int integer(String keyword, String text) {
     if (!text.matches("[-+]?[0-9]+")) {
       throw new IllegalArgumentException(
           "'" + keyword + "' expects an integer argument (got '" + text + "').");
@@ -46,11 +46,8 @@ final class ConfigValues {
    * @throws IllegalArgumentException naming the first character that does not fit, as HAProxy
    *     does, or when the size does not fit in an int
    */
-  static int size(String keyword, String text) {
-    int digits = 0;
-    while (digits < text.length() && Character.isDigit(text.charAt(digits))) {
-      digits++;
-    }
+  public static int size(String keyword, String text) {
+    int digits = digits(text);
     if (digits == 0) {
       throw text.isEmpty()
           ? new IllegalArgumentException("'" + keyword + "' expects a size.")
@@ -78,7 +75,7 @@ final class ConfigValues {
    * {@code duration} as HAProxy writes a time, in the largest unit that holds it exactly: {@code
    * 50s}, {@code 30m}, {@code 1500ms}.
    */
-  static String format(Duration duration) {
+  public static String format(Duration duration) {
     long micros = duration.toNanos() / 1000;
     long[] sizes = {86_400_000_000L, 3_600_000_000L, 60_000_000L, 1_000_000L, 1000L};
     String[] units = {"d", "h", "m", "s", "ms"};
@@ -96,11 +93,8 @@ final class ConfigValues {
    * @throws IllegalArgumentException when it is not digits followed by an optional unit, or is
    *     far beyond any timeout
    */
-  static Duration time(String keyword, String text) {
-    int digits = 0;
-    while (digits < text.length() && Character.isDigit(text.charAt(digits))) {
-      digits++;
-    }
+  public static Duration time(String keyword, String text) {
+    int digits = digits(text);
     if (digits == 0) {
       throw text.isEmpty()
           ? new IllegalArgumentException(
@@ -125,6 +119,15 @@ final class ConfigValues {
               + "' (maximum value is 2147483647 ms or ~24.8 days).",
           e);
     }
+  }
+
+  /** How many digits start {@code text}. */
+  private static int digits(String text) {
+    int digits = 0;
+    while (digits < text.length() && Character.isDigit(text.charAt(digits))) {
+      digits++;
+    }
+    return digits;
   }
 
   private static ChronoUnit unit(String unit) {
@@ -153,7 +156,7 @@ final class ConfigValues {
    * @param what how HAProxy names the thing in the message: {@code 'frontend' name}, {@code
    *     server name}
    */
-  static String name(String what, String name) {
+  public static String name(String what, String name) {
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (!(Character.isLetterOrDigit(c) && c < 128) && ".:_-".indexOf(c) < 0) {

@@ -1,4 +1,4 @@
-package io.steelyard.examples;
+package io.steelyard.launcher;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,24 +12,35 @@ import java.util.List;
  * [NOTICE] haproxy.cfg:3 : 'daemon' does not apply to Steelyard ...; ignored} or {@code [WARNING]
  * haproxy.cfg:9 : ...}.
  */
-final class Diagnostics {
+public final class Diagnostics {
   private final List<String> errors = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
 
+  /** Diagnostics of a configuration not read yet: nothing found. */
+  public Diagnostics() {}
+
   /** The error {@code message} found at {@code line}, as HAProxy writes it. */
-  static String format(ConfigLine line, String message) {
+  private static String format(ConfigLine line, String message) {
     return line == null ? "config : " + message : "parsing [" + line.place() + "] : " + message;
   }
 
-  void error(ConfigLine line, String message) {
+  /** A failure with the one error {@code message} found at {@code line}, as HAProxy writes it. */
+  public static ConfigFileException failure(ConfigLine line, String message) {
+    return new ConfigFileException(List.of(format(line, message)));
+  }
+
+  /** Records the error {@code message} at {@code line}, or the whole configuration if null. */
+  public void error(ConfigLine line, String message) {
     errors.add(format(line, message));
   }
 
-  void warning(ConfigLine line, String message) {
+  /** Records a warning at {@code line}: printed before the configuration runs. */
+  public void warning(ConfigLine line, String message) {
     notes.add("[WARNING] " + line.place() + " : " + message);
   }
 
-  void notice(ConfigLine line, String message) {
+  /** Records a notice at {@code line}: printed before the configuration runs. */
+  public void notice(ConfigLine line, String message) {
     notes.add("[NOTICE] " + line.place() + " : " + message);
   }
 
@@ -40,16 +51,17 @@ final class Diagnostics {
    * @param keyword the keyword as the notice quotes it, such as {@code 'daemon'}
    * @param reason why it does not apply
    */
-  void ignored(ConfigLine line, String keyword, String reason) {
+  public void ignored(ConfigLine line, String keyword, String reason) {
     notice(line, keyword + " does not apply to Steelyard (" + reason + "); ignored");
   }
 
-  List<String> notes() {
+  /** The notices and warnings so far, in the order they were found. */
+  public List<String> notes() {
     return List.copyOf(notes);
   }
 
   /** Fails with every error found so far, if there is one. */
-  void failOnErrors() {
+  public void failOnErrors() {
     if (!errors.isEmpty()) {
       throw new ConfigFileException(errors);
     }

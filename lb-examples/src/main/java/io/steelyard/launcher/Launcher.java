@@ -1,14 +1,17 @@
-package io.steelyard.examples;
+package io.steelyard.launcher;
 
+import io.steelyard.examples.Demo;
+import io.steelyard.launcher.haproxy.HaproxyConfig;
+import io.steelyard.launcher.keepalived.KeepalivedConfig;
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.FrontendConfig;
 import io.steelyard.lb.StartException;
-import io.steelyard.lb.forward.Transport;
+import io.steelyard.lb.transport.Transport;
 import io.steelyard.tproxy.RoutingRules;
 import io.steelyard.vrrp.Vrrp;
 import io.steelyard.vrrp.linux.VrrpInstance;
-import java.io.UncheckedIOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;

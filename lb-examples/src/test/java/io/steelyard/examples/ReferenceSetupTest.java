@@ -2,6 +2,7 @@ package io.steelyard.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.steelyard.launcher.haproxy.HaproxyConfig;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

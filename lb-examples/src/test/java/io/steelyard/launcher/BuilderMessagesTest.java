@@ -1,4 +1,4 @@
-package io.steelyard.examples;
+package io.steelyard.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every configuration that the builder refuses, written as a file, gets the builder's own message
  * from {@code steelyard -c}, after the line to blame. (Two frontends or two backends of one name,
  * and a {@code stick} rule without a {@code stick-table}, are reported in HAProxy's words instead,
- * before the builder sees them: see {@link HaproxyConfigTest}.)
+ * before the builder sees them: see {@code io.steelyard.launcher.haproxy.HaproxyConfigTest}.)
  */
 class BuilderMessagesTest {
   private static final String DEFAULTS =

@@ -1,8 +1,9 @@
-package io.steelyard.examples;
+package io.steelyard.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.steelyard.launcher.keepalived.KeepalivedConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

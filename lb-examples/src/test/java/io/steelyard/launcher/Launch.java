@@ -1,4 +1,4 @@
-package io.steelyard.examples;
+package io.steelyard.launcher;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

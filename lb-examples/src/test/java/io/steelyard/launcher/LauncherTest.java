@@ -1,12 +1,13 @@
-package io.steelyard.examples;
+package io.steelyard.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.steelyard.launcher.haproxy.HaproxyConfig;
 import io.steelyard.lb.BackendConfig;
 import io.steelyard.lb.ServerConfig;
 import io.steelyard.lb.StickConfig;
-import io.steelyard.lb.forward.Source;
+import io.steelyard.lb.transport.Source;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package io.steelyard.examples;
+package io.steelyard.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

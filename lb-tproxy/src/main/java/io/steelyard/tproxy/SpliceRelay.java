@@ -15,7 +15,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.unix.Errors;
 import io.netty.util.UncheckedBooleanSupplier;
-import io.steelyard.lb.forward.ZeroCopyRelay;
+import io.steelyard.lb.transport.ZeroCopyRelay;
 import java.nio.channels.ClosedChannelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -7,9 +7,9 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.steelyard.lb.forward.Source;
-import io.steelyard.lb.forward.Transport;
-import io.steelyard.lb.forward.ZeroCopyRelay;
+import io.steelyard.lb.transport.Source;
+import io.steelyard.lb.transport.Transport;
+import io.steelyard.lb.transport.ZeroCopyRelay;
 import java.util.List;
 import java.util.Objects;
 

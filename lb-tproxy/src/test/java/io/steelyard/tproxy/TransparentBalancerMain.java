@@ -2,11 +2,11 @@ package io.steelyard.tproxy;
 
 import static java.time.Duration.ofMillis;
 
-import io.steelyard.lb.Balancer;
 import io.steelyard.lb.BackendBuilder;
-import io.steelyard.lb.admin.Traffic;
-import io.steelyard.lb.forward.Transport;
+import io.steelyard.lb.Balancer;
+import io.steelyard.lb.stats.Traffic;
 import io.steelyard.lb.schedule.Balance;
+import io.steelyard.lb.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;
 

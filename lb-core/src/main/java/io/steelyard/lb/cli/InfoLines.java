@@ -2,9 +2,9 @@ package io.steelyard.lb.cli;
 
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.FrontendConfig;
-import io.steelyard.lb.admin.FrontendStats;
-import io.steelyard.lb.admin.Limits;
-import io.steelyard.lb.admin.Stats;
+import io.steelyard.lb.stats.FrontendStats;
+import io.steelyard.lb.stats.Limits;
+import io.steelyard.lb.stats.Stats;
 import java.lang.management.ManagementFactory;
 import java.lang.management.RuntimeMXBean;
 import java.io.IOException;

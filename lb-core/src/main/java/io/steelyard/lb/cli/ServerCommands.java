@@ -1,8 +1,8 @@
 package io.steelyard.lb.cli;
 
 import io.steelyard.lb.Balancer;
-import io.steelyard.lb.admin.BackendStats;
-import io.steelyard.lb.admin.ServerStats;
+import io.steelyard.lb.stats.BackendStats;
+import io.steelyard.lb.stats.ServerStats;
 import io.steelyard.lb.health.AdminState;
 import java.util.List;
 

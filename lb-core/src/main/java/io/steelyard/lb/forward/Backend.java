@@ -41,7 +41,7 @@ public final class Backend {
   private final Counters counters = new Counters();
   private final Object lock = new Object();
   /** Sessions waiting for any server; guarded by {@link #lock}. */
-  private final ArrayDeque<Session> queue = new ArrayDeque<>();
+  private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   /** Servers by member id; a removed server leaves a null. Replaced whole on change. */
   private volatile Server[] servers;
   /** Whether any server has a maxconn, so that connections may have to wait. */
@@ -135,10 +135,10 @@ public final class Backend {
 
   /**
    * A server for {@code session}: its stuck server if given and free, else the scheduler's pick.
-   * Returns {@code null} when the session was queued ({@link Session#queued()}) or when no server
+   * Returns {@code null} when the session was queued (its {@link Waiter#waitIn}) or when no server
    * can take it at all.
    */
-  Member assign(Session session, InetAddress client, Server stuck) {
+  Member assign(Waiter session, InetAddress client, Server stuck) {
     if (!queueing) {
       if (stuck != null && scheduler.acquireDirect(stuck.member())) {
         return stuck.member();
@@ -163,7 +163,7 @@ public final class Backend {
     }
   }
 
-  private void enqueue(ArrayDeque<Session> into, Session session, Server server) {
+  private void enqueue(ArrayDeque<Waiter> into, Waiter session, Server server) {
     into.addLast(session);
     session.waitIn(server);
     counters.queued.increment();
@@ -176,7 +176,7 @@ public final class Backend {
    * Takes {@code session} out of its queue (its queue time ran out, or its client left); returns
    * false when it was no longer queued because a server had just been handed to it.
    */
-  boolean leaveQueue(Session session, Server server) {
+  boolean leaveQueue(Waiter session, Server server) {
     synchronized (lock) {
       boolean removed = (server == null ? queue : server.queue).remove(session);
       if (removed) {
@@ -199,7 +199,7 @@ public final class Backend {
       scheduler.release(server.member());
       return;
     }
-    Session next;
+    Waiter next;
     synchronized (lock) {
       next = nextWaiter(server);
       if (next == null) {
@@ -211,9 +211,9 @@ public final class Backend {
   }
 
   /** The waiter that gets {@code server}'s freed slot, taken out of its queue; under the lock. */
-  private Session nextWaiter(Server server) {
-    Session stuck = server.takesStuckClients() ? server.queue.peekFirst() : null;
-    Session any = server.takesNewClients() ? queue.peekFirst() : null;
+  private Waiter nextWaiter(Server server) {
+    Waiter stuck = server.takesStuckClients() ? server.queue.peekFirst() : null;
+    Waiter any = server.takesNewClients() ? queue.peekFirst() : null;
     if (stuck == null && any == null) {
       return null;
     }
@@ -241,13 +241,13 @@ public final class Backend {
         if (!server.takesStuckClients()) {
           // Its stuck waiters lose their server: they wait for any server instead (requeued).
           while (!server.queue.isEmpty()) {
-            Session waiter = server.queue.pollFirst();
+            Waiter waiter = server.queue.pollFirst();
             dequeued(server);
             enqueue(queue, waiter, null);
           }
         }
         while (!server.queue.isEmpty() && scheduler.acquireDirect(server.member())) {
-          Session waiter = server.queue.pollFirst();
+          Waiter waiter = server.queue.pollFirst();
           dequeued(server);
           handOvers.add(() -> waiter.handOver(server.member()));
         }
@@ -257,7 +257,7 @@ public final class Backend {
         if (member == null) {
           break;
         }
-        Session waiter = queue.pollFirst();
+        Waiter waiter = queue.pollFirst();
         dequeued(null);
         handOvers.add(() -> waiter.handOver(member));
       }

@@ -1,5 +1,6 @@
 package io.steelyard.lb.forward;
 
+import io.steelyard.lb.transport.Source;
 import java.time.Duration;
 
 /**

@@ -21,6 +21,17 @@ public final class Counters {
   final LongAdder refused = new LongAdder();
 
   /** Connections open now. */
+  /**
+   * Counts {@code bytes} relayed from the client ({@code fromClient}) or to it, and as spliced too
+   * when the zero-copy relay moved them.
+   */
+  void relayed(boolean fromClient, int bytes, boolean spliced) {
+    (fromClient ? bytesIn : bytesOut).add(bytes);
+    if (spliced) {
+      (fromClient ? splicedIn : splicedOut).add(bytes);
+    }
+  }
+
   public long current() {
     return current.sum();
   }
@@ -41,8 +52,8 @@ public final class Counters {
   }
 
   /**
-   * The part of {@link #bytesIn()} that a {@link ZeroCopyRelay} moved from socket to socket in
-   * the kernel (spliced) rather than copied through the JVM.
+   * The part of {@link #bytesIn()} that a {@link io.steelyard.lb.transport.ZeroCopyRelay} moved
+   * from socket to socket in the kernel (spliced) rather than copied through the JVM.
    */
   public long splicedIn() {
     return splicedIn.sum();

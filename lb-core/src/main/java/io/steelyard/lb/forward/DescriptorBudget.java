@@ -1,6 +1,6 @@
 package io.steelyard.lb.forward;
 
-import io.steelyard.lb.admin.Limits;
+import io.steelyard.lb.stats.Limits;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import org.slf4j.Logger;

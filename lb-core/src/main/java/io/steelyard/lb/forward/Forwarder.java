@@ -19,9 +19,12 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.steelyard.lb.stats.Limits;
 import io.steelyard.lb.health.CheckSettings;
-import io.steelyard.lb.admin.Limits;
 import io.steelyard.lb.health.HealthChecker;
+import io.steelyard.lb.transport.Source;
+import io.steelyard.lb.transport.Transport;
+import io.steelyard.lb.transport.ZeroCopyRelay;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #close} stops accepting, lets sessions end by themselves for the drain time, closes
  * the rest and returns once every event loop thread has ended.
  */
-public final class Forwarder {
+public final class Forwarder implements SessionHost {
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
   /**
    * The buffers relayed bytes are read into: Netty's pooled allocator, not 4.2's default adaptive
@@ -294,6 +297,7 @@ public final class Forwarder {
   }
 
   /** Connections open now over all frontends. */
+  @Override
   public int activeConnections() {
     return active.get();
   }
@@ -397,8 +401,8 @@ public final class Forwarder {
     }
   }
 
-  /** A bootstrap for connections to {@code backend}'s servers on {@code loop}. */
-  Bootstrap outbound(EventLoop loop, Backend backend) {
+  @Override
+  public Bootstrap outbound(EventLoop loop, Backend backend) {
     Bootstrap bootstrap = outbound.clone(loop);
     Source source = backend.settings().source();
     if (source != null && source.foreign()) {
@@ -407,17 +411,19 @@ public final class Forwarder {
     return bootstrap;
   }
 
-  /** The transport's relay that moves bytes without copying, or {@code null} to copy them all. */
-  ZeroCopyRelay zeroCopyRelay() {
+  @Override
+  public ZeroCopyRelay zeroCopyRelay() {
     return zeroCopyRelay;
   }
 
-  void sessionStarted(Session session) {
+  @Override
+  public void sessionStarted(Session session) {
     sessions.add(session);
     active.incrementAndGet();
   }
 
-  void sessionEnded(Session session) {
+  @Override
+  public void sessionEnded(Session session) {
     sessions.remove(session);
     active.decrementAndGet();
   }

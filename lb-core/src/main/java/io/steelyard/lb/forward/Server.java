@@ -27,7 +27,7 @@ public final class Server {
   private final int initialWeight;
   private final Counters counters = new Counters();
   /** Sessions of clients stuck to this server, waiting for a slot; guarded by the backend. */
-  final ArrayDeque<Session> queue = new ArrayDeque<>();
+  final ArrayDeque<Waiter> queue = new ArrayDeque<>();
 
   private volatile AdminState admin = AdminState.READY;
   private volatile HealthChecker checker;

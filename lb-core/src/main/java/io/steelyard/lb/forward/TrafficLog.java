@@ -31,34 +31,33 @@ final class TrafficLog {
 
   private TrafficLog() {}
 
-  static void log(Session session) {
-    if (!log.isInfoEnabled()) {
-      return;
-    }
-    InetSocketAddress client = (InetSocketAddress) session.client().remoteAddress();
-    Frontend frontend = session.frontend();
-    Backend backend = frontend.backend();
-    Server server = session.target();
+  /** Whether lines are written at all: when not, a session builds no record for it. */
+  static boolean enabled() {
+    return log.isInfoEnabled();
+  }
+
+  static void log(FinishedSession session) {
+    InetSocketAddress client = session.client();
     log.info(
         "{}:{} [{}] {} {}/{} {}/{}/{} {} {} {}/{}/{}/{}/{}{} {}/{}",
         client == null ? "-" : client.getAddress().getHostAddress(),
         client == null ? "-" : client.getPort(),
         DATE.format(Instant.ofEpochMilli(session.acceptedAtMillis())),
-        frontend.name(),
-        backend.name(),
-        server == null ? "<NOSRV>" : server.name(),
+        session.frontend(),
+        session.backend(),
+        session.server() == null ? "<NOSRV>" : session.server(),
         session.queueMillis(),
         session.connectMillis(),
         session.totalMillis(),
         session.bytesOut(),
-        session.termination(),
+        session.termination().code(),
         session.activeConnections(),
-        frontend.counters().current(),
-        backend.counters().current(),
-        server == null ? 0 : server.counters().current(),
+        session.frontendConnections(),
+        session.backendConnections(),
+        session.serverConnections(),
         session.redispatched() ? "+" : "",
         session.retries(),
-        server == null ? 0 : server.counters().queued(),
-        backend.counters().queued());
+        session.serverQueue(),
+        session.backendQueue());
   }
 }

@@ -5,7 +5,7 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.steelyard.lb.Balancer;
-import io.steelyard.lb.admin.ServerStats;
+import io.steelyard.lb.stats.ServerStats;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import java.io.IOException;

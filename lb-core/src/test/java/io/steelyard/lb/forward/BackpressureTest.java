@@ -13,6 +13,7 @@ import io.steelyard.lb.schedule.Member;
 import io.steelyard.lb.schedule.Scheduler;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
+import io.steelyard.lb.transport.Transport;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.steelyard.lb.forward.Transport;
+import io.steelyard.lb.transport.Transport;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 

@@ -1,5 +1,8 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.haproxy;
 
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.ConfigValues;
+import io.steelyard.launcher.Diagnostics;
 import io.steelyard.lb.BalancerBuilder;
 import java.time.Duration;
 import java.util.ArrayList;

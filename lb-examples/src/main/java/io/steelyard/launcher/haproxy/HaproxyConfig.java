@@ -1,19 +1,21 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.haproxy;
 
+import io.steelyard.launcher.ConfigFile;
+import io.steelyard.launcher.ConfigFileException;
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.ConfigValues;
+import io.steelyard.launcher.Diagnostics;
 import io.steelyard.lb.Attachment;
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.BalancerBuilder;
 import io.steelyard.lb.BalancerConfig;
 import io.steelyard.lb.ConfigException;
 import io.steelyard.lb.StartException;
-import io.steelyard.lb.forward.Transport;
+import io.steelyard.lb.transport.Transport;
 import io.steelyard.tproxy.RoutingRules;
 import io.steelyard.tproxy.Splice;
 import io.steelyard.tproxy.Tproxy;
 import io.steelyard.tproxy.TproxyTransport;
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,14 +65,7 @@ public final class HaproxyConfig {
   public static HaproxyConfig read(List<Path> files) {
     Reader reader = new Reader();
     for (Path file : files) {
-      String text;
-      try {
-        text = ConfigFile.read(file);
-      } catch (IOException e) {
-        throw new ConfigFileException(
-            List.of("config : cannot open configuration file '" + file + "' : " + reason(e)));
-      }
-      reader.file(file.toString(), text);
+      reader.file(file.toString(), ConfigFile.open(file));
     }
     return reader.finish();
   }
@@ -80,16 +75,6 @@ public final class HaproxyConfig {
     Reader reader = new Reader();
     reader.file(file, text);
     return reader.finish();
-  }
-
-  private static String reason(IOException e) {
-    if (e instanceof NoSuchFileException) {
-      return "no such file or directory";
-    }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    return e.getMessage();
   }
 
   /**
@@ -238,7 +223,7 @@ public final class HaproxyConfig {
    * a backend that does not exist, else the header of the frontend (one without {@code bind}, say).
    */
   private ConfigFileException located(ConfigException e) {
-    return new ConfigFileException(List.of(Diagnostics.format(blame(e), e.getMessage())));
+    return Diagnostics.failure(blame(e), e.getMessage());
   }
 
   private ConfigLine blame(ConfigException e) {

@@ -1,4 +1,7 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.haproxy;
+
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.Diagnostics;
 
 /**
  * HAProxy's logging keywords, which real files are full of and which Steelyard accepts with a

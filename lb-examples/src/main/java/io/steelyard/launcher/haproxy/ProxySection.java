@@ -1,7 +1,10 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.haproxy;
 
-import io.steelyard.lb.Balancer;
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.ConfigValues;
+import io.steelyard.launcher.Diagnostics;
 import io.steelyard.lb.BackendBuilder;
+import io.steelyard.lb.Balancer;
 import io.steelyard.lb.ConfigException;
 import io.steelyard.lb.DefaultsBuilder;
 import io.steelyard.lb.FrontendBuilder;

@@ -1,4 +1,7 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.haproxy;
+
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.ConfigValues;
 
 /**
  * A {@code server NAME ADDRESS [OPTIONS]} line of a backend or listen section.

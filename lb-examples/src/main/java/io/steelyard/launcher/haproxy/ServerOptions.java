@@ -1,5 +1,7 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.haproxy;
 
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.ConfigValues;
 import io.steelyard.lb.ServerBuilder;
 import io.steelyard.lb.health.OnError;
 import java.time.Duration;

@@ -1,5 +1,7 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.haproxy;
 
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.Diagnostics;
 import io.steelyard.lb.ConfigException;
 import java.util.function.Consumer;
 

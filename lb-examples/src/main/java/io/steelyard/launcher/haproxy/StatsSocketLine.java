@@ -1,5 +1,6 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.haproxy;
 
+import io.steelyard.launcher.ConfigLine;
 import io.steelyard.lb.cli.Level;
 import io.steelyard.lb.cli.StatsSocket;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.haproxy;
 
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.ConfigValues;
 import io.steelyard.lb.StickTableBuilder;
 import io.steelyard.lb.stick.StickTable;
 import java.time.Duration;

@@ -1,4 +1,7 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.keepalived;
+
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.Diagnostics;
 
 /**
  * keepalived.conf's {@code global_defs} block. {@code vrrp_version 2|3} is the version of the

@@ -1,5 +1,9 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.keepalived;
 
+import io.steelyard.launcher.ConfigFile;
+import io.steelyard.launcher.ConfigFileException;
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.Diagnostics;
 import io.steelyard.vrrp.Vrrp;
 import io.steelyard.vrrp.linux.VrrpInstance;
 import java.io.IOException;
@@ -8,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A keepalived.conf, read into Steelyard's VRRP builders: {@code global_defs} ({@link
@@ -45,14 +50,7 @@ public final class KeepalivedConfig {
   public static KeepalivedConfig read(List<Path> files, boolean withBalancer) {
     Reader reader = new Reader();
     for (Path file : files) {
-      String text;
-      try {
-        text = ConfigFile.read(file);
-      } catch (IOException e) {
-        throw new ConfigFileException(
-            List.of("config : cannot open configuration file '" + file + "' : " + e));
-      }
-      reader.file(file.toString(), text);
+      reader.file(file.toString(), ConfigFile.open(file));
     }
     return reader.finish(withBalancer);
   }
@@ -131,18 +129,13 @@ public final class KeepalivedConfig {
         case "vrrp_script":
           VrrpScriptBlock script = VrrpScriptBlock.parse(statement, diagnostics);
           if (script != null) {
-            VrrpScriptBlock sameScript = scripts.get(script.name);
-            unique("vrrp_script", script.name, sameScript == null ? null : sameScript.header);
-            scripts.put(script.name, script);
+            add(scripts, "vrrp_script", script.name, script, s -> s.header);
           }
           break;
         case "vrrp_instance":
           VrrpInstanceBlock instance = VrrpInstanceBlock.parse(statement, diagnostics);
           if (instance != null) {
-            VrrpInstanceBlock sameInstance = instances.get(instance.name);
-            unique("vrrp_instance", instance.name,
-                sameInstance == null ? null : sameInstance.header);
-            instances.put(instance.name, instance);
+            add(instances, "vrrp_instance", instance.name, instance, i -> i.header);
           }
           break;
         case "include":
@@ -154,12 +147,18 @@ public final class KeepalivedConfig {
       }
     }
 
-    /** Fails when a block of that kind and name was read already, at {@code taken}. */
-    private static void unique(String kind, String name, ConfigLine taken) {
+    /**
+     * Keeps {@code block} under {@code name}; fails when a block of that kind and name was read
+     * already, naming where.
+     */
+    private static <T> void add(
+        Map<String, T> blocks, String kind, String name, T block, Function<T, ConfigLine> header) {
+      T taken = blocks.get(name);
       if (taken != null) {
         throw new IllegalArgumentException(
-            kind + " '" + name + "' is already defined at " + taken.place());
+            kind + " '" + name + "' is already defined at " + header.apply(taken).place());
       }
+      blocks.put(name, block);
     }
 
     KeepalivedConfig finish(boolean withBalancer) {

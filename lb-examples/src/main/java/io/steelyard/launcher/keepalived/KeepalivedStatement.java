@@ -1,5 +1,7 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.keepalived;
 
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.Diagnostics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -47,7 +49,7 @@ record KeepalivedStatement(ConfigLine line, List<KeepalivedStatement> block) {
       }
       List<String> words;
       try {
-        words = words(joined.toString());
+        words = KeepalivedValues.words(joined.toString());
       } catch (IllegalArgumentException e) {
         diagnostics.error(new ConfigLine(file, number, List.of()), e.getMessage());
         continue;
@@ -94,38 +96,6 @@ record KeepalivedStatement(ConfigLine line, List<KeepalivedStatement> block) {
 
   private static boolean endsWithBackslash(StringBuilder line) {
     return line.length() > 0 && line.charAt(line.length() - 1) == '\\';
-  }
-
-  /** Splits one line into words, dropping its comment. */
-  static List<String> words(String text) {
-    Words words = new Words();
-    boolean quoted = false;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (quoted) {
-        if (c == '"') {
-          quoted = false;
-        } else {
-          words.append(c);
-        }
-      } else if (c == '"') {
-        words.start();
-        quoted = true;
-      } else if (c == '\\' && i + 1 < text.length()
-          && (text.charAt(i + 1) == '#' || text.charAt(i + 1) == '!')) {
-        words.append(text.charAt(++i));
-      } else if (c == '#' || c == '!') {
-        break;
-      } else if (c == ' ' || c == '\t' || c == '\r') {
-        words.end();
-      } else {
-        words.append(c);
-      }
-    }
-    if (quoted) {
-      throw new IllegalArgumentException("unterminated quote in '" + text.strip() + "'");
-    }
-    return words.done();
   }
 
   /** A statement while its block is being read. */

@@ -1,11 +1,15 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.keepalived;
 
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.ConfigValues;
+import io.steelyard.launcher.Diagnostics;
+import io.steelyard.launcher.Words;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 
-/** Values as keepalived.conf writes them: integers, seconds, commands. */
-final class KeepalivedValues {
+/** Values as keepalived.conf writes them: words, integers, seconds, commands. */
+public final class KeepalivedValues {
   private KeepalivedValues() {}
 
   /** Fails when {@code statement} opens a block, which its keyword does not take. */
@@ -52,9 +56,18 @@ final class KeepalivedValues {
    * @throws IllegalArgumentException naming the keyword and the value
    */
   static int range(ConfigLine line, int min, int max) {
-    int value = ConfigValues.integer(line.keyword(), line.word(1));
+    return range(line.keyword(), line.word(1), min, max);
+  }
+
+  /**
+   * {@code text} as an integer from {@code min} to {@code max} for {@code keyword}.
+   *
+   * @throws IllegalArgumentException naming the keyword and the value
+   */
+  static int range(String keyword, String text, int min, int max) {
+    int value = ConfigValues.integer(keyword, text);
     if (value < min || value > max) {
-      throw new IllegalArgumentException("'" + line.keyword() + "' must be " + min + " to "
+      throw new IllegalArgumentException("'" + keyword + "' must be " + min + " to "
           + (max == Integer.MAX_VALUE ? "2147483647" : max) + " (got " + value + ")");
     }
     return value;
@@ -72,6 +85,61 @@ final class KeepalivedValues {
           + "' expects a number of seconds such as 1 or 0.5 (got '" + text + "')");
     }
     return Duration.ofNanos(new BigDecimal(text).movePointRight(9).longValueExact());
+  }
+
+  /**
+   * Splits one line into words as keepalived does ({@link KeepalivedStatement}), dropping its
+   * comment.
+   *
+   * @throws IllegalArgumentException for an unterminated quote
+   */
+  public static List<String> words(String text) {
+    Words words = new Words();
+    boolean quoted = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (quoted) {
+        if (c == '"') {
+          quoted = false;
+        } else {
+          words.append(c);
+        }
+      } else if (c == '"') {
+        words.start();
+        quoted = true;
+      } else if (c == '\\' && i + 1 < text.length()
+          && (text.charAt(i + 1) == '#' || text.charAt(i + 1) == '!')) {
+        words.append(text.charAt(++i));
+      } else if (c == '#' || c == '!') {
+        break;
+      } else if (c == ' ' || c == '\t' || c == '\r') {
+        words.end();
+      } else {
+        words.append(c);
+      }
+    }
+    if (quoted) {
+      throw new IllegalArgumentException("unterminated quote in '" + text.strip() + "'");
+    }
+    return words.done();
+  }
+
+  /**
+   * The command of a {@code script} or {@code notify*} line: its one argument split as {@link
+   * #command(String)} splits it, or its several arguments as they are.
+   *
+   * @param expects what the keyword takes, for the message when it has none, such as {@code a
+   *     command}
+   * @throws IllegalArgumentException when there is no command, or an unterminated quote
+   */
+  static List<String> command(ConfigLine line, String expects) {
+    List<String> command = line.arguments() == 1
+        ? command(line.word(1))
+        : line.words().subList(1, line.words().size());
+    if (command.isEmpty()) {
+      throw new IllegalArgumentException("'" + line.keyword() + "' expects " + expects);
+    }
+    return List.copyOf(command);
   }
 
   /**

@@ -1,5 +1,8 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.keepalived;
 
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.ConfigValues;
+import io.steelyard.launcher.Diagnostics;
 import io.steelyard.vrrp.Vrrp;
 import io.steelyard.vrrp.packet.Version;
 import io.steelyard.vrrp.state.State;
@@ -167,11 +170,11 @@ final class VrrpInstanceBlock {
       case "notify_fault":
       case "notify_stop":
         State to = State.valueOf(keyword.substring("notify_".length()).toUpperCase());
-        List<String> command = notifyCommand(line);
+        List<String> command = KeepalivedValues.command(line, "a script");
         step(line, b -> b.notifyScript(to, command));
         break;
       case "notify":
-        List<String> generic = notifyCommand(line);
+        List<String> generic = KeepalivedValues.command(line, "a script");
         step(line, b -> b.notifyScript(generic));
         break;
       case "lvs_sync_daemon_interface":
@@ -202,19 +205,6 @@ final class VrrpInstanceBlock {
       throw new IllegalArgumentException(
           "'" + statement.keyword() + "' expects a block { ... }");
     }
-  }
-
-  private static List<String> notifyCommand(ConfigLine line) {
-    if (line.arguments() == 0) {
-      throw new IllegalArgumentException("'" + line.keyword() + "' expects a script");
-    }
-    List<String> command = line.arguments() == 1
-        ? KeepalivedValues.command(line.word(1))
-        : line.words().subList(1, line.words().size());
-    if (command.isEmpty()) {
-      throw new IllegalArgumentException("'" + line.keyword() + "' expects a script");
-    }
-    return List.copyOf(command);
   }
 
   private void authentication(KeepalivedStatement statement, Diagnostics diagnostics) {
@@ -294,11 +284,7 @@ final class VrrpInstanceBlock {
         throw new IllegalArgumentException("'weight ... reverse' is not supported by Steelyard");
       }
       line.expect(2, 1, "an integer after 'weight'");
-      int value = ConfigValues.integer("weight", line.word(2));
-      if (value < -253 || value > 253) {
-        throw new IllegalArgumentException("'weight' must be -253 to 253 (got " + value + ")");
-      }
-      weight = value;
+      weight = KeepalivedValues.range("weight", line.word(2), -253, 253);
     }
     tracks.add(new TrackLine(line, line.keyword(), weight));
   }

@@ -1,5 +1,7 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.keepalived;
 
+import io.steelyard.launcher.ConfigLine;
+import io.steelyard.launcher.Diagnostics;
 import io.steelyard.vrrp.script.ScriptTrack;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,15 +66,7 @@ final class VrrpScriptBlock {
     KeepalivedValues.noBlock(statement, "vrrp_script");
     switch (line.keyword()) {
       case "script":
-        if (line.arguments() == 0) {
-          throw new IllegalArgumentException("'script' expects a command");
-        }
-        command = line.arguments() == 1
-            ? KeepalivedValues.command(line.word(1))
-            : line.words().subList(1, line.words().size());
-        if (command.isEmpty()) {
-          throw new IllegalArgumentException("'script' expects a command");
-        }
+        command = KeepalivedValues.command(line, "a command");
         break;
       case "interval":
         interval = seconds(line, diagnostics);

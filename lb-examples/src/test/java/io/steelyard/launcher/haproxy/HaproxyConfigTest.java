@@ -1,16 +1,17 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.haproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.steelyard.launcher.ConfigFileException;
 import io.steelyard.lb.BackendConfig;
 import io.steelyard.lb.BalancerConfig;
 import io.steelyard.lb.FrontendConfig;
 import io.steelyard.lb.ServerConfig;
 import io.steelyard.lb.StickConfig;
 import io.steelyard.lb.health.CheckSettings;
-import io.steelyard.lb.forward.Source;
 import io.steelyard.lb.health.OnError;
+import io.steelyard.lb.transport.Source;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

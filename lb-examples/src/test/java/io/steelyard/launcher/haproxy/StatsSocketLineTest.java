@@ -1,4 +1,4 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.haproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,8 +1,8 @@
-package io.steelyard.examples;
+package io.steelyard.launcher.keepalived;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.steelyard.launcher.ConfigFileException;
 import io.steelyard.vrrp.Vrrp;
 import io.steelyard.vrrp.packet.Version;
 import io.steelyard.vrrp.state.InstanceConfig;
@@ -232,7 +232,7 @@ class KeepalivedConfigTest {
         }
         """.replace("198.51.100.1 198.51.100.2", "198.51.100.1\n 198.51.100.2"), false);
     assertThat(only(config).virtualAddresses()).hasToString("[198.51.100.1/32, 198.51.100.2/32]");
-    assertThat(KeepalivedStatement.words("notify \"/bin/x # !\" \\#y ! z"))
+    assertThat(KeepalivedValues.words("notify \"/bin/x # !\" \\#y ! z"))
         .containsExactly("notify", "/bin/x # !", "#y");
   }
 
@@ -355,21 +355,5 @@ class KeepalivedConfigTest {
         "config : no vrrp_instance is defined in the keepalived configuration");
     assertThat(errors("global_defs {\n  router_id x\n}\n")).containsExactly(
         "config : no vrrp_instance is defined in the keepalived configuration");
-  }
-
-  @Test
-  void tellsTheKindOfAFileByItsFirstKeywordOrItsBlocks() {
-    assertThat(ConfigKind.of("f", "# haproxy\nglobal\n  daemon\n")).isEqualTo(ConfigKind.HAPROXY);
-    assertThat(ConfigKind.of("f", "")).isEqualTo(ConfigKind.HAPROXY);
-    assertThat(ConfigKind.of("f", SEED)).isEqualTo(ConfigKind.KEEPALIVED);
-    assertThat(ConfigKind.of("f", "! x\nvrrp_instance VI_1 {\n}\n"))
-        .isEqualTo(ConfigKind.KEEPALIVED);
-    assertThat(ConfigKind.of("f", "vrrp_sync_group G {\n}\n")).isEqualTo(ConfigKind.KEEPALIVED);
-    assertThat(ConfigKind.of("f", "frobnicate {\n}\n")).isEqualTo(ConfigKind.KEEPALIVED);
-    assertThatThrownBy(() -> ConfigKind.of("f", "\nfrobnicate 1\n"))
-        .isInstanceOf(ConfigFileException.class)
-        .hasMessageStartingWith("parsing [f:2] : cannot tell whether this is an HAProxy or a"
-            + " keepalived configuration: its first keyword 'frobnicate' is neither an HAProxy"
-            + " section (global, defaults, frontend, backend, listen");
   }
 }

@@ -1,4 +1,4 @@
-package io.steelyard.lb.forward;
+package io.steelyard.lb.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;

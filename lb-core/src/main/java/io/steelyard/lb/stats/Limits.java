@@ -1,4 +1,4 @@
-package io.steelyard.lb.admin;
+package io.steelyard.lb.stats;
 
 /**
  * What bounds a running balancer's connections, as HAProxy's {@code show info} reports it.

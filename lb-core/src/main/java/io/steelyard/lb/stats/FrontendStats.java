@@ -1,4 +1,4 @@
-package io.steelyard.lb.admin;
+package io.steelyard.lb.stats;
 
 /**
  * A frontend at one moment.

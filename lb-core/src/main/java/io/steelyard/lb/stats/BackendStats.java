@@ -1,4 +1,4 @@
-package io.steelyard.lb.admin;
+package io.steelyard.lb.stats;
 
 import java.util.List;
 

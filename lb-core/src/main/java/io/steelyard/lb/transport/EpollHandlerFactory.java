@@ -1,4 +1,4 @@
-package io.steelyard.lb.forward;
+package io.steelyard.lb.transport;
 
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
@@ -23,6 +23,13 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * pause and resume. Here an empty interest set is submitted as {@code EPOLLERR} alone, which asks
  * for nothing more (epoll always reports errors and hang-ups) but keeps the descriptor in the set,
  * as Netty did before.
+ *
+ * <p>The deletion came with <a href="https://github.com/netty/netty/pull/16689">netty/netty#16689</a>
+ * (for <a href="https://github.com/netty/netty/issues/16683">#16683</a>, a wake-up loop on an
+ * empty mask), in 4.2 only. This class can go once a Netty release adds a deleted descriptor back
+ * on its next interest: no release up to 4.2.18 does. To check an upgrade, run the relay suite
+ * with Netty's own factory in {@link EpollTransport}; the client half-close cases fail while the
+ * bug is there.
  */
 final class EpollHandlerFactory implements IoHandlerFactory {
   private final IoHandlerFactory epoll;

@@ -1,5 +1,0 @@
-/**
- * What a running balancer tells about itself: {@link io.steelyard.lb.admin.Stats} snapshots per
- * frontend, backend and server.
- */
-package io.steelyard.lb.admin;

@@ -1,0 +1,328 @@
+package io.steelyard.lb.forward;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.steelyard.lb.health.HealthChecker;
+import io.steelyard.lb.schedule.Member;
+import io.steelyard.lb.stick.StickEntry;
+import io.steelyard.lb.transport.Source;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds a session its server and connects to it, as HAProxy does: the stuck server or the
+ * scheduler's pick, a wait in the server's or the backend's queue when none is free, the connect,
+ * its retries (after a turn-around pause, except after a timeout) and the redispatch to another
+ * server. It holds the server's slot from the pick until {@link #finish} and stores the client's
+ * server in the stick table once connected. Runs on the client's event loop, except {@link
+ * #handOver}, which the backend calls from any thread.
+ */
+final class Connector implements Waiter {
+  private static final Logger log = LoggerFactory.getLogger(Connector.class);
+
+  /** What the connector tells its session. */
+  interface Listener {
+    /** Whether the client has gone or is going: a connection made now would answer no one. */
+    boolean clientGone();
+
+    /** The server connection is made. */
+    void connected(Channel server);
+
+    /** No server connection will be made: the session ends as {@code why}. */
+    void gaveUp(Termination why);
+  }
+
+  private final SessionHost forwarder;
+  private final Backend backend;
+  private final Channel client;
+  private final Supplier<ChannelHandler> serverHandler;
+  private final Listener listener;
+  private final long startNanos;
+
+  private Server target;
+  private boolean holdingTarget;
+  private StickEntry stickEntry;
+  private boolean queued;
+  private volatile Server waitingIn;
+  private long waitingSince;
+  private long queueNanos;
+  private ScheduledFuture<?> queueTimer;
+  private ChannelFuture connecting;
+  private ScheduledFuture<?> pendingRetry;
+  private long connectNanos = -1;
+  private int retries;
+  private boolean redispatched;
+
+  /** @param serverHandler the handler of each server channel it makes, one per channel */
+  Connector(
+      SessionHost forwarder,
+      Backend backend,
+      Channel client,
+      Supplier<ChannelHandler> serverHandler,
+      Listener listener) {
+    this.forwarder = forwarder;
+    this.backend = backend;
+    this.client = client;
+    this.serverHandler = serverHandler;
+    this.listener = listener;
+    this.startNanos = System.nanoTime();
+  }
+
+  /**
+   * Picks a server and connects, or queues; returns whether a server is on its way (connecting or
+   * waited for): when not, no server can take the client at all.
+   */
+  boolean start() {
+    Member member = backend.assign(this, clientAddress(), stuckServer());
+    if (member != null) {
+      take(member);
+      connect();
+      return true;
+    }
+    return queued;
+  }
+
+  /** The server the stick table keeps this client on, if it may take it now. */
+  private Server stuckServer() {
+    Stickiness stickiness = backend.stickiness();
+    if (stickiness == null || !stickiness.match()) {
+      return null;
+    }
+    Server server = backend.serverById(stickiness.table().match(clientAddress()));
+    return server != null && server.takesStuckClients() ? server : null;
+  }
+
+  @Override
+  public InetAddress clientAddress() {
+    return ((InetSocketAddress) client.remoteAddress()).getAddress();
+  }
+
+  // --- waiting in a queue ---
+
+  @Override
+  public void waitIn(Server server) {
+    waitingIn = server;
+    if (!queued) {
+      queued = true;
+      waitingSince = System.nanoTime();
+      long timeout = backend.queueTimeoutMillis();
+      if (timeout > 0) { // 0: no timeout, as in HAProxy
+        queueTimer = client.eventLoop().schedule(this::queueTimedOut, timeout, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  @Override
+  public long waitingSince() {
+    return waitingSince;
+  }
+
+  private void queueTimedOut() {
+    Server server = waitingIn;
+    if (backend.leaveQueue(this, server)) {
+      queued = false;
+      backend.counters().queueTimeouts.increment();
+      if (server != null) {
+        server.counters().queueTimeouts.increment();
+      }
+      queueNanos = System.nanoTime() - waitingSince;
+      listener.gaveUp(Termination.QUEUE_TIMEOUT);
+    }
+  }
+
+  @Override
+  public void handOver(Member member) {
+    client.eventLoop().execute(() -> {
+      queued = false;
+      stopQueueTimer();
+      queueNanos = System.nanoTime() - waitingSince;
+      if (listener.clientGone()) {
+        backend.release(backend.server(member));
+        return;
+      }
+      take(member);
+      connect();
+    });
+  }
+
+  private void stopQueueTimer() {
+    if (queueTimer != null) {
+      queueTimer.cancel(false);
+    }
+  }
+
+  // --- connecting ---
+
+  private void connect() {
+    pendingRetry = null;
+    Bootstrap bootstrap =
+        forwarder
+            .outbound(client.eventLoop(), backend)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, backend.connectTimeoutMillis())
+            .handler(serverHandler.get());
+    Source source = backend.settings().source();
+    connecting =
+        source == null
+            ? bootstrap.connect(target.address())
+            : bootstrap.connect(
+                target.address(), source.bindAddress((InetSocketAddress) client.remoteAddress()));
+    connecting.addListener((ChannelFutureListener) this::connected);
+  }
+
+  private void connected(ChannelFuture future) {
+    connecting = null;
+    if (!future.isCancelled()) {
+      observe(future.isSuccess());
+    }
+    if (listener.clientGone()) {
+      future.channel().close();
+      return;
+    }
+    if (!future.isSuccess()) {
+      connectFailed(future.cause());
+      return;
+    }
+    connectNanos = System.nanoTime() - startNanos;
+    stick();
+    listener.connected(future.channel());
+  }
+
+  /** Tells the target's health checker how a live connection went ({@code observe layer4}). */
+  private void observe(boolean connected) {
+    HealthChecker checker = target.checker();
+    if (checker != null && target.check().observeLayer4()) {
+      checker.observe(connected);
+    }
+  }
+
+  /**
+   * Stores this client's server once connected, as HAProxy's store rules do; the entry counts
+   * this connection until the session ends.
+   */
+  private void stick() {
+    Stickiness stickiness = backend.stickiness();
+    if (stickiness != null && stickiness.store()) {
+      stickEntry = stickiness.table().store(clientAddress(), target.member().id());
+    }
+  }
+
+  private void connectFailed(Throwable cause) {
+    target.counters().connectErrors.increment();
+    backend.counters().connectErrors.increment();
+    boolean timedOut = cause instanceof ConnectTimeoutException;
+    Termination gaveUp = timedOut ? Termination.SERVER_CONNECT_TIMEOUT : Termination.SERVER_REFUSED;
+    log.debug("{}/{}: connect failed: {}", backend.name(), target.name(), cause.getMessage());
+    if (retries >= backend.retries()) {
+      listener.gaveUp(gaveUp);
+      return;
+    }
+    retries++;
+    Member failed = target.member();
+    if (backend.redispatch() && (retries == backend.retries() || !target.takesStuckClients())) {
+      Member next = backend.scheduler().acquire(clientAddress(), failed);
+      leaveTarget();
+      target.counters().redispatches.increment();
+      backend.counters().redispatches.increment();
+      redispatched = true;
+      if (next == null) {
+        listener.gaveUp(gaveUp);
+        return;
+      }
+      take(next);
+    } else {
+      target.counters().retries.increment();
+      backend.counters().retries.increment();
+    }
+    if (timedOut) {
+      connect();
+    } else {
+      pendingRetry =
+          client.eventLoop().schedule(this::connect, backend.turnAroundMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Makes {@code member}'s server the target; the scheduler has counted the connection on it. */
+  private void take(Member member) {
+    target = backend.server(member);
+    target.counters().open();
+    holdingTarget = true;
+  }
+
+  /** Gives back the target's slot; the target stays named for the log. */
+  private void leaveTarget() {
+    if (holdingTarget) {
+      holdingTarget = false;
+      target.counters().close();
+      backend.release(target);
+    }
+  }
+
+  // --- ending ---
+
+  /**
+   * The client left before a server connection was made: stops waiting or trying, and returns how
+   * the session ended ({@code null} if it was neither waiting nor connecting).
+   */
+  Termination abandon() {
+    Termination ended = null;
+    if (queued) {
+      ended = Termination.CLIENT_LEFT_QUEUE;
+      if (backend.leaveQueue(this, waitingIn)) {
+        queued = false;
+        stopQueueTimer();
+      }
+    } else if (target != null) {
+      ended = Termination.CLIENT_LEFT_CONNECTING;
+    }
+    if (connecting != null) {
+      connecting.cancel(false);
+    }
+    if (pendingRetry != null) {
+      pendingRetry.cancel(false);
+    }
+    return ended;
+  }
+
+  /** The session ended: its stick entry stops counting it and its server's slot is given back. */
+  void finish() {
+    if (stickEntry != null) {
+      stickEntry.connectionClosed();
+    }
+    leaveTarget();
+  }
+
+  // --- what the log and the listings say ---
+
+  /** The server picked last, or {@code null}; read from any thread, it may be a moment stale. */
+  Server target() {
+    return target;
+  }
+
+  /** Milliseconds spent waiting in a queue. */
+  long queueMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(queueNanos);
+  }
+
+  /** Milliseconds from leaving the queue to the server connection, -1 if none was made. */
+  long connectMillis() {
+    return connectNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(connectNanos - queueNanos);
+  }
+
+  int retries() {
+    return retries;
+  }
+
+  boolean redispatched() {
+    return redispatched;
+  }
+}

@@ -1,0 +1,39 @@
+package io.steelyard.lb.forward;
+
+import java.net.InetSocketAddress;
+
+/**
+ * What the traffic log says of a session once it has ended: HAProxy's {@code tcplog} fields.
+ *
+ * @param client the client's address, {@code null} if the socket no longer tells it
+ * @param server the server's name, {@code null} when none was picked
+ * @param queueMillis Tw, the time spent in a queue
+ * @param connectMillis Tc, from leaving the queue to the server connection, -1 if none was made
+ * @param totalMillis Tt, from accept to the end
+ * @param bytesOut the bytes sent to the client
+ * @param activeConnections actconn, the balancer's connections when it ended
+ * @param frontendConnections feconn
+ * @param backendConnections beconn
+ * @param serverConnections srv_conn, 0 without a server
+ * @param serverQueue srv_queue, the server's queue when it ended, 0 without a server
+ * @param backendQueue backend_queue
+ */
+record FinishedSession(
+    InetSocketAddress client,
+    long acceptedAtMillis,
+    String frontend,
+    String backend,
+    String server,
+    long queueMillis,
+    long connectMillis,
+    long totalMillis,
+    long bytesOut,
+    Termination termination,
+    int activeConnections,
+    long frontendConnections,
+    long backendConnections,
+    long serverConnections,
+    int retries,
+    boolean redispatched,
+    long serverQueue,
+    long backendQueue) {}

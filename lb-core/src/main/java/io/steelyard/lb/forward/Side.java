@@ -1,0 +1,178 @@
+package io.steelyard.lb.forward;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One side of a session, the client's or the server's: its channel and what the session knows of
+ * it. Whether its input has ended and its socket closed, whether the zero-copy relay moves what it
+ * reads, its inactivity timer and the bytes read from it. Used on the session's event loop only.
+ */
+final class Side {
+  private final Channel channel;
+  private final boolean client;
+  private IdleStateHandler idle;
+  private long bytesRead;
+  private boolean inputEnded;
+  private boolean closed;
+  private boolean direct;
+
+  Side(Channel channel, boolean client) {
+    this.channel = channel;
+    this.client = client;
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  /** Whether this is the client's side. */
+  boolean client() {
+    return client;
+  }
+
+  // --- what the session has seen ---
+
+  /** Its peer sent a FIN: nothing more will be read from it. */
+  void inputEnded() {
+    inputEnded = true;
+  }
+
+  boolean hasInputEnded() {
+    return inputEnded;
+  }
+
+  /** Its socket closed. */
+  void closed() {
+    closed = true;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Whether the zero-copy relay moves what this side reads (and paces its reading). */
+  void direct(boolean direct) {
+    this.direct = direct;
+  }
+
+  boolean isDirect() {
+    return direct;
+  }
+
+  /** Counts {@code bytes} read from this side. */
+  void read(int bytes) {
+    bytesRead += bytes;
+  }
+
+  long bytesRead() {
+    return bytesRead;
+  }
+
+  // --- the channel ---
+
+  /** Starts its inactivity timer: an event after {@code millis} without a read or write, 0 for none. */
+  void watchInactivity(long millis) {
+    idle = new IdleStateHandler(true, 0, 0, millis, TimeUnit.MILLISECONDS);
+    channel.pipeline().addFirst(idle);
+  }
+
+  /** Restarts its inactivity timer as a read from it would (bytes moved without the pipeline). */
+  void readWithoutPipeline() {
+    idle.resetReadTimeout();
+  }
+
+  /** Restarts its inactivity timer as a write to it would. */
+  void writtenWithoutPipeline() {
+    idle.resetWriteTimeout();
+  }
+
+  boolean isActive() {
+    return channel.isActive();
+  }
+
+  boolean isWritable() {
+    return channel.isWritable();
+  }
+
+  /** Whether it reads: paused while its peer cannot take more, or while the relay paces it. */
+  boolean isReading() {
+    return channel.config().isAutoRead();
+  }
+
+  void reading(boolean on) {
+    channel.config().setAutoRead(on);
+  }
+
+  /** Queues {@code msg} for writing; a failure reaches the pipeline as an exception. */
+  void write(Object msg) {
+    channel.write(msg, channel.voidPromise());
+  }
+
+  void flush() {
+    channel.flush();
+  }
+
+  /** Sends a FIN once what is already queued for it has been written. */
+  void shutdownOutputWhenWritten() {
+    DuplexChannel duplex = (DuplexChannel) channel;
+    if (!channel.isActive() || duplex.isOutputShutdown()) {
+      return;
+    }
+    if (nothingQueued()) {
+      duplex.shutdownOutput();
+      return;
+    }
+    channel
+        .writeAndFlush(Unpooled.EMPTY_BUFFER)
+        .addListener(
+            (ChannelFutureListener)
+                written -> {
+                  if (written.isSuccess()) {
+                    duplex.shutdownOutput();
+                  }
+                });
+  }
+
+  /** Closes it once what is already queued for it has been written. */
+  void closeWhenWritten() {
+    if (!channel.isActive() || nothingQueued()) {
+      channel.close();
+    } else {
+      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  void close() {
+    channel.close();
+  }
+
+  /** Closes it with a reset (SO_LINGER 0), passing on a reset from its peer. */
+  void reset() {
+    if (channel.isActive()) {
+      channel.config().setOption(ChannelOption.SO_LINGER, 0);
+      channel.close();
+    }
+  }
+
+  /** The bytes queued for it and not yet written. */
+  long pendingBytes() {
+    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+  }
+
+  /**
+   * Whether nothing waits to be written to it: then a FIN or a close can go at once, without a
+   * round through the outbound buffer.
+   */
+  private boolean nothingQueued() {
+    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+    return buffer == null || (buffer.isEmpty() && buffer.totalPendingWriteBytes() == 0);
+  }
+}

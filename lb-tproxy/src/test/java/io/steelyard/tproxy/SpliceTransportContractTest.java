@@ -1,0 +1,87 @@
+package io.steelyard.tproxy;
+
+import static io.steelyard.lb.testing.Streams.receive;
+import static io.steelyard.lb.testing.Streams.sendAsync;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.steelyard.lb.TransportContractTest;
+import io.steelyard.lb.stats.Traffic;
+import io.steelyard.lb.testing.TestBackend;
+import io.steelyard.lb.testing.TestClient;
+import io.steelyard.lb.transport.Transport;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The transport contract on the TPROXY transport with splice in both directions, and no
+ * transparency (so neither capabilities nor routing rules): every byte of the shared cases counts
+ * as spliced. Added here: only the configured direction is spliced, and a splice that cannot start
+ * falls back to copying.
+ */
+class SpliceTransportContractTest extends TransportContractTest {
+  private Splice splice = Splice.BOTH;
+
+  @Override
+  protected Transport transport() {
+    return Tproxy.transport().splice(splice);
+  }
+
+  @Override
+  protected boolean splices() {
+    return splice == Splice.BOTH;
+  }
+
+  /** Only the configured direction is spliced; the other is copied. */
+  @Test
+  void splicesOnlyTheConfiguredDirection() throws Exception {
+    backend = TestBackend.greeting("s1");
+    splice = Splice.REQUEST;
+    start(backend.hostPort());
+    try (Socket socket = TestClient.connect(front)) {
+      assertThat(TestClient.readLine(socket)).isEqualTo("s1");
+      CompletableFuture<Long> sent = sendAsync(socket, 8L * MIB, 5);
+      assertThat(receive(socket, 8L * MIB)).isEqualTo(sent.get(30, TimeUnit.SECONDS));
+      socket.shutdownOutput();
+      assertThat(TestClient.readLine(socket)).isEqualTo("bye from s1");
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+    }
+    Traffic traffic = serverTraffic();
+    assertThat(traffic.splicedIn()).isEqualTo(8L * MIB);
+    assertThat(traffic.splicedOut()).isZero();
+    assertThat(traffic.bytesOut()).isEqualTo(8L * MIB + "s1\nbye from s1\n".length());
+  }
+
+  /**
+   * A splice that fails before it moved a byte (no file descriptor is left for its pipe) gives the
+   * direction back to the session, which copies it; the other direction goes on splicing.
+   */
+  @Test
+  void aSpliceThatCannotStartFallsBackToCopying() throws Exception {
+    backend = TestBackend.greeting("s1");
+    start(backend.hostPort());
+    try (Socket socket = TestClient.connect(front)) {
+      // The greeting was spliced, so the answer's pipe exists; the request's is made at its first
+      // byte, which comes while this process can open no more files.
+      assertThat(TestClient.readLine(socket)).isEqualTo("s1");
+      FileLimitLowered lowered = FileLimitLowered.toOpenFiles();
+      try {
+        socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(TestClient.readLine(socket)).isEqualTo("hello");
+      } finally {
+        lowered.close();
+      }
+      socket.getOutputStream().write("again\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(TestClient.readLine(socket)).isEqualTo("again");
+      socket.shutdownOutput();
+      assertThat(TestClient.readLine(socket)).isEqualTo("bye from s1");
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+    }
+    Traffic traffic = serverTraffic();
+    assertThat(traffic.bytesIn()).isEqualTo("hello\nagain\n".length());
+    assertThat(traffic.splicedIn()).isZero();
+    assertThat(traffic.splicedOut()).isEqualTo(traffic.bytesOut());
+  }
+}
