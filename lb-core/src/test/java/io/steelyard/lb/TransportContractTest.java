@@ -275,11 +275,12 @@ public abstract class TransportContractTest {
       long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_500);
       int lines = 0;
       while (System.nanoTime() < until) {
+        sleep(100);
         socket.getOutputStream().write(("line " + lines + "\n").getBytes(StandardCharsets.US_ASCII));
         assertThat(TestClient.readLine(socket)).isEqualTo("line " + lines);
         lines++;
-        sleep(100);
       }
+      // The last echo was read just now: the connection has been idle since.
       long idleSince = System.nanoTime();
       assertThat(socket.getInputStream().read()).isEqualTo(-1);
 
