@@ -253,37 +253,15 @@ class SteelyardJarTest {
   void derivesMaxconnFromTheDescriptorLimit() throws Exception {
     List<Socket> clients = new ArrayList<>();
     try (TestBackend s1 = TestBackend.greeting("s1")) {
-      int port = freePort();
       Path socket = dir.resolve("admin.sock");
-      Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), """
-          global
-              stats socket %s level admin
-          defaults
-              mode tcp
-              timeout connect 5s
-              timeout client 30s
-              timeout server 30s
-          frontend ft
-              bind 127.0.0.1:%d
-              default_backend bk
-          backend bk
-              server s1 %s
-          """.formatted(socket, port, s1.hostPort()));
-      java(List.of("prlimit", "--nofile=400:400"), "-f", cfg.toString());
-      InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-      await().atMost(Duration.ofSeconds(20))
-          .ignoreExceptions()
-          .until(() -> TestClient.whoAnswers(address, null) != null);
+      InetSocketAddress address =
+          startUnderFileLimit(400, "stats socket " + socket + " level admin", s1);
       String info = showInfo(socket);
       assertThat(info).contains("Ulimit-n: 400\n");
       int maxConn = Integer.parseInt(info.replaceAll("(?s).*\nMaxconn: (\\d+)\n.*", "$1"));
       assertThat(maxConn).as("maxconn derived from 400 descriptors").isBetween(101, 199);
 
-      for (int i = 0; i < maxConn + 60; i++) {
-        Socket client = new Socket();
-        clients.add(client);
-        client.connect(address, 5_000);
-      }
+      connect(address, maxConn + 60, clients);
       Thread.sleep(1_000);
       int served = 0;
       int waiting = 0;
@@ -317,33 +295,10 @@ class SteelyardJarTest {
   void runsOutOfDescriptorsQuietlyAndRecovers() throws Exception {
     List<Socket> clients = new ArrayList<>();
     try (TestBackend s1 = TestBackend.greeting("s1")) {
-      int port = freePort();
-      Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), """
-          global
-              maxconn 500
-          defaults
-              mode tcp
-              timeout connect 5s
-              timeout client 30s
-              timeout server 30s
-          frontend ft
-              bind 127.0.0.1:%d
-              default_backend bk
-          backend bk
-              server s1 %s
-          """.formatted(port, s1.hostPort()));
-      java(List.of("prlimit", "--nofile=200:200"), "-f", cfg.toString());
-      InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-      await().atMost(Duration.ofSeconds(20))
-          .ignoreExceptions()
-          .until(() -> TestClient.whoAnswers(address, null) != null);
+      InetSocketAddress address = startUnderFileLimit(200, "maxconn 500", s1);
       assertThat(err()).contains("FD limit (200) too low for maxconn=500");
 
-      for (int i = 0; i < 150; i++) {
-        Socket client = new Socket();
-        clients.add(client);
-        client.connect(address, 5_000);
-      }
+      connect(address, 150, clients);
       Thread.sleep(1_500);
       List<Socket> waiting = new ArrayList<>();
       for (Socket client : clients) {
@@ -380,6 +335,45 @@ class SteelyardJarTest {
       for (Socket client : clients) {
         client.close();
       }
+    }
+  }
+
+  /**
+   * Runs the jar under {@code prlimit --nofile=LIMIT:LIMIT} on a one-server file whose global
+   * section holds {@code global}; returns where it listens, once it answers.
+   */
+  private InetSocketAddress startUnderFileLimit(int limit, String global, TestBackend server)
+      throws Exception {
+    int port = freePort();
+    Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), """
+        global
+            %s
+        defaults
+            mode tcp
+            timeout connect 5s
+            timeout client 30s
+            timeout server 30s
+        frontend ft
+            bind 127.0.0.1:%d
+            default_backend bk
+        backend bk
+            server s1 %s
+        """.formatted(global, port, server.hostPort()));
+    java(List.of("prlimit", "--nofile=" + limit + ":" + limit), "-f", cfg.toString());
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    await().atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(() -> TestClient.whoAnswers(address, null) != null);
+    return address;
+  }
+
+  /** Opens {@code count} connections to {@code address}, added to {@code clients}. */
+  private static void connect(InetSocketAddress address, int count, List<Socket> clients)
+      throws IOException {
+    for (int i = 0; i < count; i++) {
+      Socket client = new Socket();
+      clients.add(client);
+      client.connect(address, 5_000);
     }
   }
 
