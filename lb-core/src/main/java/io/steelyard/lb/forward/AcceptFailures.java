@@ -8,6 +8,7 @@ import io.steelyard.lb.stats.Limits;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +25,13 @@ final class AcceptFailures extends ChannelInboundHandlerAdapter {
   private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final Limits limits;
-  private final AcceptLimits acceptLimits;
+  private final Predicate<Channel> mayAccept;
   private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
 
-  /** @param acceptLimits the limits that also pause and resume the listeners, or {@code null} */
-  AcceptFailures(Limits limits, AcceptLimits acceptLimits) {
+  /** @param mayAccept whether a listener is under its limits, so that its pause may end */
+  AcceptFailures(Limits limits, Predicate<Channel> mayAccept) {
     this.limits = limits;
-    this.acceptLimits = acceptLimits;
+    this.mayAccept = mayAccept;
   }
 
   @Override
@@ -46,7 +47,7 @@ final class AcceptFailures extends ChannelInboundHandlerAdapter {
   }
 
   private void resume(Channel listener) {
-    if (listener.isOpen() && (acceptLimits == null || acceptLimits.accepting(listener))) {
+    if (listener.isOpen() && mayAccept.test(listener)) {
       listener.config().setAutoRead(true);
     }
   }

@@ -4,7 +4,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -15,7 +14,6 @@ import io.steelyard.lb.transport.Source;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +43,7 @@ final class Connector implements Waiter {
   private final SessionHost forwarder;
   private final Backend backend;
   private final Channel client;
-  private final Supplier<ChannelHandler> serverHandler;
+  private final RelayHandler.Events session;
   private final Listener listener;
   private final long startNanos;
 
@@ -63,19 +61,23 @@ final class Connector implements Waiter {
   private int retries;
   private boolean redispatched;
 
-  /** @param serverHandler the handler of each server channel it makes, one per channel */
+  /**
+   * @param session what hears the events of each server channel it makes
+   * @param startNanos when the client was accepted ({@link System#nanoTime()}), for Tc
+   */
   Connector(
       SessionHost forwarder,
       Backend backend,
       Channel client,
-      Supplier<ChannelHandler> serverHandler,
-      Listener listener) {
+      RelayHandler.Events session,
+      Listener listener,
+      long startNanos) {
     this.forwarder = forwarder;
     this.backend = backend;
     this.client = client;
-    this.serverHandler = serverHandler;
+    this.session = session;
     this.listener = listener;
-    this.startNanos = System.nanoTime();
+    this.startNanos = startNanos;
   }
 
   /**
@@ -169,7 +171,7 @@ final class Connector implements Waiter {
         forwarder
             .outbound(client.eventLoop(), backend)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, backend.connectTimeoutMillis())
-            .handler(serverHandler.get());
+            .handler(new RelayHandler(session, false));
     Source source = backend.settings().source();
     connecting =
         source == null

@@ -45,10 +45,11 @@ import org.slf4j.LoggerFactory;
  * <p>Each accepted connection is a {@link Session}; its outbound connection runs on the same event
  * loop, so that relaying never crosses threads. Where the transport lets listeners share an
  * address and no {@code maxconn} is configured, each event loop listens on every address and keeps
- * the connections it accepts. Without a configured global {@code maxconn}, the descriptor limit
- * sets one ({@link DescriptorBudget}); per-loop listeners pause a moment late, a few connections
- * over it, which the budget's spare descriptors absorb. Netty's socket channels set {@code TCP_NODELAY} by themselves, on
- * accepted and outbound connections alike.
+ * the connections it accepts. Without a configured {@code maxconn}, the descriptor limit sets one
+ * ({@link DescriptorBudget}), kept on the count of sessions the forwarder keeps anyway, so that it
+ * costs a connection nothing more; per-loop listeners pause a read's burst late, which the budget
+ * sets aside. Netty's socket channels set {@code TCP_NODELAY} by themselves, on accepted and
+ * outbound connections alike.
  *
  * <p>{@link #close} stops accepting, lets sessions end by themselves for the drain time, closes
  * the rest and returns once every event loop thread has ended.
@@ -67,26 +68,22 @@ public final class Forwarder implements SessionHost {
   private final EventLoopGroup group;
   private final Bootstrap outbound;
   private final Limits limits;
+  /** A configured maxconn's counts, or {@code null}: then each address has one listener. */
   private final AcceptLimits acceptLimits;
+  /** The derived maxconn, kept on {@link #active}; 0 when {@link #acceptLimits} keeps the limit. */
+  private final int sessionLimit;
   private final AcceptFailures acceptFailures;
-  /** Whether a configured maxconn applies: then each address has one listener, paused at once. */
-  private final boolean configuredLimit;
   private final Map<Frontend, List<Channel>> listeners = new IdentityHashMap<>();
   private final Map<Server, HealthChecker> checkers = new ConcurrentHashMap<>();
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicInteger active = new AtomicInteger();
   private final Notifier notifier;
 
+  /** @param configuredLimit whether a global or frontend maxconn is configured */
   private Forwarder(
-      Transport transport,
-      int ioThreads,
-      Limits limits,
-      boolean configuredLimit,
-      boolean anyLimit,
-      Notifier notifier) {
+      Transport transport, int ioThreads, Limits limits, boolean configuredLimit, Notifier notifier) {
     this.transport = transport;
     this.limits = limits;
-    this.configuredLimit = configuredLimit;
     this.zeroCopyRelay = transport.zeroCopyRelay();
     this.notifier = notifier;
     this.group =
@@ -97,8 +94,9 @@ public final class Forwarder implements SessionHost {
             .channel(transport.channelType())
             .option(ChannelOption.ALLOCATOR, RELAY_BUFFERS)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    this.acceptLimits = anyLimit ? new AcceptLimits(limits.maxConn()) : null;
-    this.acceptFailures = new AcceptFailures(limits, acceptLimits);
+    this.acceptLimits = configuredLimit ? new AcceptLimits(limits.maxConn()) : null;
+    this.sessionLimit = configuredLimit ? 0 : limits.maxConn();
+    this.acceptFailures = new AcceptFailures(limits, this::underLimits);
   }
 
   /**
@@ -125,9 +123,7 @@ public final class Forwarder implements SessionHost {
     int perConnection = 2 + (relay == null ? 0 : relay.descriptorsPerSession());
     Limits limits = DescriptorBudget.of(maxConn, listeners, ioThreads, perConnection);
     Forwarder forwarder =
-        new Forwarder(
-            transport, ioThreads, limits, maxConn > 0 || frontendLimit, limits.maxConn() > 0 || frontendLimit,
-            notifier);
+        new Forwarder(transport, ioThreads, limits, maxConn > 0 || frontendLimit, notifier);
     try {
       for (Frontend frontend : frontends) {
         forwarder.bind(frontend);
@@ -213,9 +209,9 @@ public final class Forwarder implements SessionHost {
     }
     List<Channel> bound = new ArrayList<>();
     listeners.put(frontend, bound);
-    // With a configured maxconn, one listener per address: pausing it is then immediate and clients are taken
-    // in the order they came, as from HAProxy's one shared queue.
-    boolean perLoop = !configuredLimit && transport.shareListener(bootstrap);
+    // With a configured maxconn, one listener per address: pausing it is then immediate and
+    // clients are taken in the order they came, as from HAProxy's one shared queue.
+    boolean perLoop = acceptLimits == null && transport.shareListener(bootstrap);
     for (InetSocketAddress address : frontend.binds()) {
       if (!perLoop) {
         bound.add(listen(frontend, bootstrap.clone().group(group), address));
@@ -419,14 +415,41 @@ public final class Forwarder implements SessionHost {
   @Override
   public void sessionStarted(Session session) {
     sessions.add(session);
-    active.incrementAndGet();
+    if (active.incrementAndGet() == sessionLimit) {
+      pauseOrResume();
+    }
   }
 
   @Override
   public void sessionEnded(Session session) {
     sessions.remove(session);
-    active.decrementAndGet();
+    if (active.decrementAndGet() == sessionLimit - 1) {
+      pauseOrResume();
+    }
   }
+
+  /**
+   * The count of sessions crossed the derived maxconn: every listener pauses or resumes. The count
+   * is read again under the lock, so that crossings both ways in a row leave the right state.
+   */
+  private void pauseOrResume() {
+    synchronized (listeners) {
+      boolean accepting = active.get() < sessionLimit;
+      for (List<Channel> bound : listeners.values()) {
+        for (Channel listener : bound) {
+          listener.config().setAutoRead(accepting);
+        }
+      }
+    }
+  }
+
+  /** Whether {@code listener} is under every limit, so that it may accept. */
+  private boolean underLimits(Channel listener) {
+    return acceptLimits == null
+        ? sessionLimit == 0 || active.get() < sessionLimit
+        : acceptLimits.accepting(listener);
+  }
+
 
   /**
    * Counts each accepted connection against the limits as it is accepted, and out again when its

@@ -59,8 +59,7 @@ final class Session implements Connector.Listener, RelayHandler.Events {
     this.backend = frontend.backend();
     this.client = new Side(client, true);
     this.clientHandler = new RelayHandler(this, true);
-    this.connector =
-        new Connector(forwarder, backend, client, () -> new RelayHandler(this, false), this);
+    this.connector = new Connector(forwarder, backend, client, this, this, acceptedAtNanos);
   }
 
   RelayHandler clientHandler() {
