@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.steelyard.lb.testing.Churn;
+import io.steelyard.lb.testing.FileLimit;
 import io.steelyard.lb.testing.LogWatch;
 import io.steelyard.lb.testing.ResettingServer;
 import io.steelyard.lb.testing.StreamingServer;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.transport.Transport;
-import java.io.File;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +51,7 @@ public abstract class ChurnSoakTest {
               front(balancer, "ft_reset"));
       churn.run(2, Duration.ofSeconds(1));
       await().until(() -> sessions(balancer) == 0);
-      long descriptors = openDescriptors();
+      long descriptors = FileLimit.openNow();
 
       Churn.Report report;
       try (LogWatch log = new LogWatch(LogWatch.NETTY_TROUBLE, line -> line.contains("lb.traffic"))) {
@@ -59,9 +59,9 @@ public abstract class ChurnSoakTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> sessions(balancer) == 0);
         assertThat(log.noted()).as("Netty's warnings and errors").isEmpty();
       }
-      await().atMost(Duration.ofSeconds(10)).until(() -> openDescriptors() <= descriptors + 2);
+      await().atMost(Duration.ofSeconds(10)).until(() -> FileLimit.openNow() <= descriptors + 2);
       System.out.printf("soak on %s for %s: %s; sessions left %d; descriptors %d before, %d after%n",
-          transport().name(), length, report, sessions(balancer), descriptors, openDescriptors());
+          transport().name(), length, report, sessions(balancer), descriptors, FileLimit.openNow());
       assertThat(report.failures).as("failed exchanges").isEmpty();
       assertThat(report.requests.get()).as("requests").isPositive();
       assertThat(report.transfers.get()).as("transfers").isPositive();
@@ -77,10 +77,5 @@ public abstract class ChurnSoakTest {
 
   private static long sessions(Balancer balancer) {
     return balancer.stats().frontends().stream().mapToLong(f -> f.traffic().current()).sum();
-  }
-
-  private static long openDescriptors() {
-    String[] open = new File("/proc/self/fd").list();
-    return open == null ? 0 : open.length;
   }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.steelyard.lb.testing.Churn;
+import io.steelyard.lb.testing.FileLimit;
 import io.steelyard.lb.testing.NetworkNamespace;
 import io.steelyard.lb.testing.Privileged;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -47,12 +47,14 @@ class LossyLinkSoakTest {
     try (NetworkNamespace router = NetworkNamespace.create("router");
         NetworkNamespace server = NetworkNamespace.create("echo")) {
       // The host's end goes with the router's namespace, and its route with it, however the test ends.
-      run("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", "up0", "netns", router.name());
-      run("ip", "addr", "add", "198.51.100.1/24", "dev", hostEnd);
-      run("ip", "link", "set", hostEnd, "up");
+      NetworkNamespace.run(List.of(
+          "ip", "link", "add", hostEnd, "type", "veth", "peer", "name", "up0", "netns", router.name()));
+      NetworkNamespace.run(List.of("ip", "addr", "add", "198.51.100.1/24", "dev", hostEnd));
+      NetworkNamespace.run(List.of("ip", "link", "set", hostEnd, "up"));
       router.addAddress("up0", "198.51.100.2/24");
       router.exec("ip", "link", "set", "up0", "up");
-      run("ip", "route", "add", "203.0.113.0/24", "via", "198.51.100.2", "dev", hostEnd);
+      NetworkNamespace.run(
+          List.of("ip", "route", "add", "203.0.113.0/24", "via", "198.51.100.2", "dev", hostEnd));
       router.link("fast0", "203.0.113.1/24", server, "fast0", "203.0.113.2/24");
       router.link("slow0", "192.0.2.1/24", server, "slow0", "192.0.2.2/24");
       router.sysctl("net.ipv4.ip_forward", "1");
@@ -91,16 +93,16 @@ class LossyLinkSoakTest {
               .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
               .backend("bk", b -> b.server("echo", "203.0.113.2:7000"))
               .start()) {
-        long descriptors = openDescriptors();
+        long descriptors = FileLimit.openNow();
         Churn churn = new Churn(balancer.boundAddresses("ft").get(0), null, null, 0, null);
         Churn.Report report = churn.run(6, length);
         await().atMost(Duration.ofSeconds(30))
             .until(() -> balancer.stats().frontend("ft").traffic().current() == 0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> openDescriptors() <= descriptors + 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> FileLimit.openNow() <= descriptors + 2);
         System.out.printf(
             "soak over a lossy link (%s lost, %s out of order) for %s: %s; descriptors %d before,"
                 + " %d after%n",
-            LOSS, DETOUR, length, report, descriptors, openDescriptors());
+            LOSS, DETOUR, length, report, descriptors, FileLimit.openNow());
         assertThat(report.failures).as("failed exchanges").isEmpty();
         assertThat(report.transfers.get()).as("transfers").isPositive();
         assertThat(report.requests.get()).as("requests").isPositive();
@@ -119,19 +121,6 @@ class LossyLinkSoakTest {
       socket.setSoTimeout(2_000);
       socket.getOutputStream().write("up?\n".getBytes(StandardCharsets.US_ASCII));
       return new String(socket.getInputStream().readNBytes(4), StandardCharsets.US_ASCII).equals("up?\n");
-    }
-  }
-
-  private static long openDescriptors() {
-    String[] open = new File("/proc/self/fd").list();
-    return open == null ? 0 : open.length;
-  }
-
-  private static void run(String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + output);
     }
   }
 }

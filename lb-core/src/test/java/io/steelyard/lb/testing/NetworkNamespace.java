@@ -103,7 +103,11 @@ public final class NetworkNamespace implements AutoCloseable {
     run(List.of("ip", "netns", "del", name));
   }
 
-  private static String run(List<String> command) throws IOException, InterruptedException {
+  /**
+   * Runs a command in this process's own namespace, such as the host's end of a link into a test
+   * namespace; fails with its output when it exits non-zero.
+   */
+  public static String run(List<String> command) throws IOException, InterruptedException {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
