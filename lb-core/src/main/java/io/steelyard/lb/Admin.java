@@ -1,13 +1,16 @@
 package io.steelyard.lb;
 
-import io.steelyard.lb.forward.Backend;
-import io.steelyard.lb.forward.ConnectionInfo;
-import io.steelyard.lb.forward.Forwarder;
-import io.steelyard.lb.forward.Server;
+import static java.util.Objects.requireNonNull;
+
+import io.steelyard.lb.config.BackendConfig;
+import io.steelyard.lb.config.BalancerConfig;
+import io.steelyard.lb.config.ServerConfig;
+import io.steelyard.lb.forward.Forwarding;
 import io.steelyard.lb.health.AdminState;
 import io.steelyard.lb.schedule.Member;
+import io.steelyard.lb.stats.ConnectionInfo;
 import io.steelyard.lb.stick.StickTable;
-import java.util.Map;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -17,20 +20,17 @@ import java.util.function.Consumer;
  * shows it.
  */
 public final class Admin {
-  private final Map<String, Backend> backends;
-  private final Map<String, BackendConfig> configs;
-  private final Forwarder forwarder;
+  private final Forwarding forwarding;
+  private final BalancerConfig config;
 
-  Admin(Map<String, Backend> backends, Map<String, BackendConfig> configs, Forwarder forwarder) {
-    this.backends = backends;
-    this.configs = configs;
-    this.forwarder = forwarder;
+  Admin(Forwarding forwarding, BalancerConfig config) {
+    this.forwarding = forwarding;
+    this.config = config;
   }
 
   /** Sets a server ready, draining or in maintenance ({@code set server B/S state ...}). */
   public void setState(String backend, String server, AdminState state) {
-    Backend running = backend(backend);
-    running.adminState(running.server(server), state);
+    forwarding.setState(backend, server, requireNonNull(state, "state"));
   }
 
   /** Sets a server's weight, 0 to 256 ({@code set weight B/S N}). */
@@ -39,13 +39,12 @@ public final class Admin {
       throw new IllegalArgumentException(
           "weight of " + backend + "/" + server + " must be 0 to " + Member.MAX_WEIGHT + ": " + weight);
     }
-    Backend running = backend(backend);
-    running.weight(running.server(server), weight);
+    forwarding.setWeight(backend, server, weight);
   }
 
   /** A server's current weight ({@code get weight B/S}). */
   public int weight(String backend, String server) {
-    return backend(backend).server(server).member().weight();
+    return forwarding.weight(backend, server);
   }
 
   /**
@@ -56,56 +55,46 @@ public final class Admin {
    * @throws ConfigException when the name is taken or an option is invalid
    */
   public void addServer(String backend, String name, String address, Consumer<ServerBuilder> options) {
-    Backend running = backend(backend);
-    synchronized (running) {
-      if (running.servers().stream().anyMatch(s -> s.name().equals(name))) {
-        throw new ConfigException(
-            backend, "backend '" + backend + "', another server named '" + name + "' was already defined");
-      }
-      ServerBuilder builder = new ServerBuilder(backend, name);
-      options.accept(builder);
-      ServerConfig config =
-          builder.build(
-              name,
-              Addresses.server(backend, "backend '" + backend + "': server '" + name + "'", address),
-              configs.get(backend).checkTimeout());
-      running.add(Balancer.server(running.nextServerId(), config, false));
+    BackendConfig running = backendConfig(backend);
+    ServerBuilder builder = new ServerBuilder(backend, name);
+    options.accept(builder);
+    ServerConfig server =
+        builder.build(
+            name,
+            Addresses.server(backend, "backend '" + backend + "': server '" + name + "'", address),
+            running.checkTimeout());
+    if (!forwarding.addServer(backend, server)) {
+      throw ConfigException.duplicateServer(backend, name);
     }
   }
 
   /** Removes a server that is in maintenance and has no connection left ({@code del server}). */
   public void removeServer(String backend, String server) {
-    Backend running = backend(backend);
-    running.remove(running.server(server));
+    forwarding.removeServer(backend, server);
   }
 
   /** Closes every connection of a server ({@code shutdown sessions server B/S}). */
   public void shutdownSessions(String backend, String server) {
-    forwarder.shutdownSessions(backend(backend).server(server));
+    forwarding.shutdownSessions(backend, server);
   }
 
   /**
    * The client connections open now, with the address each client connected to (the original
    * destination on a transparent frontend) and its server; HAProxy's {@code show sess}.
    */
-  public java.util.List<ConnectionInfo> connections() {
-    return forwarder.connections();
+  public List<ConnectionInfo> connections() {
+    return forwarding.connections();
   }
 
   /** The stick table of a backend, to list, clear or set entries. */
   public StickTable stickTable(String backend) {
-    Backend running = backend(backend);
-    if (running.stickiness() == null) {
-      throw new IllegalArgumentException("backend '" + backend + "' has no stick table");
-    }
-    return running.stickiness().table();
+    return forwarding.stickTable(backend);
   }
 
-  private Backend backend(String name) {
-    Backend backend = backends.get(name);
-    if (backend == null) {
-      throw new IllegalArgumentException("no backend '" + name + "'");
-    }
-    return backend;
+  private BackendConfig backendConfig(String name) {
+    return config.backends().stream()
+        .filter(b -> b.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no backend '" + name + "'"));
   }
 }

@@ -1,7 +1,7 @@
 package io.steelyard.lb;
 
-import static java.util.Objects.requireNonNull;
-
+import io.steelyard.lb.config.BackendConfig;
+import io.steelyard.lb.config.ServerConfig;
 import io.steelyard.lb.schedule.Balance;
 import io.steelyard.lb.transport.Source;
 import java.net.InetSocketAddress;
@@ -24,17 +24,10 @@ import java.util.function.Consumer;
  * <p>Settings left unset come from {@link BalancerBuilder#defaults}. Server names are unique in a
  * backend: a second server with the same name fails at once, as it does in HAProxy.
  */
-public final class BackendBuilder {
+public final class BackendBuilder extends BackendSettingsBuilder<BackendBuilder> {
   private final String name;
   private final String what;
   private final Map<String, PendingServer> servers = new LinkedHashMap<>();
-  private Balance balance;
-  private Duration connectTimeout;
-  private Duration serverTimeout;
-  private Duration queueTimeout;
-  private Duration checkTimeout;
-  private Integer retries;
-  private Boolean redispatch;
   private Source source;
   private StickTableBuilder stickTable;
   private boolean stickMatch;
@@ -44,15 +37,9 @@ public final class BackendBuilder {
   private record PendingServer(ServerBuilder options, InetSocketAddress address) {}
 
   BackendBuilder(String name) {
+    super(name, "backend '" + name + "': ");
     this.name = name;
     this.what = "backend '" + name + "': ";
-  }
-
-  /** The algorithm that picks a server for each connection. */
-  public BackendBuilder balance(Balance balance) {
-    Checks.unset(name, what + "balance", this.balance == null ? null : this.balance.name());
-    this.balance = requireNonNull(balance, "balance");
-    return this;
   }
 
   /** Adds a server with the default options; {@code address} is {@code host:port}. */
@@ -64,8 +51,7 @@ public final class BackendBuilder {
   public BackendBuilder server(String name, String address, Consumer<ServerBuilder> options) {
     Checks.name("server", name);
     if (servers.containsKey(name)) {
-      throw new ConfigException(
-          this.name, "backend '" + this.name + "', another server named '" + name + "' was already defined");
+      throw ConfigException.duplicateServer(this.name, name);
     }
     ServerBuilder builder = new ServerBuilder(this.name, name);
     options.accept(builder);
@@ -136,57 +122,6 @@ public final class BackendBuilder {
    */
   public BackendBuilder stickStoreSource() {
     stickStore = true;
-    return this;
-  }
-
-  /**
-   * The longest a connection may wait in a queue for a free server; the connect timeout by
-   * default, {@link Duration#ZERO} for no limit.
-   */
-  public BackendBuilder queueTimeout(Duration timeout) {
-    Checks.unset(name, what + "queue timeout", queueTimeout);
-    queueTimeout = Checks.timeoutOrNone(name, what + "queue timeout", timeout);
-    return this;
-  }
-
-  /**
-   * Caps a health check's connection time at {@code min(connect timeout, inter)}, HAProxy's
-   * {@code timeout check}; without it a check may take up to {@code inter}.
-   */
-  public BackendBuilder checkTimeout(Duration timeout) {
-    Checks.unset(name, what + "check timeout", checkTimeout);
-    checkTimeout = Checks.timeout(name, what + "check timeout", timeout);
-    return this;
-  }
-
-  /** The longest one connection attempt to a server may take; {@code ZERO} for no limit. */
-  public BackendBuilder connectTimeout(Duration timeout) {
-    Checks.unset(name, what + "connect timeout", connectTimeout);
-    connectTimeout = Checks.timeoutOrNone(name, what + "connect timeout", timeout);
-    return this;
-  }
-
-  /** The longest the server side of a connection may stay inactive; {@code ZERO}: no limit. */
-  public BackendBuilder serverTimeout(Duration timeout) {
-    Checks.unset(name, what + "server timeout", serverTimeout);
-    serverTimeout = Checks.timeoutOrNone(name, what + "server timeout", timeout);
-    return this;
-  }
-
-  /** How many more connection attempts follow a failed one, 0 to 100 (default 3). */
-  public BackendBuilder retries(int retries) {
-    Checks.unset(name, what + "retries", this.retries);
-    this.retries = Checks.range(name, what + "retries", retries, 0, Checks.MAX_RETRIES);
-    return this;
-  }
-
-  /**
-   * Whether a failed connection may be retried on another server: on the last retry, or on any
-   * retry once its server is no longer usable. HAProxy's {@code option redispatch}.
-   */
-  public BackendBuilder redispatch(boolean redispatch) {
-    Checks.unset(name, what + "redispatch", this.redispatch);
-    this.redispatch = redispatch;
     return this;
   }
 

@@ -2,25 +2,15 @@ package io.steelyard.lb;
 
 import static java.util.Objects.requireNonNull;
 
+import io.steelyard.lb.config.BalancerConfig;
+import io.steelyard.lb.forward.Forwarding;
+import io.steelyard.lb.health.HealthListener;
 import io.steelyard.lb.stats.Limits;
 import io.steelyard.lb.stats.Stats;
-import io.steelyard.lb.forward.Backend;
-import io.steelyard.lb.forward.BackendSettings;
-import io.steelyard.lb.forward.Forwarder;
-import io.steelyard.lb.forward.Frontend;
-import io.steelyard.lb.forward.Notifier;
-import io.steelyard.lb.forward.Server;
-import io.steelyard.lb.forward.Stickiness;
-import io.steelyard.lb.health.HealthListener;
-import io.steelyard.lb.schedule.Member;
-import io.steelyard.lb.schedule.Scheduler;
-import io.steelyard.lb.stick.StickTable;
 import io.steelyard.lb.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,28 +25,15 @@ public final class Balancer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Balancer.class);
 
   private final BalancerConfig config;
-  private final Map<String, Frontend> frontends;
-  private final Map<String, Backend> backends;
-  private final Forwarder forwarder;
-  private final Notifier notifier;
+  private final Forwarding forwarding;
   private final Admin admin;
   private final List<AutoCloseable> attached = new ArrayList<>();
   private boolean closed;
 
-  private Balancer(
-      BalancerConfig config,
-      Map<String, Frontend> frontends,
-      Map<String, Backend> backends,
-      Forwarder forwarder,
-      Notifier notifier) {
+  private Balancer(BalancerConfig config, Forwarding forwarding) {
     this.config = config;
-    this.frontends = frontends;
-    this.backends = backends;
-    this.forwarder = forwarder;
-    this.notifier = notifier;
-    Map<String, BackendConfig> configs = new LinkedHashMap<>();
-    config.backends().forEach(b -> configs.put(b.name(), b));
-    this.admin = new Admin(backends, configs, forwarder);
+    this.forwarding = forwarding;
+    this.admin = new Admin(forwarding, config);
   }
 
   /** A builder for a new balancer. */
@@ -69,38 +46,13 @@ public final class Balancer implements AutoCloseable {
       Transport transport,
       List<HealthListener> listeners,
       List<Attachment> attachments) {
-    Map<String, Backend> backends = new LinkedHashMap<>();
-    for (BackendConfig backend : config.backends()) {
-      backends.put(backend.name(), backend(backend));
-    }
-    Map<String, Frontend> frontends = new LinkedHashMap<>();
-    for (FrontendConfig frontend : config.frontends()) {
-      frontends.put(
-          frontend.name(),
-          new Frontend(
-              frontend.name(),
-              frontend.binds(),
-              backends.get(frontend.defaultBackend()),
-              frontend.maxConn(),
-              frontend.clientTimeout(),
-              frontend.transparent()));
-    }
-    Notifier notifier = new Notifier();
-    listeners.forEach(notifier::addListener);
-    Forwarder forwarder;
+    Forwarding forwarding;
     try {
-      forwarder =
-          Forwarder.start(
-              transport,
-              config.ioThreads(),
-              config.maxConn(),
-              List.copyOf(frontends.values()),
-              List.copyOf(backends.values()),
-              notifier);
+      forwarding = Forwarding.start(config, transport, listeners);
     } catch (IllegalStateException e) {
       throw new StartException(e.getMessage(), e.getCause());
     }
-    Balancer balancer = new Balancer(config, frontends, backends, forwarder, notifier);
+    Balancer balancer = new Balancer(config, forwarding);
     for (Attachment attachment : attachments) {
       AutoCloseable started;
       try {
@@ -116,42 +68,6 @@ public final class Balancer implements AutoCloseable {
     return balancer;
   }
 
-  private static Backend backend(BackendConfig config) {
-    List<Member> members = new ArrayList<>();
-    List<Server> servers = new ArrayList<>();
-    for (ServerConfig server : config.servers()) {
-      Server running = server(servers.size(), server, true);
-      servers.add(running);
-      members.add(running.member());
-    }
-    Scheduler scheduler = config.balance().newScheduler(members);
-    StickConfig stick = config.stick();
-    return new Backend(
-        config.name(),
-        scheduler,
-        servers,
-        new BackendSettings(
-            config.connectTimeout(),
-            config.serverTimeout(),
-            config.queueTimeout(),
-            config.retries(),
-            config.redispatch(),
-            config.source()),
-        stick == null
-            ? null
-            : new Stickiness(
-                StickTable.builder().size(stick.size()).expire(stick.expire()).build(),
-                stick.match(),
-                stick.store()));
-  }
-
-  /** A running server with member id {@code id}, as configured, in or out of rotation. */
-  static Server server(int id, ServerConfig config, boolean usable) {
-    Member member =
-        new Member(id, config.name(), config.weight(), config.maxConn(), config.backup(), usable);
-    return new Server(member, config.address(), config.check(), config.maxQueue());
-  }
-
   /** The configuration it started with; {@link #admin()} changes are not reflected here. */
   public BalancerConfig config() {
     return config;
@@ -162,16 +78,12 @@ public final class Balancer implements AutoCloseable {
    * configuration said port 0.
    */
   public List<InetSocketAddress> boundAddresses(String frontend) {
-    Frontend running = frontends.get(frontend);
-    if (running == null) {
-      throw new IllegalArgumentException("no frontend '" + frontend + "'");
-    }
-    return forwarder.boundAddresses(running);
+    return forwarding.boundAddresses(frontend);
   }
 
   /** A snapshot of every frontend, backend and server's counters and status. */
   public Stats stats() {
-    return Stats.of(List.copyOf(frontends.values()), List.copyOf(backends.values()));
+    return forwarding.stats();
   }
 
   /**
@@ -179,7 +91,7 @@ public final class Balancer implements AutoCloseable {
    * what the limit allows (HAProxy's {@code Ulimit-n}, {@code Maxsock}, {@code Maxconn}).
    */
   public Limits limits() {
-    return forwarder.limits();
+    return forwarding.limits();
   }
 
   /** Runtime changes: server states, weights, servers, sessions, stick tables. */
@@ -192,16 +104,16 @@ public final class Balancer implements AutoCloseable {
    * instance tracks.
    */
   public boolean healthy() {
-    return notifier.healthy();
+    return forwarding.healthy();
   }
 
   /** Hears of server status changes and of changes of {@link #healthy()}. */
   public void addListener(HealthListener listener) {
-    notifier.addListener(listener);
+    forwarding.addListener(listener);
   }
 
   public void removeListener(HealthListener listener) {
-    notifier.removeListener(listener);
+    forwarding.removeListener(listener);
   }
 
   /**
@@ -227,6 +139,6 @@ public final class Balancer implements AutoCloseable {
         LOG.error("closing attachment {} failed", toClose.get(i), e);
       }
     }
-    forwarder.close(config.drainTimeout());
+    forwarding.close(config.drainTimeout());
   }
 }

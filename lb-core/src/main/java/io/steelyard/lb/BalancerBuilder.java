@@ -2,6 +2,9 @@ package io.steelyard.lb;
 
 import static java.util.Objects.requireNonNull;
 
+import io.steelyard.lb.config.BackendConfig;
+import io.steelyard.lb.config.BalancerConfig;
+import io.steelyard.lb.config.FrontendConfig;
 import io.steelyard.lb.health.HealthListener;
 import io.steelyard.lb.transport.Transport;
 import java.time.Duration;

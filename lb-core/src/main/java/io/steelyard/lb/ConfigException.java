@@ -21,6 +21,12 @@ public final class ConfigException extends IllegalArgumentException {
     this.proxy = proxy;
   }
 
+  /** A server name used twice in one backend, at build time or when a server is added later. */
+  static ConfigException duplicateServer(String backend, String server) {
+    return new ConfigException(
+        backend, "backend '" + backend + "', another server named '" + server + "' was already defined");
+  }
+
   /** The frontend or backend the mistake belongs to, or {@code null}. */
   public String proxy() {
     return proxy;

@@ -1,5 +1,6 @@
 package io.steelyard.lb;
 
+import io.steelyard.lb.config.FrontendConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

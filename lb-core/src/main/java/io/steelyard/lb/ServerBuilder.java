@@ -2,6 +2,7 @@ package io.steelyard.lb;
 
 import static java.util.Objects.requireNonNull;
 
+import io.steelyard.lb.config.ServerConfig;
 import io.steelyard.lb.health.CheckSettings;
 import io.steelyard.lb.health.OnError;
 import io.steelyard.lb.schedule.Member;

@@ -1,5 +1,6 @@
 package io.steelyard.lb;
 
+import io.steelyard.lb.config.StickConfig;
 import java.time.Duration;
 
 /**

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.steelyard.lb.stats.BackendStats;
-import io.steelyard.lb.forward.ConnectionInfo;
 import io.steelyard.lb.health.AdminState;
+import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.schedule.Balance;
+import io.steelyard.lb.stats.BackendStats;
+import io.steelyard.lb.stats.ConnectionInfo;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import java.io.IOException;
@@ -98,7 +99,7 @@ class AdminTest {
     assertThat(total("s1")).isGreaterThan(s1Total);
 
     balancer.admin().setState("bk", "s2", AdminState.MAINT);
-    assertThat(balancer.stats().backend("bk").server("s2").status()).isEqualTo("MAINT");
+    assertThat(balancer.stats().backend("bk").server("s2").status()).isEqualTo(ServerStatus.MAINT);
     long s2Total = total("s2");
     awaitMoreServed(200);
     assertThat(total("s2")).as("maintenance takes no new client").isEqualTo(s2Total);
@@ -106,7 +107,7 @@ class AdminTest {
 
     balancer.admin().addServer("bk", "s3", s3.hostPort(), s -> s.weight(5));
     assertThat(balancer.stats().backend("bk").server("s3").status())
-        .as("added in maintenance, as HAProxy does").isEqualTo("MAINT");
+        .as("added in maintenance, as HAProxy does").isEqualTo(ServerStatus.MAINT);
     awaitMoreServed(100);
     assertThat(s3.accepted()).isZero();
     balancer.admin().setState("bk", "s3", AdminState.READY);

@@ -5,6 +5,11 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.steelyard.lb.config.BackendConfig;
+import io.steelyard.lb.config.BalancerConfig;
+import io.steelyard.lb.config.FrontendConfig;
+import io.steelyard.lb.config.ServerConfig;
+import io.steelyard.lb.config.StickConfig;
 import io.steelyard.lb.schedule.Balance;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.steelyard.lb.health.HealthListener;
 import io.steelyard.lb.health.ServerEvent;
+import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.testing.TestBackend;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,7 +42,7 @@ class CheckOfResettingServerTest {
       }
       assertThat(server.accepted()).as("checks made").isGreaterThanOrEqualTo(50);
       assertThat(events).as("server changes").isEmpty();
-      assertThat(balancer.stats().backend("bk").server("s1").status()).isEqualTo("UP");
+      assertThat(balancer.stats().backend("bk").server("s1").status()).isEqualTo(ServerStatus.UP);
     }
   }
 

@@ -10,6 +10,7 @@ import io.steelyard.lb.health.OnError;
 import io.steelyard.lb.health.ServerEvent;
 import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.schedule.Balance;
+import io.steelyard.lb.stats.BackendStatus;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import java.net.InetSocketAddress;
@@ -153,7 +154,7 @@ class HealthCheckTest {
       assertThat(client.getInputStream().read()).isEqualTo(-1);
     }
     assertThat(balancer.stats().backend("bk").traffic().refused()).isEqualTo(1);
-    assertThat(balancer.stats().backend("bk").status()).isEqualTo("DOWN");
+    assertThat(balancer.stats().backend("bk").status()).isEqualTo(BackendStatus.DOWN);
   }
 
   @Test

@@ -3,12 +3,13 @@ package io.steelyard.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.schedule.Balance;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -201,10 +202,10 @@ class SchedulingThroughBalancerTest {
     assertThat(before).containsOnly("a1", "a2");
 
     a1.close();
-    await().until(() -> balancer.stats().backend("bk").server("a1").status().equals("DOWN"));
+    await().until(() -> balancer.stats().backend("bk").server("a1").status() == ServerStatus.DOWN);
     assertThat(shortConnection(1)).isEqualTo("a2");
     a2.close();
-    await().until(() -> balancer.stats().backend("bk").server("a2").status().equals("DOWN"));
+    await().until(() -> balancer.stats().backend("bk").server("a2").status() == ServerStatus.DOWN);
 
     List<String> after = new ArrayList<>();
     for (int i = 0; i < 4; i++) {

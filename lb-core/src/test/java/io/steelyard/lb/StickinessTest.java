@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.steelyard.lb.health.AdminState;
+import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.schedule.Balance;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -109,7 +110,7 @@ class StickinessTest {
     assertThat(moved).isNotEqualTo(original);
 
     servers[index] = TestBackend.greeting(original, port);
-    await().until(() -> balancer.stats().backend("bk").server(original).status().equals("UP"));
+    await().until(() -> balancer.stats().backend("bk").server(original).status() == ServerStatus.UP);
     for (int i = 0; i < 5; i++) {
       assertThat(connect(7)).isEqualTo(moved);
     }
@@ -124,7 +125,7 @@ class StickinessTest {
     }
     String drained = stuck.get(2);
     balancer.admin().setState("bk", drained, AdminState.DRAIN);
-    assertThat(balancer.stats().backend("bk").server(drained).status()).isEqualTo("DRAIN");
+    assertThat(balancer.stats().backend("bk").server(drained).status()).isEqualTo(ServerStatus.DRAIN);
 
     for (Map.Entry<Integer, String> client : stuck.entrySet()) {
       assertThat(connect(client.getKey())).isEqualTo(client.getValue());
@@ -145,7 +146,7 @@ class StickinessTest {
     balancer.admin().setState("bk", original, AdminState.READY);
     assertThat(connect(5)).isEqualTo(moved);
     try (Socket unused = TestClient.connect(front)) {
-      assertThat(balancer.stats().backend("bk").server(original).status()).isEqualTo("UP");
+      assertThat(balancer.stats().backend("bk").server(original).status()).isEqualTo(ServerStatus.UP);
     }
   }
 }

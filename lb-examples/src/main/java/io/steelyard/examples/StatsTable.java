@@ -29,7 +29,7 @@ final class StatsTable {
         "bytes in", "bytes out"));
     long total = backend.traffic().total();
     for (ServerStats server : backend.servers()) {
-      lines.add(row(server.name(), server.status(), server.traffic(), total));
+      lines.add(row(server.name(), server.status().name(), server.traffic(), total));
     }
     lines.add(row("all", "", backend.traffic(), total));
     return lines;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.steelyard.launcher.haproxy.HaproxyConfig;
-import io.steelyard.lb.BackendConfig;
-import io.steelyard.lb.ServerConfig;
-import io.steelyard.lb.StickConfig;
+import io.steelyard.lb.config.BackendConfig;
+import io.steelyard.lb.config.ServerConfig;
+import io.steelyard.lb.config.StickConfig;
 import io.steelyard.lb.transport.Source;
 import java.io.IOException;
 import java.net.InetAddress;

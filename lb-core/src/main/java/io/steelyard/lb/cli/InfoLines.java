@@ -1,13 +1,13 @@
 package io.steelyard.lb.cli;
 
 import io.steelyard.lb.Balancer;
-import io.steelyard.lb.FrontendConfig;
+import io.steelyard.lb.config.FrontendConfig;
 import io.steelyard.lb.stats.FrontendStats;
 import io.steelyard.lb.stats.Limits;
 import io.steelyard.lb.stats.Stats;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.RuntimeMXBean;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

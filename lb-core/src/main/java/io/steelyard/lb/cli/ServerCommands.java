@@ -4,6 +4,7 @@ import io.steelyard.lb.Balancer;
 import io.steelyard.lb.stats.BackendStats;
 import io.steelyard.lb.stats.ServerStats;
 import io.steelyard.lb.health.AdminState;
+import io.steelyard.lb.health.ServerStatus;
 import java.util.List;
 
 /**
@@ -27,7 +28,7 @@ final class ServerCommands {
     return withServer(balancer, CliSession.word(words, 2), (backend, server) -> {
       if (!enable) {
         balancer.admin().setState(backend.name(), server.name(), AdminState.MAINT);
-      } else if (server.status().equals("MAINT")) {
+      } else if (server.status() == ServerStatus.MAINT) {
         balancer.admin().setState(backend.name(), server.name(), AdminState.READY);
       }
       return "";

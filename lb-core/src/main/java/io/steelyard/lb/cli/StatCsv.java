@@ -1,14 +1,15 @@
 package io.steelyard.lb.cli;
 
 import io.steelyard.lb.Balancer;
-import io.steelyard.lb.BackendConfig;
-import io.steelyard.lb.FrontendConfig;
+import io.steelyard.lb.config.BackendConfig;
+import io.steelyard.lb.config.FrontendConfig;
+import io.steelyard.lb.health.CheckStats;
+import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.stats.BackendStats;
 import io.steelyard.lb.stats.FrontendStats;
 import io.steelyard.lb.stats.ServerStats;
 import io.steelyard.lb.stats.Stats;
 import io.steelyard.lb.stats.Traffic;
-import io.steelyard.lb.health.CheckStats;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -127,8 +128,8 @@ final class StatCsv {
       }
       if ((type & SERVER) != 0) {
         for (ServerStats server : backend.servers()) {
-          boolean hidden = (hideMaint && server.status().equals("MAINT"))
-              || (hideDown && !server.status().equals("UP") && !server.status().equals("DRAIN"));
+          boolean hidden = (hideMaint && server.status() == ServerStatus.MAINT)
+              || (hideDown && !server.status().takesStuckClients());
           if ((sid == -1 || sid == server.id() + 1) && !hidden) {
             csv.append(line(server(name, server, proxy.getValue(), operator)));
           }
@@ -168,7 +169,7 @@ final class StatCsv {
     if (config.maxConn() > 0) {
       set(row, "slim", config.maxConn());
     }
-    set(row, "status", frontend.status());
+    set(row, "status", frontend.status().name());
     set(row, "conn_tot", frontend.traffic().total());
     return row;
   }
@@ -183,13 +184,13 @@ final class StatCsv {
     set(row, "eresp", 0);
     set(row, "wretr", traffic.retries());
     set(row, "wredis", traffic.redispatches());
-    set(row, "status", backend.status());
+    set(row, "status", backend.status().name());
     int active = 0;
     int backup = 0;
     int activeWeight = 0;
     int backupWeight = 0;
     for (ServerStats server : backend.servers()) {
-      if (server.status().equals("UP")) {
+      if (server.status() == ServerStatus.UP) {
         if (server.backup()) {
           backup++;
           backupWeight += server.weight();
@@ -258,13 +259,13 @@ final class StatCsv {
 
   /** HAProxy's status string of a server, {@code UP 1/3} and the like while checks change it. */
   static String status(ServerStats server) {
-    String status = server.status();
+    String status = server.status().name();
     CheckStats check = server.check();
-    if (status.equals("MAINT")) {
+    if (server.status() == ServerStatus.MAINT) {
       return status;
     }
     if (check == null) {
-      return status.equals("UP") ? "no check" : status;
+      return server.status() == ServerStatus.UP ? "no check" : status;
     }
     int top = check.rise() + check.fall() - 1;
     if (!check.up()) {

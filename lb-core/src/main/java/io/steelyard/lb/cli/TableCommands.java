@@ -2,7 +2,7 @@ package io.steelyard.lb.cli;
 
 import io.netty.util.NetUtil;
 import io.steelyard.lb.Balancer;
-import io.steelyard.lb.BackendConfig;
+import io.steelyard.lb.config.BackendConfig;
 import io.steelyard.lb.stats.ServerStats;
 import io.steelyard.lb.stick.StickEntry;
 import io.steelyard.lb.stick.StickTable;

@@ -2,16 +2,23 @@ package io.steelyard.lb.forward;
 
 import static java.util.Objects.requireNonNull;
 
+import io.steelyard.lb.config.BackendConfig;
+import io.steelyard.lb.config.ServerConfig;
 import io.steelyard.lb.health.AdminState;
+import io.steelyard.lb.health.HealthChecker;
+import io.steelyard.lb.health.HealthChecks;
 import io.steelyard.lb.health.ServerEvent;
 import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.schedule.Member;
 import io.steelyard.lb.schedule.Scheduler;
+import io.steelyard.lb.stats.BackendStats;
+import io.steelyard.lb.stats.BackendStatus;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +38,15 @@ import org.slf4j.LoggerFactory;
  * that a restarting server is not hammered); with {@code redispatch}, the last retry, or any retry
  * once the server is no longer usable, goes to another server.
  */
-public final class Backend {
+final class Backend {
   private static final Logger log = LoggerFactory.getLogger(Backend.class);
 
-  private final String name;
+  private final BackendConfig config;
   private final Scheduler scheduler;
-  private final BackendSettings settings;
   private final Stickiness stickiness;
+  private final Notifier notifier;
+  private final HealthChecks checks;
+  private final Consumer<Server> shutdownSessions;
   private final Counters counters = new Counters();
   private final Object lock = new Object();
   /** Sessions waiting for any server; guarded by {@link #lock}. */
@@ -46,57 +55,58 @@ public final class Backend {
   private volatile Server[] servers;
   /** Whether any server has a maxconn, so that connections may have to wait. */
   private volatile boolean queueing;
-  private Notifier notifier;
-  private Forwarder forwarder;
 
   /**
-   * @param servers in the order of {@code scheduler.members()}: server {@code i} has member id
-   *     {@code i}
-   * @param stickiness the stick table and rules, or {@code null}
+   * The backend {@code config} describes, its servers in rotation; their checks start with {@link
+   * #startChecks()}.
+   *
+   * @param notifier hears of its servers' changes
+   * @param checks where its servers' health checks run
+   * @param shutdownSessions closes a server's connections, for {@code on-marked-down
+   *     shutdown-sessions}
    */
-  public Backend(
-      String name,
-      Scheduler scheduler,
-      List<Server> servers,
-      BackendSettings settings,
-      Stickiness stickiness) {
-    this.name = requireNonNull(name, "name");
-    this.scheduler = requireNonNull(scheduler, "scheduler");
-    this.settings = requireNonNull(settings, "settings");
-    this.stickiness = stickiness;
-    for (int i = 0; i < servers.size(); i++) {
-      if (servers.get(i).member() != scheduler.members().get(i)) {
-        throw new IllegalArgumentException(
-            "backend '" + name + "': server " + i + " is not the scheduler's member " + i);
-      }
+  Backend(
+      BackendConfig config,
+      Notifier notifier,
+      HealthChecks checks,
+      Consumer<Server> shutdownSessions) {
+    this.config = requireNonNull(config, "config");
+    this.notifier = requireNonNull(notifier, "notifier");
+    this.checks = requireNonNull(checks, "checks");
+    this.shutdownSessions = requireNonNull(shutdownSessions, "shutdownSessions");
+    List<Server> list = new ArrayList<>();
+    for (ServerConfig server : config.servers()) {
+      list.add(new Server(list.size(), server, true));
     }
-    this.servers = servers.toArray(new Server[0]);
-    this.queueing = servers.stream().anyMatch(s -> s.member().maxConn() > 0);
+    this.scheduler = config.balance().newScheduler(list.stream().map(Server::member).toList());
+    this.stickiness = Stickiness.of(config.stick());
+    this.servers = list.toArray(new Server[0]);
+    this.queueing = list.stream().anyMatch(s -> s.member().maxConn() > 0);
   }
 
-  public String name() {
-    return name;
+  String name() {
+    return config.name();
   }
 
-  public Scheduler scheduler() {
+  Scheduler scheduler() {
     return scheduler;
   }
 
-  public BackendSettings settings() {
-    return settings;
+  BackendConfig config() {
+    return config;
   }
 
   /** The stick table and rules, or {@code null}. */
-  public Stickiness stickiness() {
+  Stickiness stickiness() {
     return stickiness;
   }
 
-  public Counters counters() {
+  Counters counters() {
     return counters;
   }
 
   /** The servers in declaration order, without removed ones. */
-  public List<Server> servers() {
+  List<Server> servers() {
     List<Server> list = new ArrayList<>();
     for (Server server : servers) {
       if (server != null) {
@@ -107,13 +117,14 @@ public final class Backend {
   }
 
   /** The server called {@code name}, or an exception naming it. */
-  public Server server(String name) {
+  Server server(String name) {
     for (Server server : servers) {
       if (server != null && server.name().equals(name)) {
         return server;
       }
     }
-    throw new IllegalArgumentException("backend '" + this.name + "' has no server '" + name + "'");
+    throw new IllegalArgumentException(
+        "backend '" + name() + "' has no server '" + name + "'");
   }
 
   Server server(Member member) {
@@ -126,9 +137,45 @@ public final class Backend {
     return id >= 0 && id < current.length ? current[id] : null;
   }
 
-  void attach(Forwarder forwarder, Notifier notifier) {
-    this.forwarder = forwarder;
-    this.notifier = notifier;
+  /** A snapshot of its counters and status, and its servers'. */
+  BackendStats stats() {
+    return new BackendStats(
+        name(),
+        scheduler.hasUsableServer() ? BackendStatus.UP : BackendStatus.DOWN,
+        counters.traffic(),
+        servers().stream().map(Server::stats).toList());
+  }
+
+  /** Starts the checks of its servers, their first checks spread over one interval. */
+  void startChecks() {
+    List<Server> list = servers();
+    for (int i = 0; i < list.size(); i++) {
+      startChecking(list.get(i), i, list.size());
+    }
+  }
+
+  private void startChecking(Server server, int position, int count) {
+    if (server.check() == null) {
+      return;
+    }
+    server.checker(
+        checks.start(
+            server.address(),
+            server.check(),
+            config.connectTimeout(),
+            new HealthChecker.Listener() {
+              @Override
+              public void up(String reason, long checkMillis) {
+                checkedUp(server, reason, checkMillis);
+              }
+
+              @Override
+              public void down(String reason, String info, long checkMillis) {
+                checkedDown(server, reason, info, checkMillis);
+              }
+            },
+            position,
+            count));
   }
 
   // --- assigning servers, queueing ---
@@ -269,7 +316,7 @@ public final class Backend {
 
   /** The checks took {@code server} down. */
   void checkedDown(Server server, String reason, String info, long checkMillis) {
-    StringBuilder line = new StringBuilder("Server ").append(name).append('/').append(server.name())
+    StringBuilder line = new StringBuilder("Server ").append(name()).append('/').append(server.name())
         .append(" is DOWN, reason: ").append(reason);
     if (info != null) {
       line.append(", info: \"").append(info).append('"');
@@ -279,20 +326,20 @@ public final class Backend {
     }
     stateChanged(server, line.append('.'), true);
     if (server.check() != null && server.check().shutdownSessionsOnDown()) {
-      forwarder.shutdownSessions(server);
+      shutdownSessions.accept(server);
     }
   }
 
   /** The checks brought {@code server} back up. */
   void checkedUp(Server server, String reason, long checkMillis) {
-    StringBuilder line = new StringBuilder("Server ").append(name).append('/').append(server.name())
+    StringBuilder line = new StringBuilder("Server ").append(name()).append('/').append(server.name())
         .append(" is UP, reason: ").append(reason)
         .append(", check duration: ").append(checkMillis).append("ms.");
     stateChanged(server, line, false);
   }
 
   /** An operator set {@code server}'s admin state. */
-  public void adminState(Server server, AdminState state) {
+  void adminState(Server server, AdminState state) {
     AdminState before = server.adminState();
     if (before == state) {
       return;
@@ -306,16 +353,16 @@ public final class Backend {
     } else {
       what = before == AdminState.MAINT ? " is UP (leaving forced maintenance)." : " is UP (leaving forced drain).";
     }
-    stateChanged(server, new StringBuilder("Server ").append(name).append('/')
+    stateChanged(server, new StringBuilder("Server ").append(name()).append('/')
         .append(server.name()).append(what), state == AdminState.MAINT);
   }
 
   /** An operator set {@code server}'s weight. */
-  public void weight(Server server, int weight) {
+  void weight(Server server, int weight) {
     scheduler.setWeight(server.member(), weight);
     serveQueues();
-    notifier.serverChanged(new ServerEvent(name, server.name(), server.status(),
-        "Server " + name + "/" + server.name() + " weight set to " + weight + "."));
+    notifier.serverChanged(new ServerEvent(name(), server.name(), server.status(),
+        "Server " + name() + "/" + server.name() + " weight set to " + weight + "."));
   }
 
   private void stateChanged(Server server, StringBuilder line, boolean down) {
@@ -336,9 +383,9 @@ public final class Backend {
       log.info("{}", line);
     }
     ServerStatus status = server.status();
-    notifier.serverChanged(new ServerEvent(name, server.name(), status, line.toString()));
+    notifier.serverChanged(new ServerEvent(name(), server.name(), status, line.toString()));
     if (!scheduler.hasUsableServer()) {
-      log.error("backend '{}' has no server available!", name);
+      log.error("backend '{}' has no server available!", name());
     }
   }
 
@@ -357,20 +404,19 @@ public final class Backend {
 
   /**
    * Adds a server at run time, in maintenance as HAProxy's {@code add server} does: it takes
-   * connections once an operator sets it ready.
+   * connections once an operator sets it ready. Returns false, and adds nothing, when the backend
+   * has a server of that name.
    */
-  public void add(Server server) {
+  boolean add(ServerConfig config) {
+    Server server;
     synchronized (lock) {
       Server[] current = servers;
-      if (server.member().id() != current.length) {
-        throw new IllegalArgumentException(
-            "backend '" + name + "': new server '" + server.name() + "' must have id "
-                + current.length + ": " + server.member().id());
+      for (Server other : current) {
+        if (other != null && other.name().equals(config.name())) {
+          return false;
+        }
       }
-      if (server.member().usable()) {
-        throw new IllegalArgumentException(
-            "backend '" + name + "': new server '" + server.name() + "' must start out of rotation");
-      }
+      server = new Server(current.length, config, false);
       server.adminState(AdminState.MAINT);
       scheduler.add(server.member());
       Server[] next = Arrays.copyOf(current, current.length + 1);
@@ -378,23 +424,24 @@ public final class Backend {
       servers = next;
       queueing |= server.member().maxConn() > 0;
     }
-    forwarder.startChecking(this, server);
-    log.info("New server {}/{} registered.", name, server.name());
+    startChecking(server, 0, 1);
+    log.info("New server {}/{} registered.", name(), server.name());
+    return true;
   }
 
   /**
    * Removes a server, which must be in maintenance with no connection, as HAProxy's {@code del
    * server} requires.
    */
-  public void remove(Server server) {
+  void remove(Server server) {
     synchronized (lock) {
       if (server.adminState() != AdminState.MAINT) {
         throw new IllegalStateException(
-            "Only servers in maintenance mode can be deleted: " + name + "/" + server.name());
+            "Only servers in maintenance mode can be deleted: " + name() + "/" + server.name());
       }
       if (server.member().inflight() > 0 || !server.queue.isEmpty()) {
         throw new IllegalStateException(
-            "Server " + name + "/" + server.name() + " still has "
+            "Server " + name() + "/" + server.name() + " still has "
                 + server.member().inflight() + " connections and " + server.queue.size()
                 + " queued");
       }
@@ -403,35 +450,32 @@ public final class Backend {
       next[server.member().id()] = null;
       servers = next;
     }
-    forwarder.stopChecking(server);
-    log.info("Server {}/{} deleted.", name, server.name());
-  }
-
-  /** The id the next added server gets. */
-  public int nextServerId() {
-    return servers.length;
+    if (server.checker() != null) {
+      checks.stop(server.checker());
+    }
+    log.info("Server {}/{} deleted.", name(), server.name());
   }
 
   // --- settings for sessions ---
 
   int connectTimeoutMillis() {
-    return Math.toIntExact(settings.connectTimeout().toMillis());
+    return Math.toIntExact(config.connectTimeout().toMillis());
   }
 
   long serverTimeoutMillis() {
-    return settings.serverTimeout().toMillis();
+    return config.serverTimeout().toMillis();
   }
 
   long queueTimeoutMillis() {
-    return settings.queueTimeout().toMillis();
+    return config.queueTimeout().toMillis();
   }
 
   int retries() {
-    return settings.retries();
+    return config.retries();
   }
 
   boolean redispatch() {
-    return settings.redispatch();
+    return config.redispatch();
   }
 
   /**

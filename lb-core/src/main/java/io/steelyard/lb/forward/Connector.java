@@ -172,7 +172,7 @@ final class Connector implements Waiter {
             .outbound(client.eventLoop(), backend)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, backend.connectTimeoutMillis())
             .handler(new RelayHandler(session, false));
-    Source source = backend.settings().source();
+    Source source = backend.config().source();
     connecting =
         source == null
             ? bootstrap.connect(target.address())

@@ -1,12 +1,13 @@
 package io.steelyard.lb.forward;
 
+import io.steelyard.lb.stats.Traffic;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The live traffic counters of one frontend, backend or server, updated from every event loop
  * without contention. "In" is the direction from the client towards the server, "out" back.
  */
-public final class Counters {
+final class Counters {
   final LongAdder current = new LongAdder();
   final LongAdder total = new LongAdder();
   final LongAdder bytesIn = new LongAdder();
@@ -32,22 +33,22 @@ public final class Counters {
     }
   }
 
-  public long current() {
+  long current() {
     return current.sum();
   }
 
   /** Connections since start. */
-  public long total() {
+  long total() {
     return total.sum();
   }
 
   /** Bytes from clients towards servers. */
-  public long bytesIn() {
+  long bytesIn() {
     return bytesIn.sum();
   }
 
   /** Bytes from servers towards clients. */
-  public long bytesOut() {
+  long bytesOut() {
     return bytesOut.sum();
   }
 
@@ -55,43 +56,60 @@ public final class Counters {
    * The part of {@link #bytesIn()} that a {@link io.steelyard.lb.transport.ZeroCopyRelay} moved
    * from socket to socket in the kernel (spliced) rather than copied through the JVM.
    */
-  public long splicedIn() {
+  long splicedIn() {
     return splicedIn.sum();
   }
 
   /** The part of {@link #bytesOut()} moved without copying, as {@link #splicedIn()}. */
-  public long splicedOut() {
+  long splicedOut() {
     return splicedOut.sum();
   }
 
   /** Failed connection attempts to servers. */
-  public long connectErrors() {
+  long connectErrors() {
     return connectErrors.sum();
   }
 
   /** Connection attempts repeated on the same server. */
-  public long retries() {
+  long retries() {
     return retries.sum();
   }
 
   /** Connections moved to another server after failed attempts. */
-  public long redispatches() {
+  long redispatches() {
     return redispatches.sum();
   }
 
   /** Connections waiting in a queue now. */
-  public long queued() {
+  long queued() {
     return queued.sum();
   }
 
   /** Connections dropped because their time in the queue ran out. */
-  public long queueTimeouts() {
+  long queueTimeouts() {
     return queueTimeouts.sum();
   }
 
   /** Connections closed at once because no server could take them. */
-  public long refused() {
+  long refused() {
     return refused.sum();
+  }
+
+  /** A snapshot of every counter. */
+  Traffic traffic() {
+    return new Traffic(
+        current(),
+        total(),
+        bytesIn(),
+        bytesOut(),
+        splicedIn(),
+        splicedOut(),
+        connectErrors(),
+        retries(),
+        redispatches(),
+        queued(),
+        queueTimeouts(),
+        refused());
   }
 
   void open() {

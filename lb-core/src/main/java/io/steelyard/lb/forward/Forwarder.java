@@ -1,7 +1,5 @@
 package io.steelyard.lb.forward;
 
-import static java.util.Objects.requireNonNull;
-
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -19,9 +17,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.steelyard.lb.config.BalancerConfig;
+import io.steelyard.lb.stats.ConnectionInfo;
 import io.steelyard.lb.stats.Limits;
-import io.steelyard.lb.health.CheckSettings;
-import io.steelyard.lb.health.HealthChecker;
 import io.steelyard.lb.transport.Source;
 import io.steelyard.lb.transport.Transport;
 import io.steelyard.lb.transport.ZeroCopyRelay;
@@ -54,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #close} stops accepting, lets sessions end by themselves for the drain time, closes
  * the rest and returns once every event loop thread has ended.
  */
-public final class Forwarder implements SessionHost {
+final class Forwarder implements SessionHost {
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
   /**
    * The buffers relayed bytes are read into: Netty's pooled allocator, not 4.2's default adaptive
@@ -65,7 +63,7 @@ public final class Forwarder implements SessionHost {
 
   private final Transport transport;
   private final ZeroCopyRelay zeroCopyRelay;
-  private final EventLoopGroup group;
+  private final MultiThreadIoEventLoopGroup group;
   private final Bootstrap outbound;
   private final Limits limits;
   /** A configured maxconn's counts, or {@code null}: then each address has one listener. */
@@ -74,18 +72,14 @@ public final class Forwarder implements SessionHost {
   private final int sessionLimit;
   private final AcceptFailures acceptFailures;
   private final Map<Frontend, List<Channel>> listeners = new IdentityHashMap<>();
-  private final Map<Server, HealthChecker> checkers = new ConcurrentHashMap<>();
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicInteger active = new AtomicInteger();
-  private final Notifier notifier;
 
   /** @param configuredLimit whether a global or frontend maxconn is configured */
-  private Forwarder(
-      Transport transport, int ioThreads, Limits limits, boolean configuredLimit, Notifier notifier) {
+  private Forwarder(Transport transport, int ioThreads, Limits limits, boolean configuredLimit) {
     this.transport = transport;
     this.limits = limits;
     this.zeroCopyRelay = transport.zeroCopyRelay();
-    this.notifier = notifier;
     this.group =
         new MultiThreadIoEventLoopGroup(
             ioThreads, new DefaultThreadFactory("steelyard-io"), transport.newIoHandlerFactory());
@@ -100,82 +94,54 @@ public final class Forwarder implements SessionHost {
   }
 
   /**
-   * Binds every frontend's addresses, starts the health checks and starts relaying.
+   * A forwarder for {@code config}'s frontends, its event loops running, not yet listening: its
+   * maxconn is the configured one, or else what the descriptor limit allows.
+   */
+  static Forwarder create(Transport transport, BalancerConfig config) {
+    boolean frontendLimit = config.frontends().stream().anyMatch(f -> f.maxConn() > 0);
+    int listeners =
+        config.frontends().stream().mapToInt(f -> f.binds().size()).sum() * config.ioThreads();
+    ZeroCopyRelay relay = transport.zeroCopyRelay();
+    int perConnection = 2 + (relay == null ? 0 : relay.descriptorsPerSession());
+    Limits limits =
+        DescriptorBudget.of(config.maxConn(), listeners, config.ioThreads(), perConnection);
+    return new Forwarder(
+        transport, config.ioThreads(), limits, config.maxConn() > 0 || frontendLimit);
+  }
+
+  /**
+   * Binds every frontend's addresses and starts relaying their connections.
    *
-   * @param ioThreads the number of event loops
-   * @param maxConn the most concurrent connections over all frontends, 0 for no limit
-   * @param notifier hears of server changes and of the balancer's health
    * @throws IllegalStateException naming the frontend and the address when a bind fails; nothing
    *     is left running then
    */
-  public static Forwarder start(
-      Transport transport,
-      int ioThreads,
-      int maxConn,
-      List<Frontend> frontends,
-      List<Backend> backends,
-      Notifier notifier) {
-    requireNonNull(transport, "transport");
-    checkTransparency(transport, frontends, backends);
-    boolean frontendLimit = frontends.stream().anyMatch(f -> f.maxConn() > 0);
-    int listeners = frontends.stream().mapToInt(f -> f.binds().size()).sum() * ioThreads;
-    ZeroCopyRelay relay = transport.zeroCopyRelay();
-    int perConnection = 2 + (relay == null ? 0 : relay.descriptorsPerSession());
-    Limits limits = DescriptorBudget.of(maxConn, listeners, ioThreads, perConnection);
-    Forwarder forwarder =
-        new Forwarder(transport, ioThreads, limits, maxConn > 0 || frontendLimit, notifier);
+  void listen(List<Frontend> frontends) {
     try {
       for (Frontend frontend : frontends) {
-        forwarder.bind(frontend);
+        bind(frontend);
       }
     } catch (RuntimeException e) {
-      forwarder.shutdown();
+      shutdown();
       throw e;
     }
-    notifier.watch(backends);
-    for (Backend backend : backends) {
-      backend.attach(forwarder, notifier);
-      List<Server> servers = backend.servers();
-      for (int i = 0; i < servers.size(); i++) {
-        forwarder.startChecking(backend, servers.get(i), i, servers.size());
-      }
-    }
-    notifier.listening(true);
     log.info(
         "listening with {} on {} event loops: {}; maxconn {}{} (ulimit-n {})",
         transport.name(),
-        ioThreads,
-        forwarder.listeners.values(),
+        group.executorCount(),
+        listeners.values(),
         limits.maxConn(),
         limits.derived() ? " derived from the descriptor limit" : "",
         limits.ulimitN());
-    return forwarder;
   }
 
-  /** Refuses transparent frontends and foreign sources on a transport that cannot do them. */
-  private static void checkTransparency(
-      Transport transport, List<Frontend> frontends, List<Backend> backends) {
-    List<String> needs = new ArrayList<>();
-    for (Frontend frontend : frontends) {
-      if (frontend.transparent()) {
-        needs.add("frontend '" + frontend.name() + "' is transparent");
-      }
-    }
-    for (Backend backend : backends) {
-      Source source = backend.settings().source();
-      if (source != null && source.foreign()) {
-        needs.add("backend '" + backend.name() + "' uses the client's address as source");
-      }
-    }
-    if (needs.isEmpty()) {
-      return;
-    }
-    if (!transport.transparent()) {
-      throw new IllegalStateException(
-          String.join(", ", needs) + ", which the " + transport.name()
-              + " transport cannot do: use the TPROXY transport (lb-tproxy, Tproxy.transport())");
-    }
-    transport.checkUsable(true);
+  /** The event loops, for other work that belongs on them (health checks). */
+  EventLoopGroup loops() {
+    return group;
+  }
+
+  /** The bootstrap of outbound connections, with the transport's channel type and options. */
+  Bootstrap bootstrap() {
+    return outbound;
   }
 
   private void bind(Frontend frontend) {
@@ -251,7 +217,7 @@ public final class Forwarder implements SessionHost {
    * The addresses {@code frontend} listens on, with the ports the system gave for port 0; each
    * once, however many event loops share it.
    */
-  public List<InetSocketAddress> boundAddresses(Frontend frontend) {
+  List<InetSocketAddress> boundAddresses(Frontend frontend) {
     List<Channel> bound = listeners.get(frontend);
     if (bound == null) {
       throw new IllegalArgumentException("unknown frontend '" + frontend.name() + "'");
@@ -279,7 +245,7 @@ public final class Forwarder implements SessionHost {
   }
 
   /** The connections open now, in no particular order. */
-  public List<ConnectionInfo> connections() {
+  List<ConnectionInfo> connections() {
     List<ConnectionInfo> list = new ArrayList<>();
     for (Session session : sessions) {
       list.add(session.info());
@@ -288,7 +254,7 @@ public final class Forwarder implements SessionHost {
   }
 
   /** The descriptor limit and the maxconn it runs with, configured or derived. */
-  public Limits limits() {
+  Limits limits() {
     return limits;
   }
 
@@ -302,11 +268,7 @@ public final class Forwarder implements SessionHost {
    * Stops accepting, waits up to {@code drain} for open connections to end, closes the rest, and
    * returns when every thread, socket and buffer is released.
    */
-  public void close(Duration drain) {
-    notifier.listening(false);
-    for (HealthChecker checker : checkers.values()) {
-      checker.stop();
-    }
+  void close(Duration drain) {
     for (List<Channel> bound : listeners.values()) {
       for (Channel channel : bound) {
         channel.close().awaitUninterruptibly();
@@ -331,7 +293,7 @@ public final class Forwarder implements SessionHost {
     shutdown();
   }
 
-  private void shutdown() {
+  void shutdown() {
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
@@ -344,52 +306,8 @@ public final class Forwarder implements SessionHost {
     }
   }
 
-  /**
-   * Starts checking {@code server} if it has checks; the first check of the {@code position}-th of
-   * {@code count} servers comes after that fraction of its interval, so that checks spread out.
-   */
-  void startChecking(Backend backend, Server server, int position, int count) {
-    CheckSettings check = server.check();
-    if (check == null) {
-      return;
-    }
-    HealthChecker checker =
-        new HealthChecker(
-            group.next(),
-            outbound,
-            server.address(),
-            check,
-            backend.settings().connectTimeout(),
-            new HealthChecker.Listener() {
-              @Override
-              public void up(String reason, long checkMillis) {
-                backend.checkedUp(server, reason, checkMillis);
-              }
-
-              @Override
-              public void down(String reason, String info, long checkMillis) {
-                backend.checkedDown(server, reason, info, checkMillis);
-              }
-            });
-    server.checker(checker);
-    checkers.put(server, checker);
-    checker.start(check.inter().multipliedBy(position).dividedBy(Math.max(count, 1)));
-  }
-
-  /** Starts checking a server added at run time. */
-  void startChecking(Backend backend, Server server) {
-    startChecking(backend, server, 0, 1);
-  }
-
-  void stopChecking(Server server) {
-    HealthChecker checker = checkers.remove(server);
-    if (checker != null) {
-      checker.stop();
-    }
-  }
-
   /** Closes every connection of {@code server} (HAProxy's {@code shutdown sessions server}). */
-  public void shutdownSessions(Server server) {
+  void shutdownSessions(Server server) {
     for (Session session : sessions) {
       if (session.target() == server) {
         session.kill();
@@ -400,7 +318,7 @@ public final class Forwarder implements SessionHost {
   @Override
   public Bootstrap outbound(EventLoop loop, Backend backend) {
     Bootstrap bootstrap = outbound.clone(loop);
-    Source source = backend.settings().source();
+    Source source = backend.config().source();
     if (source != null && source.foreign()) {
       transport.transparentOutbound(bootstrap, source);
     }

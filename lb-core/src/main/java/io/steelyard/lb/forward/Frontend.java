@@ -2,65 +2,62 @@ package io.steelyard.lb.forward;
 
 import static java.util.Objects.requireNonNull;
 
+import io.steelyard.lb.config.FrontendConfig;
+import io.steelyard.lb.stats.FrontendStats;
+import io.steelyard.lb.stats.FrontendStatus;
+import io.steelyard.lb.stats.Traffic;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 
 /** A running frontend: where it listens, where its connections go, its limits and counters. */
-public final class Frontend {
-  private final String name;
-  private final List<InetSocketAddress> binds;
+final class Frontend {
+  private final FrontendConfig config;
   private final Backend backend;
-  private final int maxConn;
   private final long clientTimeoutMillis;
-  private final boolean transparent;
   private final Counters counters = new Counters();
 
-  /**
-   * @param maxConn the most concurrent connections, 0 for no limit
-   * @param transparent whether it accepts connections to foreign addresses (TPROXY)
-   */
-  public Frontend(
-      String name,
-      List<InetSocketAddress> binds,
-      Backend backend,
-      int maxConn,
-      Duration clientTimeout,
-      boolean transparent) {
-    this.name = requireNonNull(name, "name");
-    this.binds = List.copyOf(binds);
+  /** The frontend {@code config} describes, sending its connections to {@code backend}. */
+  Frontend(FrontendConfig config, Backend backend) {
+    this.config = requireNonNull(config, "config");
     this.backend = requireNonNull(backend, "backend");
-    this.maxConn = maxConn;
-    this.clientTimeoutMillis = clientTimeout.toMillis();
-    this.transparent = transparent;
+    this.clientTimeoutMillis = config.clientTimeout().toMillis();
+  }
+
+  String name() {
+    return config.name();
+  }
+
+  List<InetSocketAddress> binds() {
+    return config.binds();
   }
 
   /** Whether it accepts connections to foreign addresses (HAProxy's {@code bind ... transparent}). */
-  public boolean transparent() {
-    return transparent;
+  boolean transparent() {
+    return config.transparent();
   }
 
-  public String name() {
-    return name;
-  }
-
-  public List<InetSocketAddress> binds() {
-    return binds;
-  }
-
-  public Backend backend() {
-    return backend;
-  }
-
-  public Counters counters() {
-    return counters;
-  }
-
+  /** The most concurrent connections, 0 for no limit. */
   int maxConn() {
-    return maxConn;
+    return config.maxConn();
   }
 
   long clientTimeoutMillis() {
     return clientTimeoutMillis;
+  }
+
+  Backend backend() {
+    return backend;
+  }
+
+  Counters counters() {
+    return counters;
+  }
+
+  /** A snapshot of its counters; full while it holds its maxconn, else open. */
+  FrontendStats stats() {
+    Traffic traffic = counters.traffic();
+    boolean full = maxConn() > 0 && traffic.current() >= maxConn();
+    return new FrontendStats(
+        name(), full ? FrontendStatus.FULL : FrontendStatus.OPEN, traffic);
   }
 }

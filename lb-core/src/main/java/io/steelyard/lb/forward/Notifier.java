@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * while it listens and every backend has a server that takes new clients. A listener that throws
  * is logged and does not stop the others.
  */
-public final class Notifier {
+final class Notifier {
   private static final Logger log = LoggerFactory.getLogger(Notifier.class);
 
   private final List<HealthListener> listeners = new CopyOnWriteArrayList<>();
@@ -20,16 +20,16 @@ public final class Notifier {
   private volatile boolean listening;
   private boolean lastHealthy;
 
-  public void addListener(HealthListener listener) {
+  void addListener(HealthListener listener) {
     listeners.add(listener);
   }
 
-  public void removeListener(HealthListener listener) {
+  void removeListener(HealthListener listener) {
     listeners.remove(listener);
   }
 
   /** Whether the balancer listens and every backend has a server that takes new clients. */
-  public boolean healthy() {
+  boolean healthy() {
     if (!listening) {
       return false;
     }

@@ -2,13 +2,16 @@ package io.steelyard.lb.forward;
 
 import static java.util.Objects.requireNonNull;
 
+import io.steelyard.lb.config.ServerConfig;
 import io.steelyard.lb.health.AdminState;
 import io.steelyard.lb.health.CheckSettings;
 import io.steelyard.lb.health.CheckStats;
 import io.steelyard.lb.health.HealthChecker;
 import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.schedule.Member;
+import io.steelyard.lb.stats.ServerStats;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayDeque;
 
 /**
@@ -19,11 +22,12 @@ import java.util.ArrayDeque;
  * whatever the checks say, else DOWN while checks fail, else DRAIN if the operator drains it,
  * else UP. Only an UP server takes new clients; a DRAIN one still takes clients stuck to it.
  */
-public final class Server {
+final class Server {
   private final Member member;
   private final InetSocketAddress address;
   private final CheckSettings check;
   private final int maxQueue;
+  /** The weight it was configured with, HAProxy's {@code iweight}. */
   private final int initialWeight;
   private final Counters counters = new Counters();
   /** Sessions of clients stuck to this server, waiting for a slot; guarded by the backend. */
@@ -34,65 +38,73 @@ public final class Server {
   private volatile long lastChangeMillis = System.currentTimeMillis();
 
   /**
-   * @param check how it is checked, or {@code null} for no checks (always considered up)
-   * @param maxQueue the most clients waiting for this server, 0 for no limit
+   * The server {@code config} describes, with member id {@code id} in its backend's scheduler, in
+   * rotation ({@code usable}) or out of it.
    */
-  public Server(Member member, InetSocketAddress address, CheckSettings check, int maxQueue) {
-    this.member = requireNonNull(member, "member");
-    this.address = requireNonNull(address, "address");
-    this.check = check;
-    this.maxQueue = maxQueue;
-    this.initialWeight = member.weight();
+  Server(int id, ServerConfig config, boolean usable) {
+    this.member =
+        new Member(id, config.name(), config.weight(), config.maxConn(), config.backup(), usable);
+    this.address = requireNonNull(config.address(), "address");
+    this.check = config.check();
+    this.maxQueue = config.maxQueue();
+    this.initialWeight = config.weight();
   }
 
-  public Member member() {
+  /** A snapshot of its counters, status and checks. */
+  ServerStats stats() {
+    return new ServerStats(
+        name(),
+        status(),
+        member.weight(),
+        member.backup(),
+        counters.traffic(),
+        member.id(),
+        address,
+        initialWeight,
+        member.maxConn(),
+        maxQueue,
+        Instant.ofEpochMilli(lastChangeMillis),
+        checkStats());
+  }
+
+  Member member() {
     return member;
   }
 
-  public String name() {
+  String name() {
     return member.name();
   }
 
-  public InetSocketAddress address() {
+  InetSocketAddress address() {
     return address;
   }
 
-  public Counters counters() {
+  Counters counters() {
     return counters;
   }
 
   /** How it is checked, or {@code null}. */
-  public CheckSettings check() {
+  CheckSettings check() {
     return check;
   }
 
-  /** The weight it was configured with, HAProxy's {@code iweight}. */
-  public int initialWeight() {
-    return initialWeight;
-  }
-
   /** The most clients waiting for this server, 0 for no limit. */
-  public int maxQueue() {
+  int maxQueue() {
     return maxQueue;
   }
 
-  /** When its {@link #status()} last changed (epoch milliseconds), or when it was created. */
-  public long lastChangeMillis() {
-    return lastChangeMillis;
-  }
-
   /** Its checks' figures now, or {@code null} when it is not checked. */
-  public CheckStats checkStats() {
+  private CheckStats checkStats() {
     HealthChecker current = checker;
     return current == null ? null : current.stats();
   }
 
-  public AdminState adminState() {
+  AdminState adminState() {
     return admin;
   }
 
   /** What it does with new connections now. */
-  public ServerStatus status() {
+  ServerStatus status() {
     if (admin == AdminState.MAINT) {
       return ServerStatus.MAINT;
     }
@@ -103,18 +115,17 @@ public final class Server {
   }
 
   /** Whether the checks, if any, say it is up. */
-  public boolean checkedUp() {
+  boolean checkedUp() {
     HealthChecker current = checker;
     return current == null || current.up();
   }
 
   boolean takesNewClients() {
-    return status() == ServerStatus.UP;
+    return status().takesNewClients();
   }
 
   boolean takesStuckClients() {
-    ServerStatus status = status();
-    return status == ServerStatus.UP || status == ServerStatus.DRAIN;
+    return status().takesStuckClients();
   }
 
   void statusChanged() {

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.steelyard.lb.stats.ConnectionInfo;
 import io.steelyard.lb.transport.ZeroCopyRelay;
 import java.net.InetSocketAddress;
 import java.time.Duration;

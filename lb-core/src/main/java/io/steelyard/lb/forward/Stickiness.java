@@ -2,6 +2,7 @@ package io.steelyard.lb.forward;
 
 import static java.util.Objects.requireNonNull;
 
+import io.steelyard.lb.config.StickConfig;
 import io.steelyard.lb.stick.StickTable;
 
 /**
@@ -12,8 +13,19 @@ import io.steelyard.lb.stick.StickTable;
  * @param match whether a client found in the table goes to its stored server
  * @param store whether a client's server is stored once the connection to it is made
  */
-public record Stickiness(StickTable table, boolean match, boolean store) {
-  public Stickiness {
+record Stickiness(StickTable table, boolean match, boolean store) {
+  Stickiness {
     requireNonNull(table, "table");
+  }
+
+  /** A new, empty table with {@code config}'s rules, or {@code null} when there is no config. */
+  static Stickiness of(StickConfig config) {
+    if (config == null) {
+      return null;
+    }
+    return new Stickiness(
+        StickTable.builder().size(config.size()).expire(config.expire()).build(),
+        config.match(),
+        config.store());
   }
 }

@@ -1,7 +1,8 @@
 /**
- * The network side of the balancer on Netty: listeners, outbound connections, the relay between
- * them with flow control, half-close and timeouts, and the {@link io.steelyard.lb.transport.Transport}
- * through which other modules supply their own sockets and, optionally, a {@link
- * io.steelyard.lb.transport.ZeroCopyRelay} that moves bytes without copying them.
+ * The forwarding runtime on Netty: listeners, sessions of two sides (client and server) and a
+ * connector (assign, queue, connect, retry, redispatch), backends with their queues and servers,
+ * timeouts. Everything here is package-private but {@link io.steelyard.lb.forward.Forwarding},
+ * the one door through which the balancer starts it, changes it and reads it; sockets come from a
+ * {@link io.steelyard.lb.transport.Transport}.
  */
 package io.steelyard.lb.forward;

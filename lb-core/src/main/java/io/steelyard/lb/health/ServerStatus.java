@@ -15,5 +15,15 @@ public enum ServerStatus {
   UP,
   DOWN,
   DRAIN,
-  MAINT
+  MAINT;
+
+  /** Whether a server in this status takes clients that no stick table sends to it. */
+  public boolean takesNewClients() {
+    return this == UP;
+  }
+
+  /** Whether a server in this status takes the clients stuck to it. */
+  public boolean takesStuckClients() {
+    return this == UP || this == DRAIN;
+  }
 }

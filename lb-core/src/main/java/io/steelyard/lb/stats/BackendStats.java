@@ -5,10 +5,9 @@ import java.util.List;
 /**
  * A backend at one moment.
  *
- * @param status {@code UP} while at least one server takes connections, {@code DOWN} otherwise
  * @param servers in declaration order
  */
-public record BackendStats(String name, String status, Traffic traffic, List<ServerStats> servers) {
+public record BackendStats(String name, BackendStatus status, Traffic traffic, List<ServerStats> servers) {
 
   /** The server called {@code name}, or an exception naming it. */
   public ServerStats server(String name) {

@@ -1,8 +1,4 @@
 package io.steelyard.lb.stats;
 
-/**
- * A frontend at one moment.
- *
- * @param status {@code OPEN} while it accepts connections
- */
-public record FrontendStats(String name, String status, Traffic traffic) {}
+/** A frontend at one moment. */
+public record FrontendStats(String name, FrontendStatus status, Traffic traffic) {}

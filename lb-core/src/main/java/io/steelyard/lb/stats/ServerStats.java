@@ -1,14 +1,14 @@
 package io.steelyard.lb.stats;
 
 import io.steelyard.lb.health.CheckStats;
+import io.steelyard.lb.health.ServerStatus;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 
 /**
  * A server at one moment.
  *
- * @param status {@code UP}, {@code DOWN} (checks fail), {@code DRAIN} or {@code MAINT} (set by an
- *     operator), as {@link io.steelyard.lb.health.ServerStatus} names them
+ * @param status whether it takes new clients: checks and the operator's state combined
  * @param weight its current weight
  * @param backup whether it is a backup server
  * @param id its number in the backend, from 0 in declaration order, then in the order servers were
@@ -22,7 +22,7 @@ import java.time.Instant;
  */
 public record ServerStats(
     String name,
-    String status,
+    ServerStatus status,
     int weight,
     boolean backup,
     Traffic traffic,

@@ -1,7 +1,5 @@
 package io.steelyard.lb.stats;
 
-import io.steelyard.lb.forward.Counters;
-
 /**
  * The traffic of a frontend, backend or server at one moment. "In" is from clients towards
  * servers, "out" back towards clients.
@@ -32,21 +30,4 @@ public record Traffic(
     long redispatches,
     long queued,
     long queueTimeouts,
-    long refused) {
-
-  static Traffic of(Counters counters) {
-    return new Traffic(
-        counters.current(),
-        counters.total(),
-        counters.bytesIn(),
-        counters.bytesOut(),
-        counters.splicedIn(),
-        counters.splicedOut(),
-        counters.connectErrors(),
-        counters.retries(),
-        counters.redispatches(),
-        counters.queued(),
-        counters.queueTimeouts(),
-        counters.refused());
-  }
-}
+    long refused) {}

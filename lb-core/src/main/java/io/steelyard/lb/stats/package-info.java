@@ -1,5 +1,7 @@
 /**
- * What a running balancer tells about itself: {@link io.steelyard.lb.stats.Stats} snapshots per
- * frontend, backend and server.
+ * What a running balancer tells about itself, as immutable snapshots: {@link
+ * io.steelyard.lb.stats.Stats} per frontend, backend and server with their statuses, {@link
+ * io.steelyard.lb.stats.ConnectionInfo} per open connection, and the {@link
+ * io.steelyard.lb.stats.Limits} it runs with.
  */
 package io.steelyard.lb.stats;

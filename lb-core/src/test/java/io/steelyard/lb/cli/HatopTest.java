@@ -5,6 +5,7 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.steelyard.lb.Balancer;
+import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.stats.ServerStats;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
@@ -87,7 +88,7 @@ class HatopTest {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000);
       while (disabled == null && System.nanoTime() < deadline) {
         disabled = balancer.stats().backend("bk_web").servers().stream()
-            .filter(s -> s.status().equals("MAINT")).findFirst().orElse(null);
+            .filter(s -> s.status() == ServerStatus.MAINT).findFirst().orElse(null);
         Thread.sleep(50);
       }
     }

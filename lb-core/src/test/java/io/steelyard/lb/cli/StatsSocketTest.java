@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.StartException;
+import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.schedule.Balance;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
@@ -21,8 +22,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,7 @@ class StatsSocketTest {
             .attach(StatsSocket.unix(operator))
             .start();
     front = balancer.boundAddresses("ft").get(0);
-    await().until(() -> balancer.stats().backend("bk").server("s3").status().equals("DOWN"));
+    await().until(() -> balancer.stats().backend("bk").server("s3").status() == ServerStatus.DOWN);
   }
 
   @AfterEach
@@ -185,7 +186,7 @@ class StatsSocketTest {
   @Test
   void serverCommandsChangeStateAndWeightWithHaproxysAnswers() throws Exception {
     assertThat(admin("disable server bk/s1")).isEqualTo("\n");
-    assertThat(balancer.stats().backend("bk").server("s1").status()).isEqualTo("MAINT");
+    assertThat(balancer.stats().backend("bk").server("s1").status()).isEqualTo(ServerStatus.MAINT);
     assertThat(status("s1")).isEqualTo("MAINT");
     assertThat(admin("enable server bk/s1")).isEqualTo("\n");
     assertThat(status("s1")).isEqualTo("no check");
@@ -271,7 +272,7 @@ class StatsSocketTest {
       assertThat(Socat.run(user, command + "\n")).as(command).isEqualTo("Permission denied\n\n");
       assertThat(Socat.run(operator, command + "\n")).as(command).isEqualTo("Permission denied\n\n");
     }
-    assertThat(balancer.stats().backend("bk").server("s1").status()).isEqualTo("UP");
+    assertThat(balancer.stats().backend("bk").server("s1").status()).isEqualTo(ServerStatus.UP);
     assertThat(balancer.admin().weight("bk", "s1")).isEqualTo(10);
 
     assertThat(Socat.run(user, "show cli level\n")).isEqualTo("user\n\n");

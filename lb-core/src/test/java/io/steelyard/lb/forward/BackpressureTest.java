@@ -8,14 +8,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.steelyard.lb.schedule.Balance;
-import io.steelyard.lb.schedule.Member;
-import io.steelyard.lb.schedule.Scheduler;
+import io.steelyard.lb.Balancer;
+import io.steelyard.lb.config.BalancerConfig;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import io.steelyard.lb.transport.Transport;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
@@ -31,24 +29,18 @@ class BackpressureTest {
   void slowReaderKeepsBufferedBytesUnderOneMebibyte() throws Exception {
     AtomicLong sent = new AtomicLong();
     try (TestBackend source = TestBackend.start("source", () -> new Source(GIB, sent))) {
-      Scheduler scheduler =
-          Balance.leastConn().newScheduler(List.of(new Member(0, "source", 1, 0, false)));
-      Backend backend =
-          new Backend("bk", scheduler,
-              List.of(new Server(scheduler.members().get(0), source.address(), null, 0)),
-              new BackendSettings(Duration.ofSeconds(5), Duration.ofSeconds(60),
-                  Duration.ofSeconds(5), 3, false, null),
-              null);
-      Frontend frontend =
-          new Frontend("ft", List.of(new InetSocketAddress("127.0.0.1", 0)), backend, 0,
-              Duration.ofSeconds(60), false);
-      Forwarder forwarder =
-          Forwarder.start(Transport.auto(), 1, 0, List.of(frontend), List.of(backend), new Notifier());
-      try (Socket client = TestClient.connect(forwarder.boundAddresses(frontend).get(0))) {
+      BalancerConfig config =
+          Balancer.builder()
+              .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+              .backend("bk", b -> b.server("source", source.hostPort()))
+              .ioThreads(1)
+              .build();
+      Forwarding forwarding = Forwarding.start(config, Transport.auto(), List.of());
+      try (Socket client = TestClient.connect(forwarding.boundAddresses("ft").get(0))) {
         client.setReceiveBufferSize(64 * 1024);
         awaitStalled(sent);
 
-        long buffered = forwarder.bufferedBytes();
+        long buffered = forwarding.bufferedBytes();
         assertThat(buffered).as("bytes buffered in the balancer").isLessThan(1024 * 1024);
         assertThat(sent.get()).as("bytes the server got out").isLessThan(GIB / 8);
         System.out.printf("slow reader: server stalled after %d bytes, balancer buffers %d bytes%n",
@@ -56,7 +48,7 @@ class BackpressureTest {
 
         assertThat(drain(client.getInputStream())).isEqualTo(GIB);
       } finally {
-        forwarder.close(Duration.ofSeconds(1));
+        forwarding.close(Duration.ofSeconds(1));
       }
     }
   }

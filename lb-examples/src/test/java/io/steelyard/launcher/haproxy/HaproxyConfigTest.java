@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.steelyard.launcher.ConfigFileException;
-import io.steelyard.lb.BackendConfig;
-import io.steelyard.lb.BalancerConfig;
-import io.steelyard.lb.FrontendConfig;
-import io.steelyard.lb.ServerConfig;
-import io.steelyard.lb.StickConfig;
+import io.steelyard.lb.config.BackendConfig;
+import io.steelyard.lb.config.BalancerConfig;
+import io.steelyard.lb.config.FrontendConfig;
+import io.steelyard.lb.config.ServerConfig;
+import io.steelyard.lb.config.StickConfig;
 import io.steelyard.lb.health.CheckSettings;
 import io.steelyard.lb.health.OnError;
 import io.steelyard.lb.transport.Source;

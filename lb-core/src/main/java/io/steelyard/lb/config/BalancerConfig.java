@@ -1,17 +1,19 @@
-package io.steelyard.lb;
+package io.steelyard.lb.config;
 
 import java.time.Duration;
 import java.util.List;
 
 /**
- * A whole balancer as configured, validated and immutable: what {@link BalancerBuilder#build()}
- * returns and {@link Balancer#config()} reports.
+ * A whole balancer as configured, validated and immutable: what {@link
+ * io.steelyard.lb.BalancerBuilder#build()} returns and {@link io.steelyard.lb.Balancer#config()}
+ * reports.
  *
  * @param frontends in declaration order
  * @param backends in declaration order
  * @param maxConn the most concurrent connections over all frontends, HAProxy's global {@code
  *     maxconn}
- * @param drainTimeout how long {@link Balancer#close()} lets live connections finish
+ * @param drainTimeout how long {@link io.steelyard.lb.Balancer#close()} lets live connections
+ *     finish
  * @param ioThreads the number of event loops
  */
 public record BalancerConfig(

@@ -1,4 +1,4 @@
-package io.steelyard.lb;
+package io.steelyard.lb.config;
 
 import io.steelyard.lb.schedule.Balance;
 import io.steelyard.lb.transport.Source;

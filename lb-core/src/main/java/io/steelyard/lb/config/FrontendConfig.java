@@ -1,4 +1,4 @@
-package io.steelyard.lb;
+package io.steelyard.lb.config;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.steelyard.lb.forward;
+package io.steelyard.lb.stats;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,0 +1,214 @@
+package io.steelyard.lb.forward;
+
+import static java.util.Objects.requireNonNull;
+
+import io.steelyard.lb.config.BackendConfig;
+import io.steelyard.lb.config.BalancerConfig;
+import io.steelyard.lb.config.FrontendConfig;
+import io.steelyard.lb.config.ServerConfig;
+import io.steelyard.lb.health.AdminState;
+import io.steelyard.lb.health.HealthChecks;
+import io.steelyard.lb.health.HealthListener;
+import io.steelyard.lb.stats.ConnectionInfo;
+import io.steelyard.lb.stats.Limits;
+import io.steelyard.lb.stats.Stats;
+import io.steelyard.lb.stick.StickTable;
+import io.steelyard.lb.transport.Transport;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The forwarding runtime of one balancer as the rest of lb-core sees it: started from a {@link
+ * BalancerConfig}, addressed by frontend, backend and server names, and read through snapshots
+ * ({@link Stats}, {@link ConnectionInfo}). The frontends, backends, servers and sessions behind it
+ * stay inside this package. Thread-safe.
+ */
+public final class Forwarding {
+  private final Map<String, Frontend> frontends;
+  private final Map<String, Backend> backends;
+  private final Forwarder forwarder;
+  private final Notifier notifier;
+  private final HealthChecks checks;
+
+  private Forwarding(
+      Map<String, Frontend> frontends,
+      Map<String, Backend> backends,
+      Forwarder forwarder,
+      Notifier notifier,
+      HealthChecks checks) {
+    this.frontends = frontends;
+    this.backends = backends;
+    this.forwarder = forwarder;
+    this.notifier = notifier;
+    this.checks = checks;
+  }
+
+  /**
+   * Binds every frontend's addresses, starts the health checks and starts relaying.
+   *
+   * @param listeners hear of server changes and of the balancer's health from the start
+   * @throws IllegalStateException naming the frontend and the address when a bind fails, or what
+   *     the transport cannot do; nothing is left running then
+   */
+  public static Forwarding start(
+      BalancerConfig config, Transport transport, List<HealthListener> listeners) {
+    requireNonNull(transport, "transport");
+    checkTransparency(config, transport);
+    Forwarder forwarder = Forwarder.create(transport, config);
+    Notifier notifier = new Notifier();
+    listeners.forEach(notifier::addListener);
+    HealthChecks checks = new HealthChecks(forwarder.loops(), forwarder.bootstrap());
+    Map<String, Backend> backends = new LinkedHashMap<>();
+    for (BackendConfig backend : config.backends()) {
+      backends.put(
+          backend.name(), new Backend(backend, notifier, checks, forwarder::shutdownSessions));
+    }
+    Map<String, Frontend> frontends = new LinkedHashMap<>();
+    for (FrontendConfig frontend : config.frontends()) {
+      frontends.put(frontend.name(), new Frontend(frontend, backends.get(frontend.defaultBackend())));
+    }
+    forwarder.listen(List.copyOf(frontends.values()));
+    notifier.watch(List.copyOf(backends.values()));
+    backends.values().forEach(Backend::startChecks);
+    notifier.listening(true);
+    return new Forwarding(frontends, backends, forwarder, notifier, checks);
+  }
+
+  /** Refuses transparent frontends and foreign sources on a transport that cannot do them. */
+  private static void checkTransparency(BalancerConfig config, Transport transport) {
+    List<String> needs = new ArrayList<>();
+    for (FrontendConfig frontend : config.frontends()) {
+      if (frontend.transparent()) {
+        needs.add("frontend '" + frontend.name() + "' is transparent");
+      }
+    }
+    for (BackendConfig backend : config.backends()) {
+      if (backend.source() != null && backend.source().foreign()) {
+        needs.add("backend '" + backend.name() + "' uses the client's address as source");
+      }
+    }
+    if (needs.isEmpty()) {
+      return;
+    }
+    if (!transport.transparent()) {
+      throw new IllegalStateException(
+          String.join(", ", needs) + ", which the " + transport.name()
+              + " transport cannot do: use the TPROXY transport (lb-tproxy, Tproxy.transport())");
+    }
+    transport.checkUsable(true);
+  }
+
+  /**
+   * The addresses {@code frontend} listens on, with the ports the system gave for port 0; each
+   * once, however many event loops share it.
+   */
+  public List<InetSocketAddress> boundAddresses(String frontend) {
+    Frontend running = frontends.get(frontend);
+    if (running == null) {
+      throw new IllegalArgumentException("no frontend '" + frontend + "'");
+    }
+    return forwarder.boundAddresses(running);
+  }
+
+  /** A snapshot of every frontend, backend and server's counters and status. */
+  public Stats stats() {
+    return new Stats(
+        frontends.values().stream().map(Frontend::stats).toList(),
+        backends.values().stream().map(Backend::stats).toList());
+  }
+
+  /** The descriptor limit and the maxconn it runs with, configured or derived. */
+  public Limits limits() {
+    return forwarder.limits();
+  }
+
+  /** Whether it listens and every backend has a server that takes new clients. */
+  public boolean healthy() {
+    return notifier.healthy();
+  }
+
+  public void addListener(HealthListener listener) {
+    notifier.addListener(listener);
+  }
+
+  public void removeListener(HealthListener listener) {
+    notifier.removeListener(listener);
+  }
+
+  /** Sets a server ready, draining or in maintenance. */
+  public void setState(String backend, String server, AdminState state) {
+    Backend running = backend(backend);
+    running.adminState(running.server(server), state);
+  }
+
+  /** Sets a server's weight; the caller has checked its range. */
+  public void setWeight(String backend, String server, int weight) {
+    Backend running = backend(backend);
+    running.weight(running.server(server), weight);
+  }
+
+  /** A server's current weight. */
+  public int weight(String backend, String server) {
+    return backend(backend).server(server).member().weight();
+  }
+
+  /**
+   * Adds a server in maintenance; returns false, and adds nothing, when the backend has a server of
+   * that name.
+   */
+  public boolean addServer(String backend, ServerConfig server) {
+    return backend(backend).add(server);
+  }
+
+  /** Removes a server that is in maintenance and has no connection left. */
+  public void removeServer(String backend, String server) {
+    Backend running = backend(backend);
+    running.remove(running.server(server));
+  }
+
+  /** Closes every connection of a server. */
+  public void shutdownSessions(String backend, String server) {
+    forwarder.shutdownSessions(backend(backend).server(server));
+  }
+
+  /** The connections open now, in no particular order. */
+  public List<ConnectionInfo> connections() {
+    return forwarder.connections();
+  }
+
+  /** The stick table of a backend, or an exception when it has none. */
+  public StickTable stickTable(String backend) {
+    Stickiness stickiness = backend(backend).stickiness();
+    if (stickiness == null) {
+      throw new IllegalArgumentException("backend '" + backend + "' has no stick table");
+    }
+    return stickiness.table();
+  }
+
+  /**
+   * Stops accepting and checking, waits up to {@code drain} for open connections to end, closes
+   * the rest, and returns when every thread, socket and buffer is released.
+   */
+  public void close(Duration drain) {
+    notifier.listening(false);
+    checks.stopAll();
+    forwarder.close(drain);
+  }
+
+  /** The bytes queued for writing over all connections: what flow control bounds. */
+  long bufferedBytes() {
+    return forwarder.bufferedBytes();
+  }
+
+  private Backend backend(String name) {
+    Backend backend = backends.get(name);
+    if (backend == null) {
+      throw new IllegalArgumentException("no backend '" + name + "'");
+    }
+    return backend;
+  }
+}
