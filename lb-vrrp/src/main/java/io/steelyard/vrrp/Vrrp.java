@@ -69,17 +69,17 @@ public final class Vrrp {
 
   /** A builder for the instance named {@code name}, keepalived's {@code vrrp_instance VI_1}. */
   public static Builder instance(String name) {
-    return new Builder(InstanceConfig.builder(name), name);
+    return new Builder(name);
   }
 
   /**
    * Builds and starts one VRRP instance: attached to a balancer through {@link
-   * BalancerBuilder#attach}, or alone through {@link #startStandalone()}. The settings are those of
-   * {@link InstanceConfig.Builder}, each given at most once, and fail at once as they do there;
-   * {@link #iface} and {@link #virtualRouterId} are required. An instance starts once.
+   * BalancerBuilder#attach}, or alone through {@link #startStandalone()}. The instance's settings
+   * are those of {@link InstanceConfig.Settings}, each given at most once; {@link #iface} and
+   * {@link #virtualRouterId} are required. An instance starts once.
    */
-  public static final class Builder implements Attachment {
-    private final InstanceConfig.Builder config;
+  public static final class Builder extends InstanceConfig.Settings<Builder>
+      implements Attachment {
     private final String name;
     private final List<StateListener> listeners = new ArrayList<>();
     private final List<ScriptTrack> scripts = new ArrayList<>();
@@ -89,8 +89,8 @@ public final class Vrrp {
     private Integer balancerWeight;
     private boolean started;
 
-    private Builder(InstanceConfig.Builder config, String name) {
-      this.config = config;
+    private Builder(String name) {
+      super(name);
       this.name = name;
     }
 
@@ -104,71 +104,16 @@ public final class Vrrp {
       return this;
     }
 
-    /** See {@link InstanceConfig.Builder#virtualRouterId}. */
-    public Builder virtualRouterId(int virtualRouterId) {
-      config.virtualRouterId(virtualRouterId);
-      return this;
-    }
 
-    /** See {@link InstanceConfig.Builder#priority}. */
-    public Builder priority(int priority) {
-      config.priority(priority);
-      return this;
-    }
 
-    /** See {@link InstanceConfig.Builder#advertInterval}. */
-    public Builder advertInterval(Duration advertInterval) {
-      config.advertInterval(advertInterval);
-      return this;
-    }
 
-    /** See {@link InstanceConfig.Builder#authPass}. */
-    public Builder authPass(String authPass) {
-      config.authPass(authPass);
-      return this;
-    }
 
-    /** Adds a virtual address; see {@link InstanceConfig.Builder#virtualAddress(String)}. */
-    public Builder virtualAddress(String address) {
-      config.virtualAddress(address);
-      return this;
-    }
 
-    /** See {@link InstanceConfig.Builder#unicastSource}. */
-    public Builder unicastSource(String address) {
-      config.unicastSource(address);
-      return this;
-    }
 
-    /** Adds a unicast peer; see {@link InstanceConfig.Builder#unicastPeer}. */
-    public Builder unicastPeer(String address) {
-      config.unicastPeer(address);
-      return this;
-    }
 
-    /** See {@link InstanceConfig.Builder#version}. */
-    public Builder version(Version version) {
-      config.version(version);
-      return this;
-    }
 
-    /** See {@link InstanceConfig.Builder#noPreempt}. */
-    public Builder noPreempt() {
-      config.noPreempt();
-      return this;
-    }
 
-    /** See {@link InstanceConfig.Builder#preemptDelay}. */
-    public Builder preemptDelay(Duration preemptDelay) {
-      config.preemptDelay(preemptDelay);
-      return this;
-    }
 
-    /** See {@link InstanceConfig.Builder#state}. */
-    public Builder state(State state) {
-      config.state(state);
-      return this;
-    }
 
     /** Adds a listener that hears every transition, on the instance's thread. */
     public Builder listener(StateListener listener) {
@@ -183,7 +128,7 @@ public final class Vrrp {
      */
     public Builder trackScript(ScriptTrack script) {
       requireNonNull(script, "script");
-      config.track(script.track());
+      track(script.track());
       scripts.add(script);
       return this;
     }
@@ -244,7 +189,7 @@ public final class Vrrp {
      * @throws IOException if the socket cannot be set up (see {@link VrrpInstance#start})
      */
     public VrrpInstance startStandalone() throws IOException {
-      return start(config);
+      return start();
     }
 
     /**
@@ -258,8 +203,8 @@ public final class Vrrp {
     @Override
     public AutoCloseable attach(Balancer balancer) throws IOException {
       requireNonNull(balancer, "balancer");
-      VrrpInstance instance = start(config.track(
-          Track.of(BALANCER_TRACK, balancerWeight == null ? 0 : balancerWeight)));
+      track(Track.of(BALANCER_TRACK, balancerWeight == null ? 0 : balancerWeight));
+      VrrpInstance instance = start();
       HealthFeed feed = new HealthFeed(balancer, instance);
       balancer.addListener(feed);
       feed.report();
@@ -277,7 +222,7 @@ public final class Vrrp {
      */
     public InstanceConfig config() {
       requireIface();
-      return config.build();
+      return build();
     }
 
     private void requireIface() {
@@ -290,12 +235,12 @@ public final class Vrrp {
      * Starts the instance, then its scripts, which stop when it does: the tracker as the instance
      * enters Stop, the notify thread once the Stop scripts have run.
      */
-    private VrrpInstance start(InstanceConfig.Builder withTracks) throws IOException {
+    private VrrpInstance start() throws IOException {
       requireIface();
       if (started) {
         throw new IllegalStateException("(" + name + ") the instance was started already");
       }
-      InstanceConfig built = withTracks.build();
+      InstanceConfig built = build();
       started = true;
       List<StateListener> all = new ArrayList<>(listeners);
       ScriptRunners runners = new ScriptRunners(built.priority());

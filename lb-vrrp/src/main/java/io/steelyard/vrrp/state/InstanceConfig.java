@@ -73,7 +73,7 @@ public final class InstanceConfig {
   private final List<Track> tracks;
   private final List<String> warnings;
 
-  private InstanceConfig(Builder b, Version version, byte[] authPass, int priority,
+  private InstanceConfig(Settings<?> b, Version version, byte[] authPass, int priority,
       State initialState, Duration advertInterval, boolean preempt, Duration preemptDelay,
       List<String> warnings) {
     this.name = b.name;
@@ -94,10 +94,6 @@ public final class InstanceConfig {
 
   /** A builder for the instance named {@code name}, keepalived's {@code vrrp_instance VI_1}. */
   public static Builder builder(String name) {
-    requireNonNull(name, "name");
-    if (name.isEmpty()) {
-      throw new IllegalArgumentException("VRRP instance name must not be empty");
-    }
     return new Builder(name);
   }
 
@@ -234,7 +230,30 @@ public final class InstanceConfig {
    * Builds an {@link InstanceConfig}. Each setter may be called once (virtual addresses and tracks
    * add up); {@link #virtualRouterId} is required.
    */
-  public static final class Builder {
+  public static final class Builder extends Settings<Builder> {
+    private Builder(String name) {
+      super(name);
+    }
+
+    @Override
+    public Builder track(Track track) {
+      return super.track(track);
+    }
+
+    @Override
+    public InstanceConfig build() {
+      return super.build();
+    }
+  }
+
+  /**
+   * The settings of an instance, keepalived's words for a {@code vrrp_instance}, shared by {@link
+   * Builder} and the builders that start an instance. Each setter may be called once (virtual
+   * addresses and tracks add up) and fails at once on a value out of range, naming it.
+   *
+   * @param <B> the builder's own type, which every setter returns
+   */
+  public abstract static class Settings<B extends Settings<B>> {
     private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
     private static final Duration MAX_INTERVAL = Duration.ofSeconds(255);
     private static final Duration MAX_V3_INTERVAL = Duration.ofMillis(40_950);
@@ -256,34 +275,39 @@ public final class InstanceConfig {
     private Duration preemptDelay;
     private final Map<String, Track> tracks = new LinkedHashMap<>();
 
-    private Builder(String name) {
+    /** @throws IllegalArgumentException when {@code name} is empty */
+    protected Settings(String name) {
+      requireNonNull(name, "name");
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("VRRP instance name must not be empty");
+      }
       this.name = name;
       this.what = "(" + name + ") ";
     }
 
     /** VRRPv2 (the default, as in keepalived) or VRRPv3. */
-    public Builder version(Version version) {
+    public B version(Version version) {
       requireNonNull(version, "version");
       unset("version", this.version);
       this.version = version;
-      return this;
+      return self();
     }
 
     /** The virtual router id, 1 to 255; required. */
-    public Builder virtualRouterId(int virtualRouterId) {
+    public B virtualRouterId(int virtualRouterId) {
       unset("virtual_router_id", this.virtualRouterId == 0 ? null : this.virtualRouterId);
       this.virtualRouterId = range("virtual_router_id", virtualRouterId, 1, 255);
-      return this;
+      return self();
     }
 
     /**
      * The priority, 1 to 255; 255 makes this router the address owner, which takes over at once.
      * Default: 255 with {@code state(MASTER)}, else 100.
      */
-    public Builder priority(int priority) {
+    public B priority(int priority) {
       unset("priority", this.priority);
       this.priority = range("priority", priority, 1, OWNER_PRIORITY);
-      return this;
+      return self();
     }
 
     /**
@@ -291,18 +315,18 @@ public final class InstanceConfig {
      * state}). A MASTER below priority 255 waits one advert interval, in case a master is there,
      * then takes over; a BACKUP waits the whole Master_Down_Interval.
      */
-    public Builder state(State state) {
+    public B state(State state) {
       requireNonNull(state, "state");
       unset("state", this.state);
       if (state != State.MASTER && state != State.BACKUP) {
         throw new IllegalArgumentException(what + "state must be MASTER or BACKUP: " + state);
       }
       this.state = state;
-      return this;
+      return self();
     }
 
     /** The advertisement interval, 10 ms to 255 s; 1 s by default. */
-    public Builder advertInterval(Duration advertInterval) {
+    public B advertInterval(Duration advertInterval) {
       requireNonNull(advertInterval, "advertInterval");
       unset("advert_int", this.advertInterval);
       if (advertInterval.compareTo(MIN_INTERVAL) < 0
@@ -311,32 +335,32 @@ public final class InstanceConfig {
             what + "advert_int must be 10 ms to 255 s: " + advertInterval);
       }
       this.advertInterval = advertInterval;
-      return this;
+      return self();
     }
 
     /**
      * The VRRPv2 simple password ({@code auth_type PASS}): its UTF-8 bytes, truncated to 8 with a
      * warning as keepalived does.
      */
-    public Builder authPass(String authPass) {
+    public B authPass(String authPass) {
       requireNonNull(authPass, "authPass");
       if (this.authPass != null) {
         throw new IllegalStateException(what + "auth_pass was already set");
       }
       this.authPass = authPass;
-      return this;
+      return self();
     }
 
     /**
      * Adds a virtual address, {@code a.b.c.d[/len] [brd a.b.c.d] [scope S]} (see {@link
      * VirtualAddress#parse}).
      */
-    public Builder virtualAddress(String address) {
+    public B virtualAddress(String address) {
       return virtualAddress(VirtualAddress.parse(address));
     }
 
     /** Adds a virtual address; at most 255, each once. */
-    public Builder virtualAddress(VirtualAddress address) {
+    public B virtualAddress(VirtualAddress address) {
       requireNonNull(address, "address");
       if (virtualAddresses.containsKey(address.address())) {
         throw new IllegalArgumentException(
@@ -347,7 +371,7 @@ public final class InstanceConfig {
             what + "at most 255 virtual addresses fit in an advertisement: " + address);
       }
       virtualAddresses.put(address.address(), address);
-      return this;
+      return self();
     }
 
     /**
@@ -355,11 +379,11 @@ public final class InstanceConfig {
      * default the interface's primary address. With unicast peers the instance receives only
      * adverts sent to this address, so it must be one of this host's.
      */
-    public Builder unicastSource(String address) {
+    public B unicastSource(String address) {
       requireNonNull(address, "address");
       unset("unicast_src_ip", unicastSource == null ? null : unicastSource.getHostAddress());
       this.unicastSource = unicastAddress("unicast_src_ip", address);
-      return this;
+      return self();
     }
 
     /**
@@ -367,27 +391,27 @@ public final class InstanceConfig {
      * with one or more, each advert goes to every peer by unicast instead of to 224.0.0.18, and
      * multicast adverts are dropped. Each peer once.
      */
-    public Builder unicastPeer(String address) {
+    public B unicastPeer(String address) {
       requireNonNull(address, "address");
       Inet4Address peer = unicastAddress("unicast_peer", address);
       if (!unicastPeers.add(peer)) {
         throw new IllegalArgumentException(
             what + "unicast_peer " + peer.getHostAddress() + " is given twice");
       }
-      return this;
+      return self();
     }
 
     /** Never takes over from a live master, whatever the priorities (keepalived's nopreempt). */
-    public Builder noPreempt() {
+    public B noPreempt() {
       this.noPreempt = true;
-      return this;
+      return self();
     }
 
     /**
      * As backup, keeps accepting a lower-priority master for this long (0 to 1000 s) after its
      * first advert before preempting it (keepalived's {@code preempt_delay}).
      */
-    public Builder preemptDelay(Duration preemptDelay) {
+    public B preemptDelay(Duration preemptDelay) {
       requireNonNull(preemptDelay, "preemptDelay");
       unset("preempt_delay", this.preemptDelay);
       if (preemptDelay.isNegative() || preemptDelay.compareTo(MAX_PREEMPT_DELAY) > 0) {
@@ -395,17 +419,17 @@ public final class InstanceConfig {
             what + "preempt_delay must be 0 to 1000 s: " + preemptDelay);
       }
       this.preemptDelay = preemptDelay;
-      return this;
+      return self();
     }
 
     /** Tracks a check (see {@link Track}); names are unique. */
-    public Builder track(Track track) {
+    protected B track(Track track) {
       requireNonNull(track, "track");
       if (tracks.containsKey(track.name())) {
         throw new IllegalArgumentException(what + "track '" + track.name() + "' is given twice");
       }
       tracks.put(track.name(), track);
-      return this;
+      return self();
     }
 
     /**
@@ -413,7 +437,7 @@ public final class InstanceConfig {
      *
      * @throws IllegalStateException if no virtual router id was given
      */
-    public InstanceConfig build() {
+    protected InstanceConfig build() {
       if (virtualRouterId == 0) {
         throw new IllegalStateException(what + "the virtual router id must be set");
       }
@@ -530,6 +554,11 @@ public final class InstanceConfig {
             what + key + " must be " + min + " to " + max + ": " + value);
       }
       return value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+      return (B) this;
     }
 
     private void unset(String key, Object current) {
