@@ -9,12 +9,11 @@ import java.time.Duration;
  * What a backend sets about reaching its servers, set on the backend itself ({@link
  * BackendBuilder}) or for every backend that leaves it unset ({@link DefaultsBuilder}), as
  * HAProxy's {@code defaults} section does. Each setting may be set once; a value out of range
- * fails at once with a message that names it.
+ * fails at once with a message that names it. Only this package makes subclasses.
  *
  * @param <B> the builder's own type, which every setter returns
  */
-public abstract sealed class BackendSettingsBuilder<B extends BackendSettingsBuilder<B>>
-    permits BackendBuilder, DefaultsBuilder {
+public abstract class BackendSettingsBuilder<B extends BackendSettingsBuilder<B>> {
   /** The backend whose settings these are, or {@code null} for defaults. */
   private final String proxy;
   /** How messages name the place, such as {@code backend 'bk': }. */

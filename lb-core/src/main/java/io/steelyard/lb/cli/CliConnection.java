@@ -51,7 +51,7 @@ final class CliConnection extends ByteToMessageDecoder {
       }
       String line = in.toString(start, end - start, StandardCharsets.ISO_8859_1);
       in.readerIndex(end + 1);
-      pending.addAll(Words.commands(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line));
+      pending.addAll(CliSyntax.commands(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line));
       answered = true;
     }
   }

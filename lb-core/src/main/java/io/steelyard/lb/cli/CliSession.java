@@ -47,7 +47,7 @@ final class CliSession {
 
   /** Runs one command and returns its answer, each line ending with a newline; may be empty. */
   String execute(String command) {
-    List<String> words = Words.words(command);
+    List<String> words = CliSyntax.words(command);
     if (words.isEmpty()) {
       return "";
     }

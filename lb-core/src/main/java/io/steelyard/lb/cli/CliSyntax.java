@@ -8,8 +8,8 @@ import java.util.List;
  * tabs) separate words, and a backslash makes the next character plain (so {@code \;} and {@code
  * \ } stay inside a word, {@code \\} is a backslash).
  */
-final class Words {
-  private Words() {}
+final class CliSyntax {
+  private CliSyntax() {}
 
   /** The commands of {@code line}, split at each {@code ;} that no backslash escapes. */
   static List<String> commands(String line) {

@@ -8,7 +8,6 @@ import io.steelyard.lb.health.AdminState;
 import io.steelyard.lb.health.HealthChecker;
 import io.steelyard.lb.health.HealthChecks;
 import io.steelyard.lb.health.ServerEvent;
-import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.schedule.Member;
 import io.steelyard.lb.schedule.Scheduler;
 import io.steelyard.lb.stats.BackendStats;
@@ -32,11 +31,6 @@ import org.slf4j.LoggerFactory;
  * the oldest waiter of that server's queue or the backend's, whichever waited longer; a waiter
  * whose queue timeout runs out is dropped. A backend with no usable server at all refuses new
  * clients at once.
- *
- * <p>Retries: a failed connection attempt is retried up to {@code retries} times, on the same
- * server after a turn-around pause of {@code min(connect timeout, 1 s)} when it was refused (so
- * that a restarting server is not hammered); with {@code redispatch}, the last retry, or any retry
- * once the server is no longer usable, goes to another server.
  */
 final class Backend {
   private static final Logger log = LoggerFactory.getLogger(Backend.class);
@@ -316,15 +310,10 @@ final class Backend {
 
   /** The checks took {@code server} down. */
   void checkedDown(Server server, String reason, String info, long checkMillis) {
-    StringBuilder line = new StringBuilder("Server ").append(name()).append('/').append(server.name())
-        .append(" is DOWN, reason: ").append(reason);
-    if (info != null) {
-      line.append(", info: \"").append(info).append('"');
-    }
-    if (checkMillis >= 0) {
-      line.append(", check duration: ").append(checkMillis).append("ms");
-    }
-    stateChanged(server, line.append('.'), true);
+    stateChanged(
+        server,
+        TransitionLines.checkedDown(name(), server.name(), reason, info, checkMillis),
+        true);
     if (server.check() != null && server.check().shutdownSessionsOnDown()) {
       shutdownSessions.accept(server);
     }
@@ -332,10 +321,8 @@ final class Backend {
 
   /** The checks brought {@code server} back up. */
   void checkedUp(Server server, String reason, long checkMillis) {
-    StringBuilder line = new StringBuilder("Server ").append(name()).append('/').append(server.name())
-        .append(" is UP, reason: ").append(reason)
-        .append(", check duration: ").append(checkMillis).append("ms.");
-    stateChanged(server, line, false);
+    stateChanged(
+        server, TransitionLines.checkedUp(name(), server.name(), reason, checkMillis), false);
   }
 
   /** An operator set {@code server}'s admin state. */
@@ -345,16 +332,10 @@ final class Backend {
       return;
     }
     server.adminState(state);
-    String what;
-    if (state == AdminState.MAINT) {
-      what = " is going DOWN for maintenance.";
-    } else if (state == AdminState.DRAIN) {
-      what = " enters drain state.";
-    } else {
-      what = before == AdminState.MAINT ? " is UP (leaving forced maintenance)." : " is UP (leaving forced drain).";
-    }
-    stateChanged(server, new StringBuilder("Server ").append(name()).append('/')
-        .append(server.name()).append(what), state == AdminState.MAINT);
+    stateChanged(
+        server,
+        TransitionLines.adminState(name(), server.name(), before, state),
+        state == AdminState.MAINT);
   }
 
   /** An operator set {@code server}'s weight. */
@@ -362,28 +343,20 @@ final class Backend {
     scheduler.setWeight(server.member(), weight);
     serveQueues();
     notifier.serverChanged(new ServerEvent(name(), server.name(), server.status(),
-        "Server " + name() + "/" + server.name() + " weight set to " + weight + "."));
+        TransitionLines.weight(name(), server.name(), weight)));
   }
 
   private void stateChanged(Server server, StringBuilder line, boolean down) {
     server.statusChanged();
     scheduler.setUsable(server.member(), server.takesNewClients());
     serveQueues();
-    int[] online = online();
+    TransitionLines.tally(line, down, online(), server.counters().current(), counters.queued());
     if (down) {
-      line.append(' ').append(online[0]).append(" active and ").append(online[1])
-          .append(" backup servers left. ").append(server.counters().current())
-          .append(" sessions active, 0 requeued, ").append(counters.queued())
-          .append(" remaining in queue.");
       log.warn("{}", line);
     } else {
-      line.append(' ').append(online[0]).append(" active and ").append(online[1])
-          .append(" backup servers online. 0 sessions requeued, ").append(counters.queued())
-          .append(" total in queue.");
       log.info("{}", line);
     }
-    ServerStatus status = server.status();
-    notifier.serverChanged(new ServerEvent(name(), server.name(), status, line.toString()));
+    notifier.serverChanged(new ServerEvent(name(), server.name(), server.status(), line.toString()));
     if (!scheduler.hasUsableServer()) {
       log.error("backend '{}' has no server available!", name());
     }
@@ -454,36 +427,5 @@ final class Backend {
       checks.stop(server.checker());
     }
     log.info("Server {}/{} deleted.", name(), server.name());
-  }
-
-  // --- settings for sessions ---
-
-  int connectTimeoutMillis() {
-    return Math.toIntExact(config.connectTimeout().toMillis());
-  }
-
-  long serverTimeoutMillis() {
-    return config.serverTimeout().toMillis();
-  }
-
-  long queueTimeoutMillis() {
-    return config.queueTimeout().toMillis();
-  }
-
-  int retries() {
-    return config.retries();
-  }
-
-  boolean redispatch() {
-    return config.redispatch();
-  }
-
-  /**
-   * The pause before retrying a refused connection on the same server: 1 s, or the connect
-   * timeout if it is shorter (and not 0, which is none), as HAProxy's.
-   */
-  long turnAroundMillis() {
-    int connect = connectTimeoutMillis();
-    return connect > 0 ? Math.min(connect, 1000) : 1000;
   }
 }

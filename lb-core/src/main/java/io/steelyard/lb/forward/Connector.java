@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * server. It holds the server's slot from the pick until {@link #finish} and stores the client's
  * server in the stick table once connected. Runs on the client's event loop, except {@link
  * #handOver}, which the backend calls from any thread.
+ *
+ * <p>A failed attempt is retried up to {@code retries} times, on the same server after a
+ * turn-around pause of {@code min(connect timeout, 1 s)} when it was refused (so that a restarting
+ * server is not hammered); with {@code redispatch}, the last retry, or any retry once the server
+ * is no longer usable, goes to another server.
  */
 final class Connector implements Waiter {
   private static final Logger log = LoggerFactory.getLogger(Connector.class);
@@ -117,7 +122,7 @@ final class Connector implements Waiter {
     if (!queued) {
       queued = true;
       waitingSince = System.nanoTime();
-      long timeout = backend.queueTimeoutMillis();
+      long timeout = backend.config().queueTimeout().toMillis();
       if (timeout > 0) { // 0: no timeout, as in HAProxy
         queueTimer = client.eventLoop().schedule(this::queueTimedOut, timeout, TimeUnit.MILLISECONDS);
       }
@@ -170,7 +175,7 @@ final class Connector implements Waiter {
     Bootstrap bootstrap =
         forwarder
             .outbound(client.eventLoop(), backend)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, backend.connectTimeoutMillis())
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(backend.config().connectTimeout().toMillis()))
             .handler(new RelayHandler(session, false));
     Source source = backend.config().source();
     connecting =
@@ -224,13 +229,13 @@ final class Connector implements Waiter {
     boolean timedOut = cause instanceof ConnectTimeoutException;
     Termination gaveUp = timedOut ? Termination.SERVER_CONNECT_TIMEOUT : Termination.SERVER_REFUSED;
     log.debug("{}/{}: connect failed: {}", backend.name(), target.name(), cause.getMessage());
-    if (retries >= backend.retries()) {
+    if (retries >= backend.config().retries()) {
       listener.gaveUp(gaveUp);
       return;
     }
     retries++;
     Member failed = target.member();
-    if (backend.redispatch() && (retries == backend.retries() || !target.takesStuckClients())) {
+    if (backend.config().redispatch() && (retries == backend.config().retries() || !target.takesStuckClients())) {
       Member next = backend.scheduler().acquire(clientAddress(), failed);
       leaveTarget();
       target.counters().redispatches.increment();
@@ -249,7 +254,7 @@ final class Connector implements Waiter {
       connect();
     } else {
       pendingRetry =
-          client.eventLoop().schedule(this::connect, backend.turnAroundMillis(), TimeUnit.MILLISECONDS);
+          client.eventLoop().schedule(this::connect, turnAroundMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -326,5 +331,14 @@ final class Connector implements Waiter {
 
   boolean redispatched() {
     return redispatched;
+  }
+
+  /**
+   * The pause before retrying a refused connection on the same server: 1 s, or the connect
+   * timeout if it is shorter (and not 0, which is none), as HAProxy's.
+   */
+  private long turnAroundMillis() {
+    long connect = backend.config().connectTimeout().toMillis();
+    return connect > 0 ? Math.min(connect, 1000) : 1000;
   }
 }

@@ -142,7 +142,7 @@ final class Session implements Connector.Listener, RelayHandler.Events {
   @Override
   public void connected(Channel channel) {
     server = new Side(channel, false);
-    server.watchInactivity(backend.serverTimeoutMillis());
+    server.watchInactivity(backend.config().serverTimeout().toMillis());
     client.watchInactivity(frontend.clientTimeoutMillis());
     sendEarly();
     if (client.hasInputEnded()) {

@@ -1,0 +1,72 @@
+package io.steelyard.lb.forward;
+
+import io.steelyard.lb.health.AdminState;
+
+/**
+ * The log lines HAProxy writes when a server changes state, word for word, so that what reads
+ * HAProxy's logs reads these: {@code Server bk/s1 is DOWN, reason: Layer4 connection problem,
+ * info: "Connection refused", check duration: 0ms. 1 active and 0 backup servers left. 0 sessions
+ * active, 0 requeued, 0 remaining in queue.}
+ */
+final class TransitionLines {
+  private TransitionLines() {}
+
+  /** The checks took the server down; {@code info} and {@code checkMillis < 0} are left out. */
+  static StringBuilder checkedDown(
+      String backend, String server, String reason, String info, long checkMillis) {
+    StringBuilder line = start(backend, server).append(" is DOWN, reason: ").append(reason);
+    if (info != null) {
+      line.append(", info: \"").append(info).append('"');
+    }
+    if (checkMillis >= 0) {
+      line.append(", check duration: ").append(checkMillis).append("ms");
+    }
+    return line.append('.');
+  }
+
+  /** The checks brought the server back up. */
+  static StringBuilder checkedUp(String backend, String server, String reason, long checkMillis) {
+    return start(backend, server).append(" is UP, reason: ").append(reason)
+        .append(", check duration: ").append(checkMillis).append("ms.");
+  }
+
+  /** An operator moved the server from {@code before} to {@code now}. */
+  static StringBuilder adminState(
+      String backend, String server, AdminState before, AdminState now) {
+    String what;
+    if (now == AdminState.MAINT) {
+      what = " is going DOWN for maintenance.";
+    } else if (now == AdminState.DRAIN) {
+      what = " enters drain state.";
+    } else if (before == AdminState.MAINT) {
+      what = " is UP (leaving forced maintenance).";
+    } else {
+      what = " is UP (leaving forced drain).";
+    }
+    return start(backend, server).append(what);
+  }
+
+  /** An operator set the server's weight. */
+  static String weight(String backend, String server, int weight) {
+    return start(backend, server).append(" weight set to ").append(weight).append('.').toString();
+  }
+
+  /**
+   * Appends the backend's tally after a change: servers left (after a server went down) or online
+   * (after one came up), and the sessions and queue.
+   */
+  static StringBuilder tally(
+      StringBuilder line, boolean down, int[] online, long sessions, long queued) {
+    line.append(' ').append(online[0]).append(" active and ").append(online[1]);
+    if (down) {
+      return line.append(" backup servers left. ").append(sessions)
+          .append(" sessions active, 0 requeued, ").append(queued).append(" remaining in queue.");
+    }
+    return line.append(" backup servers online. 0 sessions requeued, ").append(queued)
+        .append(" total in queue.");
+  }
+
+  private static StringBuilder start(String backend, String server) {
+    return new StringBuilder("Server ").append(backend).append('/').append(server);
+  }
+}
