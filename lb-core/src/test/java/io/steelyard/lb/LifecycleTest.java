@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.steelyard.lb.stats.FrontendStatus;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import java.io.File;
@@ -124,6 +125,23 @@ class LifecycleTest {
       first.close();
       third.setSoTimeout(5_000);
       assertThat(TestClient.readLine(third)).isEqualTo("s1");
+    }
+  }
+
+  @Test
+  void aFrontendHoldingItsMaxConnIsFullInStats() throws Exception {
+    try (TestBackend server = TestBackend.greeting("s1");
+        Balancer balancer =
+            Balancer.builder()
+                .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk").maxConn(1))
+                .backend("bk", b -> b.server("s1", server.hostPort()))
+                .start()) {
+      assertThat(balancer.stats().frontend("ft").status()).isEqualTo(FrontendStatus.OPEN);
+      try (Socket client = TestClient.connect(balancer.boundAddresses("ft").get(0))) {
+        assertThat(TestClient.readLine(client)).isEqualTo("s1");
+        assertThat(balancer.stats().frontend("ft").status()).isEqualTo(FrontendStatus.FULL);
+      }
+      await().until(() -> balancer.stats().frontend("ft").status() == FrontendStatus.OPEN);
     }
   }
 }
