@@ -115,7 +115,7 @@ final class Server {
   }
 
   /** Whether the checks, if any, say it is up. */
-  boolean checkedUp() {
+  private boolean checkedUp() {
     HealthChecker current = checker;
     return current == null || current.up();
   }
