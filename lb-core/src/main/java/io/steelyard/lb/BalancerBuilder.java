@@ -47,7 +47,9 @@ public final class BalancerBuilder {
 
   BalancerBuilder() {}
 
-  /** The sockets to run on; {@link Transport#auto()} (epoll, else NIO) when not set. */
+  /**
+   * The sockets to run on; {@link Transport#auto()} (epoll, else io_uring, else NIO) when not set.
+   */
   public BalancerBuilder transport(Transport transport) {
     Checks.unset(null, "transport", this.transport == null ? null : this.transport.name());
     this.transport = requireNonNull(transport, "transport");

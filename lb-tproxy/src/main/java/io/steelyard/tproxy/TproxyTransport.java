@@ -58,6 +58,16 @@ public final class TproxyTransport implements Transport {
   }
 
   @Override
+  public boolean available() {
+    return Transport.epoll().available();
+  }
+
+  @Override
+  public Throwable unavailabilityCause() {
+    return Transport.epoll().unavailabilityCause();
+  }
+
+  @Override
   public IoHandlerFactory newIoHandlerFactory() {
     if (!Epoll.isAvailable()) {
       throw new IllegalStateException(

@@ -24,6 +24,16 @@ final class EpollTransport implements Transport {
   }
 
   @Override
+  public boolean available() {
+    return Epoll.isAvailable();
+  }
+
+  @Override
+  public Throwable unavailabilityCause() {
+    return Epoll.unavailabilityCause();
+  }
+
+  @Override
   public IoHandlerFactory newIoHandlerFactory() {
     if (!Epoll.isAvailable()) {
       throw new IllegalStateException("epoll is not available here", Epoll.unavailabilityCause());

@@ -5,11 +5,13 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
+import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sockets a balancer runs on: which Netty I/O handler and channel types it uses. Core ships
- * {@link #epoll()} and {@link #nio()}; other modules (TPROXY) provide their own.
+ * {@link #ioUring()}, {@link #epoll()} and {@link #nio()}; other modules (TPROXY) provide their
+ * own.
  */
 public interface Transport {
 
@@ -70,12 +72,34 @@ public interface Transport {
     return null;
   }
 
+  /** Whether this machine can run it: its native library loads and the kernel has what it needs. */
+  default boolean available() {
+    return true;
+  }
+
+  /** Why it is not {@link #available()}, or {@code null} when it is. */
+  default Throwable unavailabilityCause() {
+    return null;
+  }
+
   /**
-   * Epoll when this machine has it (Linux with Netty's native library), NIO otherwise; when it
-   * falls back, the log says why epoll is unavailable.
+   * The best transport this machine has: epoll, else io_uring, else NIO; when it passes one over,
+   * the log says why it is unavailable.
    */
   static Transport auto() {
-    return Epoll.isAvailable() ? epoll() : NioTransport.afterEpollUnavailable();
+    for (Transport candidate : List.of(epoll(), ioUring())) {
+      if (candidate.available()) {
+        return candidate;
+      }
+      LoggerFactory.getLogger(Transport.class)
+          .info("{} unavailable: {}", candidate.name(), candidate.unavailabilityCause().toString());
+    }
+    return nio();
+  }
+
+  /** Netty's native io_uring transport (Linux only, with a kernel that has io_uring). */
+  static Transport ioUring() {
+    return IoUringTransport.INSTANCE;
   }
 
   /** Netty's native epoll transport (Linux only). */
