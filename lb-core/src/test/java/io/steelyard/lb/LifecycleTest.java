@@ -7,16 +7,20 @@ import static org.awaitility.Awaitility.await;
 import io.steelyard.lb.stats.FrontendStatus;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
+import io.steelyard.lb.transport.Transport;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Start, bind failures, connection limits and a graceful close that releases everything. */
 class LifecycleTest {
@@ -103,11 +107,15 @@ class LifecycleTest {
     }
   }
 
-  @Test
-  void frontendMaxConnMakesFurtherClientsWait() throws Exception {
+  /** On io_uring a paused listener still accepts the client its pending accept completes with. */
+  @ParameterizedTest
+  @ValueSource(strings = {"io_uring", "epoll", "nio"})
+  void frontendMaxConnMakesFurtherClientsWait(String transport) throws Exception {
     try (TestBackend server = TestBackend.greeting("s1");
         Balancer balancer =
             Balancer.builder()
+                .transport(Map.of("io_uring", Transport.ioUring(), "epoll", Transport.epoll(),
+                    "nio", Transport.nio()).get(transport))
                 .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk").maxConn(2))
                 .backend("bk", b -> b.server("s1", server.hostPort()))
                 .start();

@@ -1,8 +1,10 @@
 package io.steelyard.lb.forward;
 
 import io.netty.channel.Channel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -11,12 +13,21 @@ import java.util.Map;
  * accepting, so that new clients wait in the kernel's accept queue, and they accept again as soon
  * as a connection ends. One monitor guards all counts: accepting is rare next to relaying, and a
  * single lock keeps "pause" and "resume" from racing between event loops.
+ *
+ * <p>A paused listener may still hand over one connection: io_uring keeps an accept submitted to
+ * the kernel, which completes with the next client even after the pause. Such a late connection
+ * waits, unread and without a server, as it would have in the accept queue, and takes the next
+ * free slot of its frontend before the listeners resume.
  */
 final class AcceptLimits {
   private final int globalMax;
   private final Map<Frontend, List<Channel>> listeners = new IdentityHashMap<>();
   private final Map<Frontend, int[]> counts = new IdentityHashMap<>();
+  private final ArrayDeque<Late> late = new ArrayDeque<>();
   private int global;
+
+  /** A connection accepted past a limit, and how to let it in once there is room. */
+  private record Late(Frontend frontend, Channel child, Runnable admit) {}
 
   /** @param globalMax the most connections over all frontends, 0 for no limit */
   AcceptLimits(int globalMax) {
@@ -28,8 +39,45 @@ final class AcceptLimits {
     counts.computeIfAbsent(frontend, f -> new int[1]);
   }
 
-  /** A connection was accepted on {@code frontend}; pauses what reached its limit. */
-  synchronized void opened(Frontend frontend) {
+  /**
+   * A connection was accepted on {@code frontend}: returns true when it is counted and may go on;
+   * false when a limit is already reached, and {@code admitLater} runs once it is its turn.
+   * Pauses what reaches its limit.
+   */
+  synchronized boolean opened(Frontend frontend, Channel child, Runnable admitLater) {
+    if (full(frontend)) {
+      late.addLast(new Late(frontend, child, admitLater));
+      return false;
+    }
+    count(frontend);
+    return true;
+  }
+
+  /** A connection of {@code frontend} ended; a late one takes the slot, or listeners resume. */
+  synchronized void closed(Frontend frontend) {
+    boolean wasFull = full(frontend);
+    global--;
+    counts.get(frontend)[0]--;
+    for (Iterator<Late> waiting = late.iterator(); waiting.hasNext(); ) {
+      Late next = waiting.next();
+      if (!full(next.frontend())) {
+        waiting.remove();
+        count(next.frontend());
+        next.admit().run();
+      }
+    }
+    if (wasFull) {
+      listeners.forEach((f, channels) -> setAccepting(channels, !full(f)));
+    }
+  }
+
+  /** Closes the late connections still waiting, as the listeners close. */
+  synchronized void dropLate() {
+    late.forEach(waiting -> waiting.child().close());
+    late.clear();
+  }
+
+  private void count(Frontend frontend) {
     global++;
     counts.get(frontend)[0]++;
     if (atLimit(globalMax, global)) {
@@ -39,17 +87,9 @@ final class AcceptLimits {
     }
   }
 
-  /** A connection of {@code frontend} ended; resumes what fell below its limit. */
-  synchronized void closed(Frontend frontend) {
-    boolean globalWasFull = atLimit(globalMax, global);
-    boolean frontendWasFull = atLimit(frontend.maxConn(), counts.get(frontend)[0]);
-    global--;
-    counts.get(frontend)[0]--;
-    if (globalWasFull) {
-      listeners.forEach((f, channels) -> setAccepting(channels, !atLimit(f.maxConn(), counts.get(f)[0])));
-    } else if (frontendWasFull) {
-      setAccepting(listeners.get(frontend), true);
-    }
+  /** Whether the whole or {@code frontend} is at its limit. */
+  private boolean full(Frontend frontend) {
+    return atLimit(globalMax, global) || atLimit(frontend.maxConn(), counts.get(frontend)[0]);
   }
 
   /** Whether {@code listener} may accept now: neither its frontend nor the whole is at its limit. */
@@ -59,7 +99,7 @@ final class AcceptLimits {
     }
     for (Map.Entry<Frontend, List<Channel>> entry : listeners.entrySet()) {
       if (entry.getValue().contains(listener)) {
-        return !atLimit(entry.getKey().maxConn(), counts.get(entry.getKey())[0]);
+        return !full(entry.getKey());
       }
     }
     return true;

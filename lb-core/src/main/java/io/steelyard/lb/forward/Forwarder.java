@@ -274,6 +274,9 @@ final class Forwarder implements SessionHost {
         channel.close().awaitUninterruptibly();
       }
     }
+    if (acceptLimits != null) {
+      acceptLimits.dropLate();
+    }
     long deadline = System.nanoTime() + drain.toNanos();
     while (!sessions.isEmpty() && System.nanoTime() < deadline) {
       sleepBriefly();
@@ -371,7 +374,7 @@ final class Forwarder implements SessionHost {
 
   /**
    * Counts each accepted connection against the limits as it is accepted, and out again when its
-   * socket closes, whatever becomes of its session.
+   * socket closes, whatever becomes of its session; one accepted past a limit is let in later.
    */
   @Sharable
   private final class AcceptCounter extends ChannelInboundHandlerAdapter {
@@ -382,9 +385,15 @@ final class Forwarder implements SessionHost {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object child) {
-      acceptLimits.opened(frontend);
-      ((Channel) child).closeFuture().addListener(closed -> acceptLimits.closed(frontend));
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      Channel child = (Channel) msg;
+      if (acceptLimits.opened(frontend, child, () -> ctx.executor().execute(() -> admit(ctx, child)))) {
+        admit(ctx, child);
+      }
+    }
+
+    private void admit(ChannelHandlerContext ctx, Channel child) {
+      child.closeFuture().addListener(closed -> acceptLimits.closed(frontend));
       ctx.fireChannelRead(child);
     }
   }
