@@ -10,7 +10,9 @@ import java.util.List;
  * {@code --forever} to keep it running until Ctrl-C. For a file that needs the TPROXY transport
  * ({@code transparent}, {@code usesrc}, {@code option splice-*}): {@code --tproxy-rules} to apply
  * the routing rules at start and remove them on stop, {@code --tproxy-rules=external} when the
- * host's firewall has them, and {@code --print-tproxy-rules} to print them and exit.
+ * host's firewall has them, and {@code --print-tproxy-rules} to print them and exit. {@code -de}
+ * (HAProxy's) and {@code -du} turn epoll and io_uring off, as {@code noepoll} and {@code nouring}
+ * in {@code global} do.
  *
  * @param files the configuration files; none for the demo
  * @param check whether to check the files and exit
@@ -18,10 +20,12 @@ import java.util.List;
  * @param help whether to print the usage and exit
  * @param rules what the launcher does about the TPROXY routing rules
  * @param printRules whether to print the TPROXY routing rules and exit
+ * @param noEpoll whether epoll is turned off
+ * @param noUring whether io_uring is turned off
  */
 record CommandLine(
     List<Path> files, boolean check, boolean forever, boolean help, Rules rules,
-    boolean printRules) {
+    boolean printRules, boolean noEpoll, boolean noUring) {
 
   /** What the launcher does about the TPROXY routing rules of a file that needs them. */
   enum Rules {
@@ -34,7 +38,7 @@ record CommandLine(
   }
 
   static final String USAGE =
-      "Usage: java -jar steelyard.jar [-c] [--tproxy-rules[=external]] -f <haproxy.cfg>"
+      "Usage: java -jar steelyard.jar [-c] [-de] [-du] [--tproxy-rules[=external]] -f <haproxy.cfg>"
           + " [-f <keepalived.conf>]...\n"
           + "       java -jar steelyard.jar --print-tproxy-rules [-f <haproxy.cfg>]...\n"
           + "       java -jar steelyard.jar [--forever]\n"
@@ -43,6 +47,8 @@ record CommandLine(
           + "              repeat for more files, each kind read in order as one configuration;\n"
           + "              a keepalived.conf alone runs VRRP without a balancer\n"
           + "  -c          only check the configuration: exit 0 if it is valid, 1 if not\n"
+          + "  -de, -du    do not use epoll, io_uring (as 'noepoll', 'nouring' in 'global'):\n"
+          + "              the first transport left runs of epoll, io_uring and NIO\n"
           + "  --forever   with no -f: run the demo until Ctrl-C instead of for 10 seconds\n"
           + "  --tproxy-rules\n"
           + "              add the TPROXY routing rules (iptables or nft, and ip rule/route; IPv6\n"
@@ -76,6 +82,8 @@ record CommandLine(
     boolean help = false;
     Rules rules = Rules.CHECK;
     boolean printRules = false;
+    boolean noEpoll = false;
+    boolean noUring = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "-f":
@@ -86,6 +94,12 @@ record CommandLine(
           break;
         case "-c":
           check = true;
+          break;
+        case "-de":
+          noEpoll = true;
+          break;
+        case "-du":
+          noUring = true;
           break;
         case "--forever":
           forever = true;
@@ -124,6 +138,7 @@ record CommandLine(
       throw new IllegalArgumentException(
           "option '--tproxy-rules' is for the files given with '-f': none given");
     }
-    return new CommandLine(List.copyOf(files), check, forever, help, rules, printRules);
+    return new CommandLine(
+        List.copyOf(files), check, forever, help, rules, printRules, noEpoll, noUring);
   }
 }

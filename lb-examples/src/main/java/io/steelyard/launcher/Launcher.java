@@ -115,6 +115,7 @@ public final class Launcher {
       if (command.check()) {
         if (haproxy != null) {
           haproxy.check();
+          err.println("[NOTICE] transport: " + transportReason(haproxy, command));
         }
         out.println("Configuration file is valid");
         return 0;
@@ -122,8 +123,7 @@ public final class Launcher {
       if (haproxy == null) {
         return startStandalone(keepalived, command.rules(), err);
       }
-      return start(haproxy, keepalived == null ? List.of() : keepalived.builders(),
-          command.rules(), err);
+      return start(haproxy, keepalived == null ? List.of() : keepalived.builders(), command, err);
     } catch (ConfigFileException e) {
       e.errors().forEach(error -> err.println("[ALERT] " + error));
       return 1;
@@ -171,9 +171,12 @@ public final class Launcher {
    * Starts the balancer on the transport the file needs, with its routing rules as {@code mode}
    * says, and serves until a signal; returns only when it cannot start.
    */
-  private static int start(HaproxyConfig config, List<Vrrp.Builder> vrrp, CommandLine.Rules mode,
+  private static int start(HaproxyConfig config, List<Vrrp.Builder> vrrp, CommandLine command,
       PrintStream err) throws InterruptedException {
-    Transport transport = null;
+    CommandLine.Rules mode = command.rules();
+    Transport transport = config.needsTproxy()
+        ? null
+        : config.plainTransport(command.noUring(), command.noEpoll()).transport();
     RoutingRules applied = null;
     if (!config.transparent() && mode != CommandLine.Rules.CHECK) {
       noRulesNeeded(err);
@@ -203,6 +206,15 @@ public final class Launcher {
     }
     serve(balancer, applied, err);
     return 0; // not reached: a signal ends the JVM while serve waits
+  }
+
+  /** Which transport the files run on and why, for {@code -c}. */
+  private static String transportReason(HaproxyConfig config, CommandLine command) {
+    if (config.needsTproxy()) {
+      return "tproxy (epoll with IP_TRANSPARENT and splice), which 'transparent', 'usesrc' and"
+          + " 'option splice-*' need";
+    }
+    return config.plainTransport(command.noUring(), command.noEpoll()).reason();
   }
 
   private static void noRulesNeeded(PrintStream err) {

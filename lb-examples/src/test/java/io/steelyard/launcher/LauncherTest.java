@@ -168,7 +168,8 @@ class LauncherTest {
                 + " data too, on the logger io.steelyard.lb.traffic); ignored",
             "[WARNING] " + cfg + ":24 : backend 'bk_http': 'stick store-request src' without 'stick match src' stores"
                 + " entries that nothing reads, so no client sticks (as in HAProxy); use 'stick on src' to keep"
-                + " clients on their server.");
+                + " clients on their server.",
+            "[NOTICE] transport: epoll, the first this machine has of epoll, io_uring and nio");
 
     BackendConfig backend = HaproxyConfig.read(List.of(cfg)).check().backends().get(0);
     assertThat(backend.stick()).isEqualTo(new StickConfig(204_800, Duration.ofMinutes(30), false, true));
@@ -183,7 +184,30 @@ class LauncherTest {
     Path second = file("listen app\n  bind 127.0.0.1:0\n  server s1 127.0.0.1:1\n");
     Launch run = launch("-c", "-f", first.toString(), "-f", second.toString());
     assertThat(run.status()).isZero();
-    assertThat(run.err()).isEmpty();
+    assertThat(run.err()).isEqualTo("[NOTICE] transport: epoll, the first this machine has of epoll, io_uring and nio\n");
+  }
+
+  @Test
+  void checkSaysWhichTransportRunsAndWhy() throws Exception {
+    Path plain = file(VALID);
+    assertThat(launch("-c", "-de", "-f", plain.toString()).err())
+        .isEqualTo("[NOTICE] transport: io_uring (noepoll)\n");
+    assertThat(launch("-c", "-du", "-de", "-f", plain.toString()).err())
+        .isEqualTo("[NOTICE] transport: nio (noepoll; nouring)\n");
+    Path global = file("global\n  noepoll\n  nouring\n" + VALID);
+    assertThat(launch("-c", "-f", global.toString()).err())
+        .isEqualTo("[NOTICE] transport: nio (noepoll; nouring)\n");
+    Path spliced = file(VALID.replace("defaults\n", "defaults\n  option splice-auto\n"));
+    assertThat(launch("-c", "-f", spliced.toString()).err())
+        .endsWith("[NOTICE] transport: tproxy (epoll with IP_TRANSPARENT and splice), which"
+            + " 'transparent', 'usesrc' and 'option splice-*' need\n");
+  }
+
+  @Test
+  void noepollAndNouringTakeNoArgument() throws Exception {
+    Launch run = launch("-c", "-f", file("global\n  nouring now\n" + VALID).toString());
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).contains("'nouring' cannot handle unexpected argument 'now'");
   }
 
   @Test

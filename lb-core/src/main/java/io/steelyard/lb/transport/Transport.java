@@ -83,8 +83,11 @@ public interface Transport {
   }
 
   /**
-   * The best transport this machine has: epoll, else io_uring, else NIO; when it passes one over,
-   * the log says why it is unavailable.
+   * Epoll, else io_uring, else NIO, whichever this machine has first; when it passes one over, the
+   * log says why it is unavailable. Epoll comes first because io_uring did not pay here: on
+   * loopback it made as many short connections per second as epoll, with fewer than half the
+   * system calls, but a stream 16% slower and a keep-alive p99 twice epoll's, and 300 bytes more
+   * per idle connection (lb-bench/compare/RESULTS.md).
    */
   static Transport auto() {
     for (Transport candidate : List.of(epoll(), ioUring())) {

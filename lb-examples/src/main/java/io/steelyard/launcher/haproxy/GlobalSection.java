@@ -19,17 +19,21 @@ import java.util.Set;
  * that have no meaning for a library inside a JVM ({@code log}, {@code chroot}, {@code user},
  * {@code group}, {@code daemon}) are accepted so that an existing file runs, each with a notice
  * saying why it does not apply; their arguments are still checked ({@code log}: see {@link
- * Logging}).
+ * Logging}). {@code noepoll} (HAProxy's) and {@code nouring} (Steelyard's: HAProxy has no
+ * io_uring) turn those transports off ({@link TransportChoice}).
  */
 final class GlobalSection {
   /** The keywords of this section, to tell a keyword in the wrong section from an unknown one. */
   static final Set<String> KEYWORDS =
-      Set.of("maxconn", "log", "chroot", "user", "group", "daemon", "stats");
+      Set.of(
+          "maxconn", "log", "chroot", "user", "group", "daemon", "stats", "noepoll", "nouring");
 
   private Setting<BalancerBuilder> maxConn;
   private final List<StatsSocketLine> statsSockets = new ArrayList<>();
   private Duration statsTimeout;
   private Integer statsMaxConn;
+  private boolean noEpoll;
+  private boolean noUring;
 
   /** Reads one line of the section; an error is thrown, notes go to {@code diagnostics}. */
   void parse(ConfigLine line, Diagnostics diagnostics) {
@@ -65,6 +69,14 @@ final class GlobalSection {
       case "stats":
         stats(line);
         break;
+      case "noepoll":
+        line.expect(1, 0, "no argument");
+        noEpoll = true;
+        break;
+      case "nouring":
+        line.expect(1, 0, "no argument");
+        noUring = true;
+        break;
       default:
         throw new IllegalArgumentException(
             "unknown keyword '" + line.keyword() + "' in 'global' section");
@@ -97,6 +109,11 @@ final class GlobalSection {
             "'stats' only supports 'socket', 'maxconn' and 'timeout' in Steelyard"
                 + (what.isEmpty() ? "." : " (got '" + what + "')."));
     }
+  }
+
+  /** The transport without TPROXY, less what these lines or the command line turn off. */
+  TransportChoice transport(boolean noUring, boolean noEpoll) {
+    return TransportChoice.of(noUring || this.noUring, noEpoll || this.noEpoll);
   }
 
   /** Sets the balancer's process-wide limits and attaches the stats sockets. */

@@ -129,6 +129,15 @@ public final class HaproxyConfig {
     return splice == null ? transport : transport.splice(splice);
   }
 
+  /**
+   * The transport for files that need no TPROXY: the best this machine has, less what {@code
+   * nouring} and {@code noepoll} in {@code global}, or {@code noUring} and {@code noEpoll} from the
+   * command line, turn off.
+   */
+  public TransportChoice plainTransport(boolean noUring, boolean noEpoll) {
+    return global.transport(noUring, noEpoll);
+  }
+
   /** The notices and warnings, one a line, to print before running. */
   public List<String> notes() {
     return notes;
