@@ -6,8 +6,8 @@
 # Needs: the launcher jar (mvn -B -q -DskipTests package), a JDK 17, and Debian's
 #   apt-get install -y haproxy iperf3 wrk nginx-light
 #
-# What it does, ROUNDS times (order alternates: odd rounds direct, haproxy, steelyard; even
-# rounds steelyard, haproxy, direct), each proxy started fresh from lb-bench/compare/haproxy.cfg
+# What it does, ROUNDS times (order alternates: odd rounds direct, haproxy, then Steelyard on each
+# transport; even rounds the other way round), each proxy started fresh from lb-bench/compare/haproxy.cfg
 # (TCP mode, leastconn, stick-table type ip size 200k expire 30m, stick on src):
 #   1. one long stream: iperf3 -t DUR through ft_iperf                     -> Gbit/s
 #   2. short connections: wrk -H 'Connection: close' through ft_http        -> conn/s (req/s)
@@ -15,10 +15,18 @@
 #   4. memory: IDLE idle connections through ft_idle (IdleConns.java, each checked end to end by
 #      a 1-byte echo), VmRSS growth of the proxy process / IDLE            -> bytes per connection
 # "direct" runs 1-3 against the backends themselves (no proxy), as the ceiling.
+# Steelyard runs once per transport of TRANSPORTS (io_uring, epoll, nio: the launcher's -du and
+# -de turn the others off), each a target of its own (steelyard-io_uring, ...).
+# SYSCALLS=1 (the default) adds, after the rounds, one pass per proxy under strace -c -f over
+# DUR s of short connections: system calls per short connection, in all and by name, from
+# strace's own count divided by wrk's (strace slows the proxy; the counts, not the rate, matter).
 # Before measuring, each proxy gets WARM s of short and WARM s of keep-alive wrk traffic (JIT
-# warm-up for the JVM; the same for HAProxy).
+# warm-up for the JVM; the same for HAProxy). 10 s, not 2: after 6 s of short connections the
+# JIT's C2 threads still took 36-42 us of CPU per connection, on the 2 cores the proxy and wrk
+# share (per-thread CPU from /proc/PID/task/*/stat).
 #
-# Environment (defaults): DUR=5 ROUNDS=2 WARM=2 IDLE=9000 THREADS=1 CONNS=32
+# Environment (defaults): DUR=5 ROUNDS=2 WARM=10 IDLE=9000 THREADS=1 CONNS=32
+#   TRANSPORTS="io_uring epoll" SYSCALLS=1
 #   CFG=lb-bench/compare/haproxy.cfg (another file with the same frontends and ports, e.g. without
 #     its maxconn lines)
 #   JAVA_OPTS="-Xms256m -Xmx256m -XX:+AlwaysPreTouch"  (fixed, pre-touched heap: RSS growth is
@@ -39,10 +47,12 @@ CFG=${CFG:-$HERE/haproxy.cfg}
 JAR="$ROOT/lb-examples/target/steelyard.jar"
 DUR=${DUR:-5}
 ROUNDS=${ROUNDS:-2}
-WARM=${WARM:-2}
+WARM=${WARM:-10}
 IDLE=${IDLE:-9000}
 THREADS=${THREADS:-1}
 CONNS=${CONNS:-32}
+TRANSPORTS=${TRANSPORTS:-io_uring epoll}
+SYSCALLS=${SYSCALLS:-1}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch}
 OUT=${OUT:-/tmp/steelyard-compare-$(date +%Y%m%d-%H%M%S)}
 
@@ -112,7 +122,7 @@ wait_listen() {
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$RES"; }
 
 # --- checks -------------------------------------------------------------------------------
-for tool in haproxy iperf3 wrk nginx java ss; do
+for tool in haproxy iperf3 wrk nginx java ss $([ "$SYSCALLS" = 1 ] && echo strace); do
   command -v "$tool" > /dev/null || die "$tool not found (apt-get install -y haproxy iperf3 wrk nginx-light)"
 done
 [ -f "$JAR" ] || die "$JAR missing: run 'mvn -B -q -DskipTests package' at the root"
@@ -127,7 +137,7 @@ done
   echo "haproxy: $(haproxy -v | head -1)"
   echo "java:    $(java -version 2>&1 | head -1)"
   echo "tools:   $(iperf3 --version | head -1 | cut -d' ' -f1-2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1)"
-  echo "run:     DUR=$DUR ROUNDS=$ROUNDS WARM=$WARM IDLE=$IDLE THREADS=$THREADS CONNS=$CONNS JAVA_OPTS='$JAVA_OPTS'"
+  echo "run:     DUR=$DUR ROUNDS=$ROUNDS WARM=$WARM IDLE=$IDLE THREADS=$THREADS CONNS=$CONNS TRANSPORTS='$TRANSPORTS' JAVA_OPTS='$JAVA_OPTS'"
 } | tee "$OUT/machine.txt" >&2
 
 # --- backends -----------------------------------------------------------------------------
@@ -229,9 +239,23 @@ measure() { # measure ROUND TARGET HTTP_PORT IPERF_PORT [PROXY_PID]
 # heap_used TARGET PID: for the JVM, live heap in kB after a full GC (jcmd GC.run; GC.heap_info);
 # the fixed, pre-touched heap hides connection objects from RSS, so they are counted here.
 heap_used() {
-  [ "$1" = steelyard ] || return 0
+  [[ $1 == steelyard* ]] || return 0
   timeout 30 jcmd "$2" GC.run > /dev/null 2>&1 || return 0
   timeout 30 jcmd "$2" GC.heap_info 2>/dev/null | awk '/ used / { for (i = 1; i <= NF; i++) if ($i == "used") { sub(/K.*/, "", $(i+1)); print $(i+1); exit } }'
+}
+
+# start_steelyard NAME TRANSPORT: the launcher on $CFG, the other transports turned off
+start_steelyard() {
+  local off=()
+  case $2 in
+    io_uring) ;;
+    epoll) off=(-du) ;;
+    nio) off=(-du -de) ;;
+    *) die "unknown transport '$2' in TRANSPORTS (io_uring, epoll, nio)" ;;
+  esac
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  start "$1" java $JAVA_OPTS -Dorg.slf4j.simpleLogger.log.io.steelyard.lb.traffic=off \
+    -jar "$JAR" "${off[@]}" -f "$CFG"
 }
 
 run_target() { # run_target ROUND TARGET
@@ -243,10 +267,8 @@ run_target() { # run_target ROUND TARGET
       return ;;
     haproxy)
       start "r$round-haproxy" haproxy -f "$CFG" -db ;;
-    steelyard)
-      # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-      start "r$round-steelyard" java $JAVA_OPTS -Dorg.slf4j.simpleLogger.log.io.steelyard.lb.traffic=off \
-        -jar "$JAR" -f "$CFG" ;;
+    steelyard-*)
+      start_steelyard "r$round-$target" "${target#steelyard-}" ;;
   esac
   pid=$LAST
   wait_listen "$pid" $HTTP_FRONT $IPERF_FRONT $IDLE_FRONT
@@ -256,14 +278,50 @@ run_target() { # run_target ROUND TARGET
   stop "$pid"; forget "$pid"
 }
 
+STEELYARDS=""
+for t in $TRANSPORTS; do STEELYARDS="$STEELYARDS steelyard-$t"; done
 for ((r = 1; r <= ROUNDS; r++)); do
-  if ((r % 2 == 1)); then order="direct haproxy steelyard"; else order="steelyard haproxy direct"; fi
+  if ((r % 2 == 1)); then order="direct haproxy$STEELYARDS"; else order="$(echo $STEELYARDS | tr ' ' '\n' | tac | tr '\n' ' ')haproxy direct"; fi
   for t in $order; do run_target "$r" "$t"; done
 done
 
+# syscalls TARGET: one pass under strace -c -f; records syscalls per short connection
+syscalls() {
+  local target=$1 pid spid n f="$OUT/syscalls-$1.txt"
+  log "syscalls: $target"
+  case $target in
+    haproxy) start "syscalls-haproxy" haproxy -f "$CFG" -db ;;
+    steelyard-*) start_steelyard "syscalls-$target" "${target#steelyard-}" ;;
+  esac
+  pid=$LAST
+  wait_listen "$pid" $HTTP_FRONT $IPERF_FRONT $IDLE_FRONT
+  wrk_run $HTTP_FRONT "$WARM" -H 'Connection: close' > /dev/null 2>&1 || true
+  timeout $((DUR + 60)) strace -c -f -p "$pid" -o "$f.strace" 2> /dev/null &
+  spid=$!
+  sleep 1 # strace attaches to every thread
+  wrk_run $HTTP_FRONT "$DUR" -H 'Connection: close' > "$f.wrk" 2>&1 || die "wrk under strace ($target), see $f.wrk"
+  sleep 0.5
+  kill -INT "$spid" 2>/dev/null || true
+  wait "$spid" 2>/dev/null || true
+  stop "$pid"; forget "$pid"
+  n=$(awk '/requests in/ { print $1 }' "$f.wrk")
+  [ -n "$n" ] && [ "$n" -gt 0 ] || die "no wrk result under strace ($target), see $f.wrk"
+  # strace -c rows: % time, seconds, usecs/call, calls, [errors], syscall; the last is the total
+  awk -v n="$n" '$1 ~ /^[0-9.]+$/ && $4 ~ /^[0-9]+$/ && $NF ~ /^[a-z_0-9]+$/ {
+      if ($NF == "total") total = $4; else if ($4 / n >= 0.05) printf "%s %.2f\n", $NF, $4 / n
+    } END { printf "total %.1f\n", total / n }' "$f.strace" | sort -k2 -nr > "$f"
+  record 1 "$target" syscalls_per_conn "$(awk '$1 == "total" { print $2 }' "$f")"
+  log "  $target: $(awk '$1 == "total" { print $2 }' "$f") syscalls per short connection ($n connections)"
+}
+if [ "$SYSCALLS" = 1 ]; then
+  for t in haproxy $STEELYARDS; do syscalls "$t"; done
+fi
+
 # --- summary ------------------------------------------------------------------------------
-awk -F'\t' -v rounds="$ROUNDS" '
-  { v[$3, $2, $1] = $4; seen[$3] = 1 }
+# One table per transport: Steelyard on it against HAProxy, per round and on average.
+summary() { # summary TARGET
+  awk -F'\t' -v rounds="$ROUNDS" -v sy="$1" '
+  { v[$3, $2, $1] = $4 }
   function mean(m, t,   r, s, k) { s = 0; k = 0
     for (r = 1; r <= rounds; r++) if ((m, t, r) in v) { s += v[m, t, r]; k++ }
     return k ? s / k : "" }
@@ -272,19 +330,28 @@ awk -F'\t' -v rounds="$ROUNDS" '
     return s }
   function fmt(x) { return x == "" ? "-" : (x >= 100 || x <= -100 ? sprintf("%.0f", x) : sprintf("%.3g", x)) }
   END {
-    split("stream_gbps conn_per_s ka_req_per_s ka_p99_ms idle_bytes_per_conn idle_heap_per_conn idle_rss_mb", ms, " ")
-    split("one stream (Gbit/s)|short connections (conn/s)|keep-alive (req/s)|keep-alive p99 (ms)|RSS growth per idle connection (bytes)|JVM live heap growth per idle connection (bytes, after full GC)|RSS with the idle connections open (MiB)", names, "|")
-    split("≥ 1.1|≥ 1.1|-|≤ 1|≤ 1|-|-", goal, "|")
-    print "| measure | direct | HAProxy 2.6 (per round; mean) | Steelyard (per round; mean) | Steelyard / HAProxy (per round; mean) | target |"
+    split("stream_gbps conn_per_s ka_req_per_s ka_p99_ms idle_bytes_per_conn idle_heap_per_conn idle_rss_mb syscalls_per_conn", ms, " ")
+    split("one stream (Gbit/s)|short connections (conn/s)|keep-alive (req/s)|keep-alive p99 (ms)|RSS growth per idle connection (bytes)|JVM live heap growth per idle connection (bytes, after full GC)|RSS with the idle connections open (MiB)|system calls per short connection (strace, one pass)", names, "|")
+    split("≥ 1.1|≥ 1.1|≥ 1|≤ 1|≤ 1|-|-|≤ 19", goal, "|")
+    name = sy; sub(/^steelyard-/, "", name)
+    print "| measure | direct | HAProxy 2.6 (per round; mean) | Steelyard " name " (per round; mean) | Steelyard / HAProxy (per round; mean) | target |"
     print "|---|---|---|---|---|---|"
-    for (i = 1; i <= 7; i++) { m = ms[i]
+    for (i = 1; i <= 8; i++) { m = ms[i]
       rr = ""
-      for (r = 1; r <= rounds; r++) rr = rr (((m, "haproxy", r) in v && v[m, "haproxy", r] != 0) ? sprintf("%.2f", v[m, "steelyard", r] / v[m, "haproxy", r]) : "-") (r < rounds ? " / " : "")
-      h = mean(m, "haproxy"); s = mean(m, "steelyard")
+      for (r = 1; r <= rounds; r++) rr = rr (((m, "haproxy", r) in v && v[m, "haproxy", r] != 0 && (m, sy, r) in v) ? sprintf("%.2f", v[m, sy, r] / v[m, "haproxy", r]) : "-") (r < rounds ? " / " : "")
+      h = mean(m, "haproxy"); s = mean(m, sy)
       printf "| %s | %s | %s; %s | %s; %s | %s; **%s** | %s |\n", names[i], fmt(mean(m, "direct")),
-        list(m, "haproxy"), fmt(h), list(m, "steelyard"), fmt(s), rr, (h != "" && h != 0) ? sprintf("%.2f", s / h) : "-", goal[i]
+        list(m, "haproxy"), fmt(h), list(m, sy), fmt(s), rr, (h != "" && h != 0 && s != "") ? sprintf("%.2f", s / h) : "-", goal[i]
     }
-  }' "$RES" > "$OUT/results.md"
+  }' "$RES"
+}
+: > "$OUT/results.md"
+for t in $STEELYARDS; do summary "$t" >> "$OUT/results.md"; echo >> "$OUT/results.md"; done
+if [ "$SYSCALLS" = 1 ]; then
+  for t in haproxy $STEELYARDS; do
+    echo "system calls per short connection, $t: $(grep -v '^total' "$OUT/syscalls-$t.txt" | head -12 | tr '\n' ' ' | sed 's/ \([0-9.]*\) /=\1, /g')"
+  done >> "$OUT/results.md"
+fi
 echo >&2
 cat "$OUT/machine.txt"
 echo "idle connections per proxy: $(awk -F'\t' '$3 == "idle_conns" { printf "%s%s=%s", sep, $2, $4; sep = " " }' "$RES")"
