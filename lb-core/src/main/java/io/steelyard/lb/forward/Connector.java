@@ -172,10 +172,11 @@ final class Connector implements Waiter {
 
   private void connect() {
     pendingRetry = null;
+    int timeoutMillis = Math.toIntExact(backend.config().connectTimeout().toMillis());
     Bootstrap bootstrap =
         forwarder
             .outbound(client.eventLoop(), backend)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(backend.config().connectTimeout().toMillis()))
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
             .handler(new RelayHandler(session, false));
     Source source = backend.config().source();
     connecting =

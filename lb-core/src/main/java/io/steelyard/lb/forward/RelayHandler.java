@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -34,8 +33,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     void writabilityChanged(boolean clientSide);
 
     void endOfInput(boolean clientSide);
-
-    void idle(boolean clientSide);
 
     void failed(boolean clientSide, Throwable cause);
 
@@ -91,8 +88,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(event);
     } else if (event == ChannelInputShutdownEvent.INSTANCE) {
       session.endOfInput(clientSide);
-    } else if (event instanceof IdleStateEvent) {
-      session.idle(clientSide);
     } else {
       ctx.fireUserEventTriggered(event);
     }

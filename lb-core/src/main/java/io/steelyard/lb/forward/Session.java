@@ -142,8 +142,8 @@ final class Session implements Connector.Listener, RelayHandler.Events {
   @Override
   public void connected(Channel channel) {
     server = new Side(channel, false);
-    server.watchInactivity(backend.config().serverTimeout().toMillis());
-    client.watchInactivity(frontend.clientTimeoutMillis());
+    server.watchInactivity(backend.config().serverTimeout().toMillis(), () -> idle(false));
+    client.watchInactivity(frontend.clientTimeoutMillis(), () -> idle(true));
     sendEarly();
     if (client.hasInputEnded()) {
       server.shutdownOutputWhenWritten();
@@ -284,8 +284,8 @@ final class Session implements Connector.Listener, RelayHandler.Events {
     @Override
     public void moved(int bytes) {
       count(fromClient, bytes, true);
-      side(fromClient).readWithoutPipeline();
-      peerOf(fromClient).writtenWithoutPipeline();
+      side(fromClient).movedWithoutPipeline();
+      peerOf(fromClient).movedWithoutPipeline();
     }
 
     /** Takes the direction back: the source reads while its peer can take more. */
@@ -306,8 +306,7 @@ final class Session implements Connector.Listener, RelayHandler.Events {
    * peer cannot take more, nor when its input has ended and it has nothing left to write: then
    * the other side's timer decides, as HAProxy does.
    */
-  @Override
-  public void idle(boolean clientSide) {
+  private void idle(boolean clientSide) {
     Side self = side(clientSide);
     boolean pausedByPeer = !self.hasInputEnded() && !self.isReading();
     if (pausedByPeer || (self.hasInputEnded() && self.pendingBytes() == 0)) {

@@ -6,8 +6,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One side of a session, the client's or the server's: its channel and what the session knows of
@@ -17,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 final class Side {
   private final Channel channel;
   private final boolean client;
-  private IdleStateHandler idle;
+  /** Its inactivity timeout, or {@code null} when it has none. */
+  private InactivityTimer idle;
   private long bytesRead;
   private boolean inputEnded;
   private boolean closed;
@@ -51,6 +50,9 @@ final class Side {
   /** Its socket closed. */
   void closed() {
     closed = true;
+    if (idle != null) {
+      idle.cancel();
+    }
   }
 
   boolean isClosed() {
@@ -69,6 +71,9 @@ final class Side {
   /** Counts {@code bytes} read from this side. */
   void read(int bytes) {
     bytesRead += bytes;
+    if (idle != null) {
+      idle.touch();
+    }
   }
 
   long bytesRead() {
@@ -77,20 +82,21 @@ final class Side {
 
   // --- the channel ---
 
-  /** Starts its inactivity timer: an event after {@code millis} without a read or write, 0 for none. */
-  void watchInactivity(long millis) {
-    idle = new IdleStateHandler(true, 0, 0, millis, TimeUnit.MILLISECONDS);
-    channel.pipeline().addFirst(idle);
+  /**
+   * Starts its inactivity timer: {@code onIdle} runs after {@code millis} without a read, a write
+   * or progress in writing, 0 for none.
+   */
+  void watchInactivity(long millis, Runnable onIdle) {
+    if (millis > 0 && channel.isActive()) {
+      idle = new InactivityTimer(this, millis, onIdle);
+    }
   }
 
-  /** Restarts its inactivity timer as a read from it would (bytes moved without the pipeline). */
-  void readWithoutPipeline() {
-    idle.resetReadTimeout();
-  }
-
-  /** Restarts its inactivity timer as a write to it would. */
-  void writtenWithoutPipeline() {
-    idle.resetWriteTimeout();
+  /** Restarts its inactivity timer as a read or a write would (bytes moved without the pipeline). */
+  void movedWithoutPipeline() {
+    if (idle != null) {
+      idle.touch();
+    }
   }
 
   boolean isActive() {
@@ -113,6 +119,9 @@ final class Side {
   /** Queues {@code msg} for writing; a failure reaches the pipeline as an exception. */
   void write(Object msg) {
     channel.write(msg, channel.voidPromise());
+    if (idle != null) {
+      idle.touch();
+    }
   }
 
   void flush() {
