@@ -88,7 +88,7 @@ final class Side {
    */
   void watchInactivity(long millis, Runnable onIdle) {
     if (millis > 0 && channel.isActive()) {
-      idle = new InactivityTimer(this, millis, onIdle);
+      idle = new InactivityTimer(channel, millis, onIdle);
     }
   }
 
