@@ -15,8 +15,9 @@
 #   4. memory: IDLE idle connections through ft_idle (IdleConns.java, each checked end to end by
 #      a 1-byte echo), VmRSS growth of the proxy process / IDLE            -> bytes per connection
 # "direct" runs 1-3 against the backends themselves (no proxy), as the ceiling.
-# Steelyard runs once per transport of TRANSPORTS (io_uring, epoll, nio: the launcher's -du and
-# -de turn the others off), each a target of its own (steelyard-io_uring, ...).
+# Steelyard runs once per transport of TRANSPORTS (io_uring, epoll, nio: the launcher's -de and
+# -du turn the others off), each a target of its own (steelyard-io_uring, ...); its log says
+# which transport it listens with.
 # SYSCALLS=1 (the default) adds, after the rounds, one pass per proxy under strace -c -f over
 # DUR s of short connections: system calls per short connection, in all and by name, from
 # strace's own count divided by wrk's (strace slows the proxy; the counts, not the rate, matter).
@@ -248,7 +249,7 @@ heap_used() {
 start_steelyard() {
   local off=()
   case $2 in
-    io_uring) ;;
+    io_uring) off=(-de) ;;
     epoll) off=(-du) ;;
     nio) off=(-du -de) ;;
     *) die "unknown transport '$2' in TRANSPORTS (io_uring, epoll, nio)" ;;
