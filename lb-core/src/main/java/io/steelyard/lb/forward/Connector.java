@@ -236,7 +236,8 @@ final class Connector implements Waiter {
     }
     retries++;
     Member failed = target.member();
-    if (backend.config().redispatch() && (retries == backend.config().retries() || !target.takesStuckClients())) {
+    boolean lastRetry = retries == backend.config().retries();
+    if (backend.config().redispatch() && (lastRetry || !target.takesStuckClients())) {
       Member next = backend.scheduler().acquire(clientAddress(), failed);
       leaveTarget();
       target.counters().redispatches.increment();

@@ -90,7 +90,7 @@ public interface Transport {
    * per idle connection (lb-bench/compare/RESULTS.md).
    */
   static Transport auto() {
-    for (Transport candidate : List.of(epoll(), ioUring())) {
+    for (Transport candidate : nativeTransports()) {
       if (candidate.available()) {
         return candidate;
       }
@@ -98,6 +98,14 @@ public interface Transport {
           .info("{} unavailable: {}", candidate.name(), candidate.unavailabilityCause().toString());
     }
     return nio();
+  }
+
+  /**
+   * The native transports in the order {@link #auto()} prefers them, epoll then io_uring; NIO,
+   * which every machine has, comes after them.
+   */
+  static List<Transport> nativeTransports() {
+    return List.of(epoll(), ioUring());
   }
 
   /** Netty's native io_uring transport (Linux only, with a kernel that has io_uring). */

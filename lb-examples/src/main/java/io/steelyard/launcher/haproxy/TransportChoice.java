@@ -19,7 +19,7 @@ public record TransportChoice(Transport transport, String reason) {
    */
   static TransportChoice of(boolean noUring, boolean noEpoll) {
     List<String> passed = new ArrayList<>();
-    for (Transport candidate : List.of(Transport.epoll(), Transport.ioUring())) {
+    for (Transport candidate : Transport.nativeTransports()) {
       boolean off = candidate == Transport.ioUring() ? noUring : noEpoll;
       if (off) {
         passed.add("no" + (candidate == Transport.ioUring() ? "uring" : "epoll"));
