@@ -12,14 +12,19 @@ import static org.awaitility.Awaitility.await;
 
 import io.steelyard.lb.stats.Traffic;
 import io.steelyard.lb.testing.BlockingServer;
+import io.steelyard.lb.testing.FileLimit;
+import io.steelyard.lb.testing.LogHold;
 import io.steelyard.lb.testing.RecordingServer;
 import io.steelyard.lb.testing.ResettingServer;
 import io.steelyard.lb.testing.StreamingServer;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import io.steelyard.lb.transport.Transport;
+import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -372,6 +377,65 @@ public abstract class TransportContractTest {
       assertThat(balancer.stats().frontend("ft").traffic().current()).isZero();
       assertThat(backend.open()).isZero();
     });
+  }
+
+  /**
+   * A client accepted in the same burst of events in which another session ends, while that
+   * session's server has just sent its last bytes and its FIN, still hears its own server, to the
+   * end. On one
+   * event loop, with the loop held while the burst is set up: the ended session's client resets
+   * (its two sockets close), the new client connects, the old server's FIN arrives. Netty's epoll
+   * reports a burst by descriptor number, and the new server connection, opened at once, took the
+   * number of the server socket just closed and was handed its end of input: Netty shut the
+   * unconnected socket's input, which Linux keeps: the new server's answer, or its FIN, was never
+   * read.
+   */
+  @Test
+  void aClientAcceptedAsAnotherSessionEndsHearsItsServer() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      server.setSoTimeout(10_000);
+      balancer =
+          Balancer.builder()
+              .transport(transport())
+              .ioThreads(1)
+              .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+              .backend("bk", b -> b.server("s1", "127.0.0.1:" + server.getLocalPort()))
+              .start();
+      front = balancer.boundAddresses("ft").get(0);
+      for (int round = 0; round < 5; round++) {
+        try (Closeable gapsFilled = FileLimit.fillGaps()) {
+          Socket ending = TestClient.connect(front);
+          Socket endingsServer = server.accept();
+          Socket holding = TestClient.connect(front);
+          Socket holdingsServer = server.accept();
+          Socket newcomer;
+          try (LogHold hold = new LogHold(line -> line.contains(":" + holding.getLocalPort() + " ["))) {
+            reset(holding);
+            hold.awaitHeld();
+            reset(ending);
+            newcomer = TestClient.connect(front);
+            endingsServer.getOutputStream().write("last words\n".getBytes(StandardCharsets.US_ASCII));
+            endingsServer.shutdownOutput();
+          }
+          try (Socket newcomersServer = server.accept()) {
+            newcomer.setSoTimeout(3_000);
+            newcomersServer.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+            newcomersServer.shutdownOutput();
+            assertThat(TestClient.readLine(newcomer)).as("round %d", round).isEqualTo("hello");
+            assertThat(newcomer.getInputStream().read()).as("round %d: the end", round).isEqualTo(-1);
+          } finally {
+            newcomer.close();
+            endingsServer.close();
+            holdingsServer.close();
+          }
+        }
+      }
+    }
+  }
+
+  private static void reset(Socket socket) throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
   }
 
   protected static void sleep(long millis) {

@@ -88,12 +88,19 @@ final class Connector implements Waiter {
   /**
    * Picks a server and connects, or queues; returns whether a server is on its way (connecting or
    * waited for): when not, no server can take the client at all.
+   *
+   * <p>The server connection is opened by a task of the event loop, not from here. This runs as
+   * the client is accepted, while the loop works through a batch of ready sockets, and Netty's epoll
+   * transport hands out a batch's events by descriptor number: a socket opened now can take the
+   * number of one closed earlier in the batch and be handed that socket's stale events. A stale end
+   * of input on a socket not yet connected makes Netty shut its input, which Linux keeps once
+   * connected: the server's answer, or its FIN, would never be read. Tasks run between batches.
    */
   boolean start() {
     Member member = backend.assign(this, clientAddress(), stuckServer());
     if (member != null) {
       take(member);
-      connect();
+      client.eventLoop().execute(this::connect);
       return true;
     }
     return queued;
@@ -172,6 +179,9 @@ final class Connector implements Waiter {
 
   private void connect() {
     pendingRetry = null;
+    if (listener.clientGone()) {
+      return; // it left while the connect waited for its turn: abandon() has logged it
+    }
     int timeoutMillis = Math.toIntExact(backend.config().connectTimeout().toMillis());
     Bootstrap bootstrap =
         forwarder

@@ -1,11 +1,17 @@
 package io.steelyard.lb.testing;
 
+import java.io.Closeable;
+import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Raises this JVM's open-file limit for tests that hold many sockets. */
+/** This JVM's file descriptors: their limit, their count, the order in which numbers are given. */
 public final class FileLimit {
   private FileLimit() {}
 
@@ -38,7 +44,29 @@ public final class FileLimit {
 
   /** The file descriptors this JVM holds open now. */
   public static long openNow() {
-    String[] open = new java.io.File("/proc/self/fd").list();
+    String[] open = new File("/proc/self/fd").list();
     return open == null ? 0 : open.length;
+  }
+
+  /**
+   * Opens {@code /dev/null} until no number below the highest open descriptor is free, so that the
+   * next descriptors this JVM opens get numbers in the order they are opened (the kernel gives the
+   * lowest free one): then the socket opened after two were closed takes the first one's number,
+   * and the socket after it the second's. Closing the result closes what was opened.
+   */
+  public static Closeable fillGaps() throws IOException {
+    String[] open = new File("/proc/self/fd").list();
+    int highest = Arrays.stream(open).mapToInt(Integer::parseInt).max().orElse(0);
+    // The listing's own descriptor is among those it lists, and free again now.
+    int gaps = highest + 1 - open.length + 1;
+    List<FileInputStream> fillers = new ArrayList<>();
+    for (int i = 0; i < gaps; i++) {
+      fillers.add(new FileInputStream("/dev/null"));
+    }
+    return () -> {
+      for (FileInputStream filler : fillers) {
+        filler.close();
+      }
+    };
   }
 }
