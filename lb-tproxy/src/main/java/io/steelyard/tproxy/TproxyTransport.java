@@ -1,6 +1,5 @@
 package io.steelyard.tproxy;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
@@ -134,10 +133,10 @@ public final class TproxyTransport implements Transport {
   }
 
   @Override
-  public void transparentOutbound(Bootstrap bootstrap, Source source) {
-    bootstrap.option(EpollChannelOption.IP_TRANSPARENT, true);
+  public void transparentOutbound(Channel channel, Source source) {
+    channel.config().setOption(EpollChannelOption.IP_TRANSPARENT, true);
     if (source.kind() == Source.Kind.CLIENT_IP) {
-      bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+      channel.config().setOption(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
     }
   }
 }

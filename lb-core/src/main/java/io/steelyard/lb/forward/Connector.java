@@ -1,10 +1,8 @@
 package io.steelyard.lb.forward;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.steelyard.lb.health.HealthChecker;
@@ -30,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * server is not hammered); with {@code redispatch}, the last retry, or any retry once the server
  * is no longer usable, goes to another server.
  */
-final class Connector implements Waiter {
+final class Connector implements Waiter, ChannelFutureListener {
   private static final Logger log = LoggerFactory.getLogger(Connector.class);
 
   /** What the connector tells its session. */
@@ -182,22 +180,20 @@ final class Connector implements Waiter {
     if (listener.clientGone()) {
       return; // it left while the connect waited for its turn: abandon() has logged it
     }
-    int timeoutMillis = Math.toIntExact(backend.config().connectTimeout().toMillis());
-    Bootstrap bootstrap =
-        forwarder
-            .outbound(client.eventLoop(), backend)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
-            .handler(new RelayHandler(session, false));
+    Channel server =
+        forwarder.serverChannel(client.eventLoop(), backend, new RelayHandler(session, false));
     Source source = backend.config().source();
     connecting =
         source == null
-            ? bootstrap.connect(target.address())
-            : bootstrap.connect(
+            ? server.connect(target.address())
+            : server.connect(
                 target.address(), source.bindAddress((InetSocketAddress) client.remoteAddress()));
-    connecting.addListener((ChannelFutureListener) this::connected);
+    connecting.addListener(this);
   }
 
-  private void connected(ChannelFuture future) {
+  /** The connect is done: made, failed, timed out or cancelled. */
+  @Override
+  public void operationComplete(ChannelFuture future) {
     connecting = null;
     if (!future.isCancelled()) {
       observe(future.isSuccess());
@@ -207,6 +203,7 @@ final class Connector implements Waiter {
       return;
     }
     if (!future.isSuccess()) {
+      future.channel().close();
       connectFailed(future.cause());
       return;
     }

@@ -5,7 +5,10 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -14,6 +17,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -65,6 +69,7 @@ final class Forwarder implements SessionHost {
   private final ZeroCopyRelay zeroCopyRelay;
   private final MultiThreadIoEventLoopGroup group;
   private final Bootstrap outbound;
+  private final ChannelFactory<? extends Channel> serverChannels;
   private final Limits limits;
   /** A configured maxconn's counts, or {@code null}: then each address has one listener. */
   private final AcceptLimits acceptLimits;
@@ -88,6 +93,7 @@ final class Forwarder implements SessionHost {
             .channel(transport.channelType())
             .option(ChannelOption.ALLOCATOR, RELAY_BUFFERS)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    this.serverChannels = new ReflectiveChannelFactory<>(transport.channelType());
     this.acceptLimits = configuredLimit ? new AcceptLimits(limits.maxConn()) : null;
     this.sessionLimit = configuredLimit ? 0 : limits.maxConn();
     this.acceptFailures = new AcceptFailures(limits, this::underLimits);
@@ -139,7 +145,7 @@ final class Forwarder implements SessionHost {
     return group;
   }
 
-  /** The bootstrap of outbound connections, with the transport's channel type and options. */
+  /** A bootstrap of outbound connections, with the transport's channel type and options. */
   Bootstrap bootstrap() {
     return outbound;
   }
@@ -318,14 +324,24 @@ final class Forwarder implements SessionHost {
     }
   }
 
+  /**
+   * Made directly rather than by a clone of {@link #outbound}: a bootstrap per connection cost a
+   * copy of its option map, a resolver lookup and a task to connect.
+   */
   @Override
-  public Bootstrap outbound(EventLoop loop, Backend backend) {
-    Bootstrap bootstrap = outbound.clone(loop);
+  public Channel serverChannel(EventLoop loop, Backend backend, ChannelHandler handler) {
+    Channel channel = serverChannels.newChannel();
+    ChannelConfig config = channel.config();
+    config.setAllocator(RELAY_BUFFERS);
+    config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    config.setConnectTimeoutMillis(Math.toIntExact(backend.config().connectTimeout().toMillis()));
     Source source = backend.config().source();
     if (source != null && source.foreign()) {
-      transport.transparentOutbound(bootstrap, source);
+      transport.transparentOutbound(channel, source);
     }
-    return bootstrap;
+    channel.pipeline().addLast(handler);
+    loop.register(channel);
+    return channel;
   }
 
   @Override

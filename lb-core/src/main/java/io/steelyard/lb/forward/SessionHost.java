@@ -1,14 +1,18 @@
 package io.steelyard.lb.forward;
 
-import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.steelyard.lb.transport.ZeroCopyRelay;
 
 /** What a session needs of the forwarder that accepted it. */
 interface SessionHost {
 
-  /** A bootstrap for connections to {@code backend}'s servers on {@code loop}. */
-  Bootstrap outbound(EventLoop loop, Backend backend);
+  /**
+   * A channel for a connection to one of {@code backend}'s servers, with its options and {@code
+   * handler}, registered with {@code loop}, which is the caller's: ready to connect.
+   */
+  Channel serverChannel(EventLoop loop, Backend backend, ChannelHandler handler);
 
   /** The transport's relay that moves bytes without copying, or {@code null} to copy them all. */
   ZeroCopyRelay zeroCopyRelay();

@@ -1,6 +1,5 @@
 package io.steelyard.lb.transport;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
@@ -59,10 +58,10 @@ public interface Transport {
   default void transparentListener(ServerBootstrap bootstrap) {}
 
   /**
-   * Sets the options of a connection to a server bound to a foreign address. Called only if
-   * {@link #transparent()}, as above.
+   * Sets the options of a connection to a server bound to a foreign address, on its channel before
+   * it binds and connects. Called only if {@link #transparent()}, as above.
    */
-  default void transparentOutbound(Bootstrap bootstrap, Source source) {}
+  default void transparentOutbound(Channel channel, Source source) {}
 
   /**
    * The relay that moves sessions' bytes without copying them through the JVM, or {@code null}
