@@ -58,7 +58,7 @@ final class Session implements Connector.Listener, RelayHandler.Events {
     this.forwarder = forwarder;
     this.frontend = frontend;
     this.backend = frontend.backend();
-    this.client = new Side(client, true);
+    this.client = new Side(client, true, forwarder.zeroCopyRelay() == null);
     this.clientHandler = new RelayHandler(this, true);
     this.connector = new Connector(forwarder, backend, client, this, this, acceptedAtNanos);
   }
@@ -141,7 +141,7 @@ final class Session implements Connector.Listener, RelayHandler.Events {
 
   @Override
   public void connected(Channel channel) {
-    server = new Side(channel, false);
+    server = new Side(channel, false, forwarder.zeroCopyRelay() == null);
     server.watchInactivity(backend.config().serverTimeout().toMillis(), () -> idle(false));
     client.watchInactivity(frontend.clientTimeoutMillis(), () -> idle(true));
     sendEarly();
@@ -316,12 +316,19 @@ final class Session implements Connector.Listener, RelayHandler.Events {
     closeNow();
   }
 
-  /** A side's socket failed: a reset is passed on as a reset, anything else as a close. */
+  /**
+   * A side's socket failed: a reset is passed on as a reset, anything else as a close. When the
+   * other side has already ended by its FIN (its close not yet reported), the session had ended
+   * normally: what failed after that, such as a client's reset of late bytes it did not want, does
+   * not count against it.
+   */
   @Override
   public void failed(boolean clientSide, Throwable cause) {
     Side other = peerOf(clientSide);
     closing = true;
-    end(Termination.closedBy(clientSide));
+    if (other == null || !other.closedAtItsFin()) {
+      end(Termination.closedBy(clientSide));
+    }
     if (Resets.isReset(cause)) {
       if (other != null) {
         other.reset();
@@ -337,11 +344,14 @@ final class Session implements Connector.Listener, RelayHandler.Events {
 
   /**
    * One side's socket closed. The other side is closed too once what is queued for it is written,
-   * whatever closed this one: a session never keeps one socket open without its peer.
+   * whatever closed this one: a session never keeps one socket open without its peer. A side that
+   * closes at its FIN ({@link Side#closesAtItsFin}) has no event for its end of input: its close
+   * is the usual end.
    */
   @Override
   public void closed(boolean clientSide) {
-    side(clientSide).closed();
+    Side self = side(clientSide);
+    self.closed();
     Side other = peerOf(clientSide);
     if (other == null) {
       Termination abandoned = connector.abandon();
@@ -350,7 +360,12 @@ final class Session implements Connector.Listener, RelayHandler.Events {
       }
     } else {
       if (!closing) {
-        end(Termination.closedBy(clientSide));
+        if (self.closesAtItsFin()) {
+          self.inputEnded(); // its FIN answered ours: the usual end, both inputs done
+        } else {
+          end(Termination.closedBy(clientSide));
+        }
+        closing = true;
       }
       other.closeWhenWritten();
     }

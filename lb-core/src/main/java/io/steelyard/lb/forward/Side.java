@@ -19,12 +19,21 @@ final class Side {
   private InactivityTimer idle;
   private long bytesRead;
   private boolean inputEnded;
+  private final boolean mayCloseAtItsFin;
   private boolean closed;
+  private boolean closesAtItsFin;
   private boolean direct;
 
-  Side(Channel channel, boolean client) {
+  /**
+   * @param mayCloseAtItsFin whether, once sent a FIN, it is closed at its own (see {@link
+   *     #shutdownOutputWhenWritten}); not where a zero-copy relay may read it, since Netty would
+   *     then close it at the first {@code EPOLLRDHUP}, before the relay has moved what is still in
+   *     the socket
+   */
+  Side(Channel channel, boolean client, boolean mayCloseAtItsFin) {
     this.channel = channel;
     this.client = client;
+    this.mayCloseAtItsFin = mayCloseAtItsFin;
   }
 
   Channel channel() {
@@ -128,14 +137,19 @@ final class Side {
     channel.flush();
   }
 
-  /** Sends a FIN once what is already queued for it has been written. */
+  /**
+   * Sends a FIN once what is already queued for it has been written. After that, where it {@code
+   * mayCloseAtItsFin}, its own FIN ends it: Netty closes it at once rather than shut its input, a
+   * {@code shutdown(SHUT_RD)} that fails with {@code ENOTCONN} once both FINs have crossed and
+   * costs an exception with a stack trace. HAProxy, too, closes such a socket.
+   */
   void shutdownOutputWhenWritten() {
     DuplexChannel duplex = (DuplexChannel) channel;
     if (!channel.isActive() || duplex.isOutputShutdown()) {
       return;
     }
     if (nothingQueued()) {
-      duplex.shutdownOutput();
+      sendFin(duplex);
       return;
     }
     channel
@@ -144,9 +158,30 @@ final class Side {
             (ChannelFutureListener)
                 written -> {
                   if (written.isSuccess()) {
-                    duplex.shutdownOutput();
+                    sendFin(duplex);
                   }
                 });
+  }
+
+  private void sendFin(DuplexChannel duplex) {
+    duplex.shutdownOutput();
+    if (mayCloseAtItsFin) {
+      closesAtItsFin = true;
+      channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+    }
+  }
+
+  /**
+   * Whether it closes at its own FIN, ours sent: then a close that no error and no decision of the
+   * session caused is that FIN.
+   */
+  boolean closesAtItsFin() {
+    return closesAtItsFin;
+  }
+
+  /** Whether it closed at its own FIN, ours sent: Netty reports the close a moment later. */
+  boolean closedAtItsFin() {
+    return closesAtItsFin && !channel.isActive();
   }
 
   /** Closes it once what is already queued for it has been written. */
