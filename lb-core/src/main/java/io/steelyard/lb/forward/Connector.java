@@ -1,6 +1,7 @@
 package io.steelyard.lb.forward;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ConnectTimeoutException;
@@ -180,8 +181,13 @@ final class Connector implements Waiter, ChannelFutureListener {
     if (listener.clientGone()) {
       return; // it left while the connect waited for its turn: abandon() has logged it
     }
-    Channel server =
-        forwarder.serverChannel(client.eventLoop(), backend, new RelayHandler(session, false));
+    Channel server;
+    try {
+      server = forwarder.serverChannel(client.eventLoop(), backend, new RelayHandler(session, false));
+    } catch (ChannelException noSocket) {
+      connectFailed(noSocket); // no descriptor left for it (EMFILE): retried as a failed connect
+      return;
+    }
     Source source = backend.config().source();
     connecting =
         source == null
