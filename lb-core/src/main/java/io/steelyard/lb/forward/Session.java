@@ -58,9 +58,14 @@ final class Session implements Connector.Listener, RelayHandler.Events {
     this.forwarder = forwarder;
     this.frontend = frontend;
     this.backend = frontend.backend();
-    this.client = new Side(client, true, forwarder.zeroCopyRelay() == null);
+    this.client = new Side(client, true, copiesOnly());
     this.clientHandler = new RelayHandler(this, true);
     this.connector = new Connector(forwarder, backend, client, this, this, acceptedAtNanos);
+  }
+
+  /** Whether every byte goes through the pipelines: the transport has no zero-copy relay. */
+  private boolean copiesOnly() {
+    return forwarder.zeroCopyRelay() == null;
   }
 
   RelayHandler clientHandler() {
@@ -141,7 +146,7 @@ final class Session implements Connector.Listener, RelayHandler.Events {
 
   @Override
   public void connected(Channel channel) {
-    server = new Side(channel, false, forwarder.zeroCopyRelay() == null);
+    server = new Side(channel, false, copiesOnly());
     server.watchInactivity(backend.config().serverTimeout().toMillis(), () -> idle(false));
     client.watchInactivity(frontend.clientTimeoutMillis(), () -> idle(true));
     sendEarly();

@@ -15,11 +15,11 @@ import io.netty.channel.socket.DuplexChannel;
 final class Side {
   private final Channel channel;
   private final boolean client;
+  private final boolean mayCloseAtItsFin;
   /** Its inactivity timeout, or {@code null} when it has none. */
   private InactivityTimer idle;
   private long bytesRead;
   private boolean inputEnded;
-  private final boolean mayCloseAtItsFin;
   private boolean closed;
   private boolean closesAtItsFin;
   private boolean direct;
