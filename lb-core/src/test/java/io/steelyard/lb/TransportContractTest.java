@@ -433,6 +433,63 @@ public abstract class TransportContractTest {
     }
   }
 
+  /**
+   * A client accepted in the same burst of events in which another session ends, taking the
+   * descriptor number of that session's client while that client's FIN is still in the burst,
+   * keeps talking to its server as long as it likes. On one event loop, with the loop held while
+   * the burst is set up: the ended session's server resets (its two sockets close), the new client
+   * connects, the ended session's client sends its FIN. Netty's epoll reports a burst by descriptor
+   * number, and the new client, registered at once, was handed the old client's end of input:
+   * harmless while bytes are copied, but a spliced direction then believed its input ended at its
+   * first read, so the server had its FIN before the client was done and the client was reset.
+   */
+  @Test
+  void aClientAcceptedAsAnotherClientSendsItsFinKeepsTalking() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      server.setSoTimeout(10_000);
+      balancer =
+          Balancer.builder()
+              .transport(transport())
+              .ioThreads(1)
+              .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+              .backend("bk", b -> b.server("s1", "127.0.0.1:" + server.getLocalPort()))
+              .start();
+      front = balancer.boundAddresses("ft").get(0);
+      for (int round = 0; round < 5; round++) {
+        try (Closeable gapsFilled = FileLimit.fillGaps()) {
+          Socket ending = TestClient.connect(front);
+          Socket endingsServer = server.accept();
+          Socket holding = TestClient.connect(front);
+          Socket holdingsServer = server.accept();
+          Socket newcomer;
+          try (LogHold hold = new LogHold(line -> line.contains(":" + holding.getLocalPort() + " ["))) {
+            reset(holding);
+            hold.awaitHeld();
+            reset(endingsServer);
+            newcomer = TestClient.connect(front);
+            ending.shutdownOutput();
+          }
+          try (Socket newcomersServer = server.accept()) {
+            newcomer.setSoTimeout(3_000);
+            newcomersServer.setSoTimeout(3_000);
+            for (String line : new String[] {"hello", "again"}) {
+              TestClient.writeLine(newcomer, line);
+              assertThat(TestClient.readLine(newcomersServer)).as("round %d", round).isEqualTo(line);
+              TestClient.writeLine(newcomersServer, line + " back");
+              assertThat(TestClient.readLine(newcomer)).as("round %d", round).isEqualTo(line + " back");
+            }
+            newcomer.shutdownOutput();
+            assertThat(newcomersServer.getInputStream().read()).as("round %d: the end", round).isEqualTo(-1);
+          } finally {
+            newcomer.close();
+            ending.close();
+            holdingsServer.close();
+          }
+        }
+      }
+    }
+  }
+
   private static void reset(Socket socket) throws IOException {
     socket.setSoLinger(true, 0);
     socket.close();

@@ -168,14 +168,16 @@ final class Forwarder implements SessionHost {
                   }
                 });
     bootstrap.handler(
-        acceptLimits == null
-            ? acceptFailures
-            : new ChannelInitializer<Channel>() {
-              @Override
-              protected void initChannel(Channel listener) {
-                listener.pipeline().addLast(acceptFailures, new AcceptCounter(frontend));
-              }
-            });
+        new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel listener) {
+            listener.pipeline().addLast(acceptFailures);
+            if (acceptLimits != null) {
+              listener.pipeline().addLast(new AcceptCounter(frontend));
+            }
+            listener.pipeline().addLast(AcceptHandOff.INSTANCE);
+          }
+        });
     if (frontend.transparent()) {
       transport.transparentListener(bootstrap);
     }

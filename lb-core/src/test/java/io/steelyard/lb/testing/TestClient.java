@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 
 /** Blocking loopback clients for tests, with a read timeout so that no test hangs. */
 public final class TestClient {
@@ -37,6 +38,11 @@ public final class TestClient {
       line.append((char) c);
     }
     return line.toString();
+  }
+
+  /** Writes {@code line} and a newline, in ASCII. */
+  public static void writeLine(Socket socket, String line) throws IOException {
+    socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 
   /** Connects, reads a greeting server's name, closes: which server the balancer chose. */
