@@ -30,8 +30,9 @@
 #   TRANSPORTS="io_uring epoll" SYSCALLS=1
 #   CFG=lb-bench/compare/haproxy.cfg (another file with the same frontends and ports, e.g. without
 #     its maxconn lines)
-#   JAVA_OPTS="-Xms256m -Xmx256m -XX:+AlwaysPreTouch"  (fixed, pre-touched heap: RSS growth is
-#     then native/connection memory, not the heap growing)
+#   JAVA_OPTS=""  (added to the options that lb-examples/bin/steelyard, which starts Steelyard,
+#     works out from the file's maxconn; e.g. "-Xms256m -Xmx256m -XX:+AlwaysPreTouch", the
+#     setting of the runs before the start script, for a fixed, pre-touched heap)
 #   OUT=/tmp/steelyard-compare-<time>  (logs, results.tsv, results.md)
 # IDLE: the fd limit here is 20,000 (hard) and a proxied connection takes 2 fds in the proxy
 # (and 2 in IdleConns, which holds both ends), so 9,000, not 10,000; the figure is per connection.
@@ -54,7 +55,7 @@ THREADS=${THREADS:-1}
 CONNS=${CONNS:-32}
 TRANSPORTS=${TRANSPORTS:-io_uring epoll}
 SYSCALLS=${SYSCALLS:-1}
-JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch}
+JAVA_OPTS=${JAVA_OPTS:-}
 OUT=${OUT:-/tmp/steelyard-compare-$(date +%Y%m%d-%H%M%S)}
 
 HTTP_FRONT=20080; NGINX1=20081; NGINX2=20082
@@ -139,6 +140,7 @@ done
   echo "java:    $(java -version 2>&1 | head -1)"
   echo "tools:   $(iperf3 --version | head -1 | cut -d' ' -f1-2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1)"
   echo "run:     DUR=$DUR ROUNDS=$ROUNDS WARM=$WARM IDLE=$IDLE THREADS=$THREADS CONNS=$CONNS TRANSPORTS='$TRANSPORTS' JAVA_OPTS='$JAVA_OPTS'"
+  echo "steelyard's JVM: $(java -jar "$JAR" --jvm-options -f "$CFG") $JAVA_OPTS (bin/steelyard)"
 } | tee "$OUT/machine.txt" >&2
 
 # --- backends -----------------------------------------------------------------------------
@@ -242,10 +244,14 @@ measure() { # measure ROUND TARGET HTTP_PORT IPERF_PORT [PROXY_PID]
 heap_used() {
   [[ $1 == steelyard* ]] || return 0
   timeout 30 jcmd "$2" GC.run > /dev/null 2>&1 || return 0
-  timeout 30 jcmd "$2" GC.heap_info 2>/dev/null | awk '/ used / { for (i = 1; i <= NF; i++) if ($i == "used") { sub(/K.*/, "", $(i+1)); print $(i+1); exit } }'
+  # the used figure of each generation (serial, parallel) or of the one G1 heap, added up
+  timeout 30 jcmd "$2" GC.heap_info 2>/dev/null | awk '/(generation|heap) .* used / {
+      for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i+1); sub(/K.*/, "", v); s += v } }
+    END { if (s != "") print s }'
 }
 
-# start_steelyard NAME TRANSPORT: the launcher on $CFG, the other transports turned off
+# start_steelyard NAME TRANSPORT: the launcher on $CFG through its start script (which execs the
+# JVM: the pid is the JVM's), the other transports turned off
 start_steelyard() {
   local off=()
   case $2 in
@@ -254,9 +260,9 @@ start_steelyard() {
     nio) off=(-du -de) ;;
     *) die "unknown transport '$2' in TRANSPORTS (io_uring, epoll, nio)" ;;
   esac
-  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  start "$1" java $JAVA_OPTS -Dorg.slf4j.simpleLogger.log.io.steelyard.lb.traffic=off \
-    -jar "$JAR" "${off[@]}" -f "$CFG"
+  start "$1" env STEELYARD_JAR="$JAR" \
+    JAVA_OPTS="$JAVA_OPTS -Dorg.slf4j.simpleLogger.log.io.steelyard.lb.traffic=off" \
+    "$ROOT/lb-examples/bin/steelyard" "${off[@]}" -f "$CFG"
 }
 
 run_target() { # run_target ROUND TARGET

@@ -12,7 +12,8 @@ import java.util.List;
  * the routing rules at start and remove them on stop, {@code --tproxy-rules=external} when the
  * host's firewall has them, and {@code --print-tproxy-rules} to print them and exit. {@code -de}
  * (HAProxy's) and {@code -du} turn epoll and io_uring off, as {@code noepoll} and {@code nouring}
- * in {@code global} do.
+ * in {@code global} do. {@code --jvm-options} prints the JVM options that {@code bin/steelyard}
+ * runs the same arguments with ({@link JvmSettings}).
  *
  * @param files the configuration files; none for the demo
  * @param check whether to check the files and exit
@@ -22,10 +23,11 @@ import java.util.List;
  * @param printRules whether to print the TPROXY routing rules and exit
  * @param noEpoll whether epoll is turned off
  * @param noUring whether io_uring is turned off
+ * @param jvmOptions whether to print the JVM options for these arguments and exit
  */
 record CommandLine(
     List<Path> files, boolean check, boolean forever, boolean help, Rules rules,
-    boolean printRules, boolean noEpoll, boolean noUring) {
+    boolean printRules, boolean noEpoll, boolean noUring, boolean jvmOptions) {
 
   /** What the launcher does about the TPROXY routing rules of a file that needs them. */
   enum Rules {
@@ -59,6 +61,9 @@ record CommandLine(
           + "  --print-tproxy-rules\n"
           + "              print the commands that add the routing rules (for the files given\n"
           + "              with -f, if any) and exit\n"
+          + "  --jvm-options\n"
+          + "              print the JVM options that bin/steelyard runs these arguments with\n"
+          + "              (heap and direct memory from maxconn, the collector) and exit\n"
           + "  -h, --help  print this message\n"
           + "\n"
           + "With no -f, runs the demo: three servers behind a leastconn balancer on 127.0.0.1.\n"
@@ -84,6 +89,7 @@ record CommandLine(
     boolean printRules = false;
     boolean noEpoll = false;
     boolean noUring = false;
+    boolean jvmOptions = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "-f":
@@ -114,6 +120,9 @@ record CommandLine(
         case "--print-tproxy-rules":
           printRules = true;
           break;
+        case "--jvm-options":
+          jvmOptions = true;
+          break;
         case "-h":
         case "--help":
           help = true;
@@ -139,6 +148,6 @@ record CommandLine(
           "option '--tproxy-rules' is for the files given with '-f': none given");
     }
     return new CommandLine(
-        List.copyOf(files), check, forever, help, rules, printRules, noEpoll, noUring);
+        List.copyOf(files), check, forever, help, rules, printRules, noEpoll, noUring, jvmOptions);
   }
 }

@@ -1,10 +1,12 @@
 package io.steelyard.launcher;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.steelyard.examples.Demo;
 import io.steelyard.launcher.haproxy.HaproxyConfig;
 import io.steelyard.launcher.keepalived.KeepalivedConfig;
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.StartException;
+import io.steelyard.lb.config.BalancerConfig;
 import io.steelyard.lb.config.FrontendConfig;
 import io.steelyard.lb.transport.Transport;
 import io.steelyard.tproxy.RoutingRules;
@@ -12,6 +14,8 @@ import io.steelyard.vrrp.Vrrp;
 import io.steelyard.vrrp.linux.VrrpInstance;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +33,8 @@ import java.util.stream.Collectors;
  *   <li>{@code -c -f haproxy.cfg} only checks it, like {@code haproxy -c}: {@code Configuration
  *       file is valid} and status 0, or the errors on stderr and status 1.
  *   <li>no argument runs the {@link Demo} for about ten seconds; {@code --forever} until Ctrl-C.
+ *   <li>{@code --jvm-options} with the other arguments prints the JVM options that {@code
+ *       bin/steelyard} runs them with ({@link JvmSettings}): nothing for the demo.
  * </ul>
  *
  * <p>Each {@code -f} file is HAProxy's or keepalived's, told apart by its content ({@link
@@ -74,6 +80,9 @@ public final class Launcher {
       out.print(CommandLine.USAGE);
       return 0;
     }
+    if (command.files().isEmpty() && command.jvmOptions()) {
+      return 0; // the demo runs on the JVM's defaults
+    }
     if (command.files().isEmpty()) {
       return command.printRules()
           ? printRules(out, RoutingRules.builder(), false)
@@ -103,6 +112,10 @@ public final class Launcher {
       if (!errors.isEmpty()) {
         throw new ConfigFileException(errors);
       }
+      if (command.jvmOptions()) {
+        out.println(String.join(" ", jvmOptions(haproxy)));
+        return 0;
+      }
       if (haproxy != null) {
         haproxy.notes().forEach(err::println);
       }
@@ -131,6 +144,30 @@ public final class Launcher {
       err.println("[ALERT] " + e.getMessage());
       return 1;
     }
+  }
+
+  /**
+   * The JVM options for {@code haproxy}'s maxconn (or what the descriptor limit allows when it
+   * has none) and stick tables; for HAProxy's default of 100 connections when only keepalived
+   * runs.
+   */
+  private static List<String> jvmOptions(HaproxyConfig haproxy) {
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    BalancerConfig config = haproxy == null ? null : haproxy.check();
+    long maxConn = config == null ? 100 : config.maxConn();
+    if (maxConn <= 0 && os instanceof UnixOperatingSystemMXBean unix) {
+      maxConn = JvmSettings.fromDescriptorLimit(unix.getMaxFileDescriptorCount());
+    }
+    long stickEntries = config == null
+        ? 0
+        : config.backends().stream()
+            .filter(backend -> backend.stick() != null)
+            .mapToLong(backend -> backend.stick().size())
+            .sum();
+    long memory = os instanceof com.sun.management.OperatingSystemMXBean machine
+        ? machine.getTotalMemorySize()
+        : Runtime.getRuntime().maxMemory() * 4;
+    return JvmSettings.forBalancer(Math.max(maxConn, 100), stickEntries, memory);
   }
 
   private static int demo(PrintStream out, PrintStream err, boolean forever)

@@ -188,6 +188,24 @@ class LauncherTest {
   }
 
   @Test
+  void jvmOptionsAreSizedFromTheFilesMaxconnAndPrintedAlone() throws Exception {
+    Launch run = launch("--jvm-options", "-f", file("global\n  maxconn 9500\n  daemon\n" + VALID).toString());
+    assertThat(run.status()).isZero();
+    assertThat(run.out()).startsWith("-Xms88m -Xmx88m -Xmn24m -XX:+UseSerialGC -XX:MaxDirectMemorySize=");
+    assertThat(run.err()).as("notes are for the run itself, not said twice").isEmpty();
+  }
+
+  @Test
+  void jvmOptionsRefuseAnInvalidFileAsTheRunWould() throws Exception {
+    Path broken = file(VALID + "  bogus 1\n");
+    Launch run = launch("--jvm-options", "-f", broken.toString());
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo(
+        "[ALERT] parsing [" + broken + ":10] : unknown keyword 'bogus' in 'backend' section\n");
+  }
+
+  @Test
   void checkSaysWhichTransportRunsAndWhy() throws Exception {
     Path plain = file(VALID);
     assertThat(launch("-c", "-de", "-f", plain.toString()).err())

@@ -86,8 +86,26 @@ class SteelyardJarTest {
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of(args));
+    return start(new ProcessBuilder(command));
+  }
+
+  /**
+   * Starts lb-examples/bin/steelyard with {@code args}, on this JVM's java and the jar under test.
+   */
+  private Process script(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of("bin", "steelyard").toAbsolutePath().toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.environment().put("STEELYARD_JAR", jar.toString());
+    builder.environment().remove("JAVA_OPTS");
+    return start(builder);
+  }
+
+  private Process start(ProcessBuilder builder) throws IOException {
     Process process =
-        new ProcessBuilder(command)
+        builder
             .redirectOutput(dir.resolve("out.txt").toFile())
             .redirectError(dir.resolve("err.txt").toFile())
             .start();
@@ -155,6 +173,44 @@ class SteelyardJarTest {
           .contains(cfg + ":3 : 'daemon' does not apply to Steelyard")
           .contains("[NOTICE] frontend 'ft' listening on 127.0.0.1:" + port)
           .contains("[NOTICE] stopped");
+    }
+  }
+
+  /**
+   * The start script replaces itself with the JVM (so the process it started is the balancer,
+   * which a signal stops), and that JVM runs on the options sized for the file's maxconn.
+   */
+  @Test
+  void theStartScriptRunsTheBalancerOnOptionsSizedForTheFile() throws Exception {
+    try (TestBackend s1 = TestBackend.greeting("s1")) {
+      int port = freePort();
+      Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), """
+          global
+              maxconn 1000
+          defaults
+              mode tcp
+              timeout connect 5s
+              timeout client 30s
+              timeout server 30s
+          frontend ft
+              bind 127.0.0.1:%d
+              default_backend bk
+          backend bk
+              server s1 %s
+          """.formatted(port, s1.hostPort()));
+      Process steelyard = script("-f", cfg.toString());
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+      await().atMost(Duration.ofSeconds(20))
+          .ignoreExceptions()
+          .until(() -> "s1".equals(TestClient.whoAnswers(address, null)));
+
+      String commandLine =
+          Files.readString(Path.of("/proc", String.valueOf(steelyard.pid()), "cmdline")).replace('\0', ' ');
+      assertThat(commandLine)
+          .contains("-Xms38m -Xmx38m -Xmn12m -XX:+UseSerialGC -XX:MaxDirectMemorySize=250m -jar " + jar);
+      steelyard.destroy();
+      assertThat(exitStatus(steelyard, Duration.ofSeconds(10))).isZero();
+      assertThat(err()).contains("[NOTICE] stopped");
     }
   }
 
