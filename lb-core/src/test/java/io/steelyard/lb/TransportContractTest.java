@@ -392,16 +392,7 @@ public abstract class TransportContractTest {
    */
   @Test
   void aClientAcceptedAsAnotherSessionEndsHearsItsServer() throws Exception {
-    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      server.setSoTimeout(10_000);
-      balancer =
-          Balancer.builder()
-              .transport(transport())
-              .ioThreads(1)
-              .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
-              .backend("bk", b -> b.server("s1", "127.0.0.1:" + server.getLocalPort()))
-              .start();
-      front = balancer.boundAddresses("ft").get(0);
+    try (ServerSocket server = oneLoopInFront()) {
       for (int round = 0; round < 5; round++) {
         try (Closeable gapsFilled = FileLimit.fillGaps()) {
           Socket ending = TestClient.connect(front);
@@ -409,9 +400,7 @@ public abstract class TransportContractTest {
           Socket holding = TestClient.connect(front);
           Socket holdingsServer = server.accept();
           Socket newcomer;
-          try (LogHold hold = new LogHold(line -> line.contains(":" + holding.getLocalPort() + " ["))) {
-            reset(holding);
-            hold.awaitHeld();
+          try (LogHold hold = holdLoopOnceEnded(holding)) {
             reset(ending);
             newcomer = TestClient.connect(front);
             endingsServer.getOutputStream().write("last words\n".getBytes(StandardCharsets.US_ASCII));
@@ -445,16 +434,7 @@ public abstract class TransportContractTest {
    */
   @Test
   void aClientAcceptedAsAnotherClientSendsItsFinKeepsTalking() throws Exception {
-    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      server.setSoTimeout(10_000);
-      balancer =
-          Balancer.builder()
-              .transport(transport())
-              .ioThreads(1)
-              .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
-              .backend("bk", b -> b.server("s1", "127.0.0.1:" + server.getLocalPort()))
-              .start();
-      front = balancer.boundAddresses("ft").get(0);
+    try (ServerSocket server = oneLoopInFront()) {
       for (int round = 0; round < 5; round++) {
         try (Closeable gapsFilled = FileLimit.fillGaps()) {
           Socket ending = TestClient.connect(front);
@@ -462,9 +442,7 @@ public abstract class TransportContractTest {
           Socket holding = TestClient.connect(front);
           Socket holdingsServer = server.accept();
           Socket newcomer;
-          try (LogHold hold = new LogHold(line -> line.contains(":" + holding.getLocalPort() + " ["))) {
-            reset(holding);
-            hold.awaitHeld();
+          try (LogHold hold = holdLoopOnceEnded(holding)) {
             reset(endingsServer);
             newcomer = TestClient.connect(front);
             ending.shutdownOutput();
@@ -487,6 +465,37 @@ public abstract class TransportContractTest {
           }
         }
       }
+    }
+  }
+
+  /** A server, and {@link #balancer} in front of it on one event loop, listening at {@link #front}. */
+  private ServerSocket oneLoopInFront() throws IOException {
+    ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    server.setSoTimeout(10_000);
+    balancer =
+        Balancer.builder()
+            .transport(transport())
+            .ioThreads(1)
+            .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+            .backend("bk", b -> b.server("s1", "127.0.0.1:" + server.getLocalPort()))
+            .start();
+    front = balancer.boundAddresses("ft").get(0);
+    return server;
+  }
+
+  /**
+   * Resets {@code client} and returns once the event loop that logs the end of its session is held
+   * there, until the returned hold is closed.
+   */
+  private static LogHold holdLoopOnceEnded(Socket client) throws IOException, InterruptedException {
+    LogHold hold = new LogHold(line -> line.contains(":" + client.getLocalPort() + " ["));
+    try {
+      reset(client);
+      hold.awaitHeld();
+      return hold;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      hold.close();
+      throw e;
     }
   }
 

@@ -184,20 +184,7 @@ class SteelyardJarTest {
   void theStartScriptRunsTheBalancerOnOptionsSizedForTheFile() throws Exception {
     try (TestBackend s1 = TestBackend.greeting("s1")) {
       int port = freePort();
-      Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), """
-          global
-              maxconn 1000
-          defaults
-              mode tcp
-              timeout connect 5s
-              timeout client 30s
-              timeout server 30s
-          frontend ft
-              bind 127.0.0.1:%d
-              default_backend bk
-          backend bk
-              server s1 %s
-          """.formatted(port, s1.hostPort()));
+      Path cfg = oneServerFile("maxconn 1000", port, s1);
       Process steelyard = script("-f", cfg.toString());
       InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
       await().atMost(Duration.ofSeconds(20))
@@ -394,14 +381,9 @@ class SteelyardJarTest {
     }
   }
 
-  /**
-   * Runs the jar under {@code prlimit --nofile=LIMIT:LIMIT} on a one-server file whose global
-   * section holds {@code global}; returns where it listens, once it answers.
-   */
-  private InetSocketAddress startUnderFileLimit(int limit, String global, TestBackend server)
-      throws Exception {
-    int port = freePort();
-    Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), """
+  /** haproxy.cfg with {@code global} (one line), one frontend on {@code port} and one server. */
+  private Path oneServerFile(String global, int port, TestBackend server) throws IOException {
+    return Files.writeString(dir.resolve("haproxy.cfg"), """
         global
             %s
         defaults
@@ -415,6 +397,16 @@ class SteelyardJarTest {
         backend bk
             server s1 %s
         """.formatted(global, port, server.hostPort()));
+  }
+
+  /**
+   * Runs the jar under {@code prlimit --nofile=LIMIT:LIMIT} on a one-server file whose global
+   * section holds {@code global}; returns where it listens, once it answers.
+   */
+  private InetSocketAddress startUnderFileLimit(int limit, String global, TestBackend server)
+      throws Exception {
+    int port = freePort();
+    Path cfg = oneServerFile(global, port, server);
     java(List.of("prlimit", "--nofile=" + limit + ":" + limit), "-f", cfg.toString());
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     await().atMost(Duration.ofSeconds(20))
