@@ -347,6 +347,11 @@ final class Forwarder implements SessionHost {
   }
 
   @Override
+  public Transport transport() {
+    return transport;
+  }
+
+  @Override
   public ZeroCopyRelay zeroCopyRelay() {
     return zeroCopyRelay;
   }

@@ -58,7 +58,7 @@ final class Session implements Connector.Listener, RelayHandler.Events {
     this.forwarder = forwarder;
     this.frontend = frontend;
     this.backend = frontend.backend();
-    this.client = new Side(client, true, copiesOnly());
+    this.client = new Side(client, true, forwarder.transport(), copiesOnly());
     this.clientHandler = new RelayHandler(this, true);
     this.connector = new Connector(forwarder, backend, client, this, this, acceptedAtNanos);
   }
@@ -146,7 +146,7 @@ final class Session implements Connector.Listener, RelayHandler.Events {
 
   @Override
   public void connected(Channel channel) {
-    server = new Side(channel, false, copiesOnly());
+    server = new Side(channel, false, forwarder.transport(), copiesOnly());
     server.watchInactivity(backend.config().serverTimeout().toMillis(), () -> idle(false));
     client.watchInactivity(frontend.clientTimeoutMillis(), () -> idle(true));
     sendEarly();

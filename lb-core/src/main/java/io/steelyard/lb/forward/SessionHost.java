@@ -3,6 +3,7 @@ package io.steelyard.lb.forward;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
+import io.steelyard.lb.transport.Transport;
 import io.steelyard.lb.transport.ZeroCopyRelay;
 
 /** What a session needs of the forwarder that accepted it. */
@@ -13,6 +14,9 @@ interface SessionHost {
    * handler}, registered with {@code loop}, which is the caller's: ready to connect.
    */
   Channel serverChannel(EventLoop loop, Backend backend, ChannelHandler handler);
+
+  /** The transport its sockets run on. */
+  Transport transport();
 
   /** The transport's relay that moves bytes without copying, or {@code null} to copy them all. */
   ZeroCopyRelay zeroCopyRelay();

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DuplexChannel;
+import io.steelyard.lb.transport.Transport;
 
 /**
  * One side of a session, the client's or the server's: its channel and what the session knows of
@@ -15,6 +16,7 @@ import io.netty.channel.socket.DuplexChannel;
 final class Side {
   private final Channel channel;
   private final boolean client;
+  private final Transport transport;
   private final boolean mayCloseAtItsFin;
   /** Its inactivity timeout, or {@code null} when it has none. */
   private InactivityTimer idle;
@@ -25,14 +27,16 @@ final class Side {
   private boolean direct;
 
   /**
+   * @param transport the transport of its socket, which sends its FIN
    * @param mayCloseAtItsFin whether, once sent a FIN, it is closed at its own (see {@link
    *     #shutdownOutputWhenWritten}); not where a zero-copy relay may read it, since Netty would
    *     then close it at the first {@code EPOLLRDHUP}, before the relay has moved what is still in
    *     the socket
    */
-  Side(Channel channel, boolean client, boolean mayCloseAtItsFin) {
+  Side(Channel channel, boolean client, Transport transport, boolean mayCloseAtItsFin) {
     this.channel = channel;
     this.client = client;
+    this.transport = transport;
     this.mayCloseAtItsFin = mayCloseAtItsFin;
   }
 
@@ -164,7 +168,7 @@ final class Side {
   }
 
   private void sendFin(DuplexChannel duplex) {
-    duplex.shutdownOutput();
+    transport.sendFin(duplex);
     if (mayCloseAtItsFin) {
       closesAtItsFin = true;
       channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);

@@ -8,6 +8,9 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
 
 /**
  * Netty's native epoll transport; {@link #newIoHandlerFactory()} fails when epoll is missing, and
@@ -49,6 +52,26 @@ final class EpollTransport implements Transport {
   @Override
   public Class<? extends Channel> channelType() {
     return EpollSocketChannel.class;
+  }
+
+  /**
+   * {@code shutdown(SHUT_WR)} on the socket itself, which Netty's channel then reports as shut
+   * for output; its {@code shutdownOutput()} would also build a {@code
+   * ChannelOutputShutdownException}, stack trace included, for the empty write queue: the one
+   * exception left on a short connection's path. Where the socket refuses (a reset came first),
+   * Netty's own path fails as it should.
+   */
+  @Override
+  public void sendFin(DuplexChannel channel) {
+    if (channel instanceof EpollSocketChannel epoll && epoll.fd() instanceof Socket socket) {
+      try {
+        socket.shutdown(false, true);
+        return;
+      } catch (IOException refused) {
+        // Netty's path below meets the same error and fails its future with it
+      }
+    }
+    channel.shutdownOutput();
   }
 
   @Override

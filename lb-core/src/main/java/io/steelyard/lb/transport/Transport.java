@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.DuplexChannel;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,16 @@ public interface Transport {
    * it binds and connects. Called only if {@link #transparent()}, as above.
    */
   default void transparentOutbound(Channel channel, Source source) {}
+
+  /**
+   * Sends a FIN on a connection that has nothing queued to write and will be given nothing more:
+   * what {@link DuplexChannel#shutdownOutput()} does, which is the default. A transport may do it
+   * more cheaply: Netty's own builds an exception with a stack trace for the writes it fails, even
+   * when there are none.
+   */
+  default void sendFin(DuplexChannel channel) {
+    channel.shutdownOutput();
+  }
 
   /**
    * The relay that moves sessions' bytes without copying them through the JVM, or {@code null}
