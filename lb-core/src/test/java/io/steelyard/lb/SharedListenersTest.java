@@ -1,6 +1,7 @@
 package io.steelyard.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.epoll.Epoll;
 import io.steelyard.lb.testing.TestBackend;
@@ -8,6 +9,7 @@ import io.steelyard.lb.testing.TestClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.condition.OS;
 
 /**
  * On epoll each event loop listens on every address of a frontend (SO_REUSEPORT), as HAProxy's
- * threads do, unless a {@code maxconn} applies; the kernel's socket table shows the listeners.
+ * threads do, with or without a {@code maxconn}; the kernel's socket table shows the listeners.
  */
 @EnabledOnOs(OS.LINUX)
 class SharedListenersTest {
@@ -53,7 +55,7 @@ class SharedListenersTest {
   }
 
   @Test
-  void maxConnKeepsOneListener() throws Exception {
+  void aMaxConnStillHasAListenerPerLoopAndHoldsItsLimit() throws Exception {
     try (TestBackend server = TestBackend.greeting("s1");
         Balancer balancer =
             Balancer.builder()
@@ -61,7 +63,41 @@ class SharedListenersTest {
                 .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk").maxConn(10))
                 .backend("bk", b -> b.server("s1", server.hostPort()))
                 .start()) {
-      assertThat(listenersOnPort(balancer.boundAddresses("ft").get(0).getPort())).isEqualTo(1);
+      InetSocketAddress front = balancer.boundAddresses("ft").get(0);
+      assertThat(listenersOnPort(front.getPort())).isEqualTo(3);
+      List<Socket> served = new ArrayList<>();
+      List<Socket> waiting = new ArrayList<>();
+      try {
+        for (int i = 0; i < 10; i++) {
+          served.add(TestClient.connect(front));
+          assertThat(TestClient.readLine(served.get(i))).isEqualTo("s1");
+        }
+        for (int i = 0; i < 6; i++) {
+          Socket client = TestClient.connect(front);
+          client.setSoTimeout(300);
+          waiting.add(client);
+        }
+        for (Socket client : waiting) {
+          assertThatThrownBy(() -> client.getInputStream().read())
+              .as("a client past the maxconn of 10, whichever listener took it")
+              .isInstanceOf(SocketTimeoutException.class);
+        }
+        assertThat(balancer.stats().frontend("ft").traffic().current()).isEqualTo(10);
+        for (int i = 0; i < 6; i++) {
+          served.get(i).close();
+        }
+        for (Socket client : waiting) {
+          client.setSoTimeout(5_000);
+          assertThat(TestClient.readLine(client)).as("served once a slot is free").isEqualTo("s1");
+        }
+      } finally {
+        for (Socket client : served) {
+          client.close();
+        }
+        for (Socket client : waiting) {
+          client.close();
+        }
+      }
     }
   }
 

@@ -14,10 +14,11 @@ import java.util.Map;
  * as a connection ends. One monitor guards all counts: accepting is rare next to relaying, and a
  * single lock keeps "pause" and "resume" from racing between event loops.
  *
- * <p>A paused listener may still hand over one connection: io_uring keeps an accept submitted to
- * the kernel, which completes with the next client even after the pause. Such a late connection
- * waits, unread and without a server, as it would have in the accept queue, and takes the next
- * free slot of its frontend before the listeners resume.
+ * <p>A paused listener may still hand over connections: each event loop has its own listener, and
+ * one that hears of the pause from another loop may finish the burst of accepts it is in; io_uring
+ * also keeps an accept submitted to the kernel, which completes with the next client even after
+ * the pause. Such a late connection waits, unread and without a server, as it would have in the
+ * accept queue, and takes the next free slot of its frontend before the listeners resume.
  */
 final class AcceptLimits {
   private final int globalMax;

@@ -71,7 +71,7 @@ final class Forwarder implements SessionHost {
   private final Bootstrap outbound;
   private final ChannelFactory<? extends Channel> serverChannels;
   private final Limits limits;
-  /** A configured maxconn's counts, or {@code null}: then each address has one listener. */
+  /** A configured maxconn's counts, or {@code null} without one. */
   private final AcceptLimits acceptLimits;
   /** The derived maxconn, kept on {@link #active}; 0 when {@link #acceptLimits} keeps the limit. */
   private final int sessionLimit;
@@ -183,9 +183,12 @@ final class Forwarder implements SessionHost {
     }
     List<Channel> bound = new ArrayList<>();
     listeners.put(frontend, bound);
-    // With a configured maxconn, one listener per address: pausing it is then immediate and
-    // clients are taken in the order they came, as from HAProxy's one shared queue.
-    boolean perLoop = acceptLimits == null && transport.shareListener(bootstrap);
+    // A listener per loop, also under a configured maxconn: one shared listener handed half its
+    // connections to the other loop, a task and a wake-up each, and made 10-20% fewer short
+    // connections (lb-bench/compare/RESULTS.md). The price: pausing reaches the other loops'
+    // listeners a moment later, and what they accept meanwhile waits as late connections
+    // (AcceptLimits); clients queue per listener, not in one line.
+    boolean perLoop = transport.shareListener(bootstrap);
     for (InetSocketAddress address : frontend.binds()) {
       if (!perLoop) {
         bound.add(listen(frontend, bootstrap.clone().group(group), address));
