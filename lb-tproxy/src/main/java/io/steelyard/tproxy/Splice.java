@@ -3,15 +3,16 @@ package io.steelyard.tproxy;
 /**
  * The directions of each connection that the TPROXY transport relays with splice(2), moving the
  * bytes from socket to socket inside the kernel instead of copying them through the JVM: {@link
- * TproxyTransport#splice(Splice)}. HAProxy chooses them with {@code option splice-request} and
- * {@code option splice-response}; {@link #BOTH} is the two together.
+ * TproxyTransport#splice(Splice)}. HAProxy chooses them with {@code option splice-request}, {@code
+ * option splice-response} and {@code option splice-auto}.
  *
- * <p>A spliced direction is spliced from the moment the server's connection is made until its
- * end, whatever the amount of data; HAProxy's {@code option splice-auto}, which decides from one
- * buffer to the next, has no counterpart. Bytes the client sends before the server's connection
- * is made are copied, and so is a direction whose splicing fails before it moved a byte. The
- * statistics count spliced bytes apart ({@code splicedIn}, {@code splicedOut}) within the byte
- * counts.
+ * <p>{@link #REQUEST}, {@link #RESPONSE} and {@link #BOTH} splice a direction from the moment the
+ * server's connection is made until its end, whatever the amount of data. {@link #AUTO} splices a
+ * direction once one read of it filled a buffer of 16 KiB or more (HAProxy's buffer size), so that
+ * a short exchange never pays for a pipe and a stream does not copy for long. Bytes the client
+ * sends before the server's connection is made are copied, and so is a direction whose splicing
+ * fails before it moved a byte. The statistics count spliced bytes apart ({@code splicedIn},
+ * {@code splicedOut}) within the byte counts.
  */
 public enum Splice {
   /** From the client to the server only ({@code option splice-request}). */
@@ -21,7 +22,10 @@ public enum Splice {
   RESPONSE,
 
   /** Both directions. */
-  BOTH;
+  BOTH,
+
+  /** Both directions, each once a read filled a buffer ({@code option splice-auto}). */
+  AUTO;
 
   boolean request() {
     return this != RESPONSE;

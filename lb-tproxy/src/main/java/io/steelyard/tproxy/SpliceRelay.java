@@ -86,6 +86,11 @@ final class SpliceRelay implements ZeroCopyRelay {
     this.directions = directions;
   }
 
+  @Override
+  public boolean afterAFullRead() {
+    return directions == Splice.AUTO;
+  }
+
   /** A pipe (two descriptors) for each direction spliced. */
   @Override
   public int descriptorsPerSession() {

@@ -9,17 +9,21 @@ import io.steelyard.lb.stats.Traffic;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import io.steelyard.lb.transport.Transport;
+import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * The transport contract on the TPROXY transport with splice in both directions, and no
  * transparency (so neither capabilities nor routing rules): every byte of the shared cases counts
- * as spliced. Added here: only the configured direction is spliced, and a splice that cannot start
- * falls back to copying.
+ * as spliced. Added here: only the configured direction is spliced, {@code splice-auto} splices
+ * only after a full read, and a splice that cannot start falls back to copying.
  */
 class SpliceTransportContractTest extends TransportContractTest {
   private Splice splice = Splice.BOTH;
@@ -52,6 +56,56 @@ class SpliceTransportContractTest extends TransportContractTest {
     assertThat(traffic.splicedIn()).isEqualTo(8L * MIB);
     assertThat(traffic.splicedOut()).isZero();
     assertThat(traffic.bytesOut()).isEqualTo(8L * MIB + "s1\nbye from s1\n".length());
+  }
+
+  /**
+   * {@code splice-auto}: a short exchange is copied and never makes a pipe; a stream is copied
+   * until a read fills a buffer, then spliced, each direction on its own, intact across the change.
+   */
+  @Test
+  void splicesAutomaticallyOnlyOnceAReadFillsABuffer() throws Exception {
+    backend = TestBackend.greeting("s1");
+    splice = Splice.AUTO;
+    start(backend.hostPort());
+    long pipesBefore = pipesOpen();
+    try (Socket socket = TestClient.connect(front)) {
+      assertThat(TestClient.readLine(socket)).isEqualTo("s1");
+      socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(TestClient.readLine(socket)).isEqualTo("hello");
+      assertThat(pipesOpen()).as("pipes of this process during a short exchange").isEqualTo(pipesBefore);
+      socket.shutdownOutput();
+      assertThat(TestClient.readLine(socket)).isEqualTo("bye from s1");
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+    }
+    Traffic shortOne = serverTraffic();
+    assertThat(shortOne.splicedIn()).isZero();
+    assertThat(shortOne.splicedOut()).isZero();
+
+    try (Socket socket = TestClient.connect(front)) {
+      assertThat(TestClient.readLine(socket)).isEqualTo("s1");
+      CompletableFuture<Long> sent = sendAsync(socket, 8L * MIB, 7);
+      assertThat(receive(socket, 8L * MIB)).isEqualTo(sent.get(30, TimeUnit.SECONDS));
+      socket.shutdownOutput();
+      assertThat(TestClient.readLine(socket)).isEqualTo("bye from s1");
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+    }
+    Traffic both = serverTraffic();
+    assertThat(both.bytesIn() - shortOne.bytesIn()).isEqualTo(8L * MIB);
+    assertThat(both.splicedIn()).isPositive().isLessThan(8L * MIB);
+    assertThat(both.splicedOut()).isPositive().isLessThan(8L * MIB);
+  }
+
+  /** The pipes this process holds open, from its descriptor table. */
+  private static long pipesOpen() throws IOException {
+    try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+      return descriptors.filter(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).toString().startsWith("pipe:");
+        } catch (IOException gone) {
+          return false; // closed while listed
+        }
+      }).count();
+    }
   }
 
   /**

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * client sends before its server is connected is kept (up to {@link #EARLY_LIMIT}) and goes first.
  *
  * <p>When the transport has a {@link ZeroCopyRelay}, each direction still open once the server is
- * connected is handed to it, and the bytes of that direction no longer pass through the pipelines:
+ * connected (or, for a relay that waits for one, once a read filled its buffer) is handed to it,
+ * and the bytes of that direction no longer pass through the pipelines:
  * the relay paces the source, reports what it moves (counted as spliced, and restarting both sides'
  * inactivity timers) and delivers the end of input once the last byte is queued, so that counters,
  * timeouts and half-close behave as with copying. A direction it declines, or gives back, is
@@ -35,6 +36,11 @@ final class Session implements Connector.Listener, RelayHandler.Events {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
   /** The most a client may send before its server is connected; then reading pauses. */
   private static final int EARLY_LIMIT = 64 * 1024;
+  /**
+   * A read this long that filled its buffer lets a relay that waits for one take the direction
+   * over ({@link ZeroCopyRelay#afterAFullRead}): HAProxy's buffer size.
+   */
+  private static final int FULL_READ = 16 * 1024;
 
   private final SessionHost forwarder;
   private final Frontend frontend;
@@ -160,17 +166,36 @@ final class Session implements Connector.Listener, RelayHandler.Events {
 
   /**
    * Offers each direction whose input has not ended to the transport's zero-copy relay, after the
-   * early data has been queued, so that what the relay moves follows it.
+   * early data has been queued, so that what the relay moves follows it; to a relay that waits for
+   * a full read, later ({@link #relayAfterAFullRead}).
    */
   private void relayWithoutCopying() {
     ZeroCopyRelay relay = forwarder.zeroCopyRelay();
-    if (relay == null) {
+    if (relay == null || relay.afterAFullRead()) {
       return;
     }
-    if (!client.hasInputEnded()) {
-      client.direct(relay.relay(client.channel(), server.channel(), true, new Direct(true)));
+    offer(relay, true);
+    offer(relay, false);
+  }
+
+  /** A read filled its buffer: a relay that waits for one takes the direction now, if it will. */
+  private boolean relayAfterAFullRead(boolean fromClient) {
+    ZeroCopyRelay relay = forwarder.zeroCopyRelay();
+    if (relay == null || !relay.afterAFullRead()) {
+      return false;
     }
-    server.direct(relay.relay(server.channel(), client.channel(), false, new Direct(false)));
+    offer(relay, fromClient);
+    return side(fromClient).isDirect();
+  }
+
+  /** Offers the direction read from {@code fromClient}'s side to {@code relay}, once. */
+  private void offer(ZeroCopyRelay relay, boolean fromClient) {
+    Side source = side(fromClient);
+    if (source.hasInputEnded() || source.offer()) {
+      return;
+    }
+    source.direct(
+        relay.relay(source.channel(), peerOf(fromClient).channel(), fromClient, new Direct(fromClient)));
   }
 
   // --- relaying ---
@@ -186,8 +211,14 @@ final class Session implements Connector.Listener, RelayHandler.Events {
       ReferenceCountUtil.release(msg);
       return;
     }
-    count(fromClient, ((ByteBuf) msg).readableBytes(), false);
+    ByteBuf bytes = (ByteBuf) msg;
+    int length = bytes.readableBytes();
+    boolean filledItsBuffer = length >= FULL_READ && !bytes.isWritable();
+    count(fromClient, length, false);
     peer.write(msg);
+    if (filledItsBuffer && relayAfterAFullRead(fromClient)) {
+      return; // the relay paces the source from now on
+    }
     if (!peer.isWritable()) {
       // Usually the socket takes it all at once: pause reading only if it does not, which spares
       // two epoll_ctl calls per read on a busy stream.

@@ -25,6 +25,7 @@ final class Side {
   private boolean closed;
   private boolean closesAtItsFin;
   private boolean direct;
+  private boolean offered;
 
   /**
    * @param transport the transport of its socket, which sends its FIN
@@ -79,6 +80,16 @@ final class Side {
 
   boolean isDirect() {
     return direct;
+  }
+
+  /**
+   * Marks its direction as offered to the zero-copy relay; returns whether it had been already: a
+   * direction is offered once, taken or not.
+   */
+  boolean offer() {
+    boolean already = offered;
+    offered = true;
+    return already;
   }
 
   /** Counts {@code bytes} read from this side. */

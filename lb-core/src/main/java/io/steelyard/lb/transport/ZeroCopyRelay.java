@@ -52,6 +52,15 @@ public interface ZeroCopyRelay {
   boolean relay(Channel from, Channel to, boolean fromClient, Listener listener);
 
   /**
+   * Whether a direction is to be offered only once one read of it filled a buffer of 16 KiB or
+   * more, as HAProxy's {@code splice-auto} decides, rather than as soon as both sockets are
+   * connected (the default). A direction is offered once either way.
+   */
+  default boolean afterAFullRead() {
+    return false;
+  }
+
+  /**
    * The file descriptors a session holds for this relay besides its two sockets (such as pipes),
    * which the descriptor budget counts per connection.
    */

@@ -389,7 +389,9 @@ public final class HaproxyConfig {
 
     /**
      * The directions that the splice options of every section, defaults included, ask for
-     * together, with a note at the first one that they apply to the whole balancer.
+     * together, with a note at the first one that they apply to the whole balancer: {@link
+     * Splice#AUTO} when every one is {@code splice-auto}; a {@code splice-request} or {@code
+     * splice-response} beside it splices its direction whole, and the other whole too.
      */
     private Splice splice() {
       List<ConfigLine> lines = new ArrayList<>();
@@ -399,18 +401,25 @@ public final class HaproxyConfig {
       }
       boolean request = false;
       boolean response = false;
+      boolean auto = true;
       for (ConfigLine line : lines) {
         String option = line.word(line.words().indexOf("option") + 1);
         request |= !option.equals("splice-response");
         response |= !option.equals("splice-request");
+        auto &= option.equals("splice-auto");
       }
-      Splice splice = request && response ? Splice.BOTH : request ? Splice.REQUEST : Splice.RESPONSE;
+      Splice splice = auto ? Splice.AUTO
+          : request && response ? Splice.BOTH : request ? Splice.REQUEST : Splice.RESPONSE;
       diagnostics.notice(
           lines.get(0),
           "splicing is a property of Steelyard's TPROXY transport, one per balancer: the"
               + " 'option splice-*' lines of all sections together splice "
-              + (splice == Splice.BOTH ? "both directions" : splice == Splice.REQUEST
-                  ? "requests" : "responses")
+              + switch (splice) {
+                case AUTO -> "both directions, each once a read fills a buffer,";
+                case BOTH -> "both directions";
+                case REQUEST -> "requests";
+                case RESPONSE -> "responses";
+              }
               + " of every connection, not only this section's");
       return splice;
     }

@@ -41,11 +41,10 @@ import java.util.regex.Pattern;
  *       HAProxy would resolve a host name, the launcher refuses it, so that checking a file sends
  *       nothing over the network.
  *   <li>{@code option splice-request}, {@code splice-response}, {@code splice-auto} (any section):
- *       relay that direction, or both for {@code splice-auto}, with splice(2). Unlike HAProxy,
- *       where it is per proxy, splicing is a property of the balancer's TPROXY transport: a splice
- *       option in any section splices its directions for every connection, and {@code
- *       splice-auto} splices whole directions without HAProxy's per-buffer heuristics. {@code no
- *       option splice-*} is an error. A file with {@code transparent}, {@code usesrc} or a splice
+ *       relay that direction, or both for {@code splice-auto}, each once a read of it fills a
+ *       16 KiB buffer, with splice(2). Unlike HAProxy, where it is per proxy, splicing is a
+ *       property of the balancer's TPROXY transport: a splice option in any section splices its
+ *       directions for every connection. {@code no option splice-*} is an error. A file with {@code transparent}, {@code usesrc} or a splice
  *       option runs on the TPROXY transport, see {@link HaproxyConfig#tproxyTransport}.
  *   <li>{@code default_backend NAME} (frontend): the backend that takes its connections.
  *   <li>{@code maxconn N} (frontend): the most connections at once; further clients wait in the
@@ -371,12 +370,6 @@ final class ProxySection {
               + " whole balancer, by the 'option splice-*' lines of every section.");
     }
     line.expect(at + 1, 0, "no argument");
-    if (option.equals("splice-auto")) {
-      diagnostics.notice(
-          line,
-          "'option splice-auto' splices both directions: Steelyard splices a whole direction of"
-              + " every connection, without HAProxy's per-buffer heuristics");
-    }
     spliceLines.add(line);
   }
 

@@ -1434,15 +1434,20 @@ class HaproxyConfigTest {
     }
 
     @Test
-    void spliceAutoSplicesBothWithANoteThatThereAreNoHeuristics() {
+    void spliceAutoSplicesEachDirectionOnceAReadFillsABuffer() {
       HaproxyConfig config = parse(withFrontend("  bind :80", "  default_backend bk", "  option splice-auto"));
-      assertThat(config.splice()).isEqualTo(io.steelyard.tproxy.Splice.BOTH);
+      assertThat(config.splice()).isEqualTo(io.steelyard.tproxy.Splice.AUTO);
       assertThat(config.notes()).containsExactly(
-          "[NOTICE] haproxy.cfg:9 : 'option splice-auto' splices both directions: Steelyard splices a whole"
-              + " direction of every connection, without HAProxy's per-buffer heuristics",
           "[NOTICE] haproxy.cfg:9 : splicing is a property of Steelyard's TPROXY transport, one per balancer: the"
-              + " 'option splice-*' lines of all sections together splice both directions of every connection,"
-              + " not only this section's");
+              + " 'option splice-*' lines of all sections together splice both directions, each once a read"
+              + " fills a buffer, of every connection, not only this section's");
+    }
+
+    @Test
+    void spliceAutoBesideAWholeDirectionSplicesBothWhole() {
+      HaproxyConfig config = parse(withBackend("  option splice-auto", "  option splice-request",
+          "  server s1 127.0.0.1:1"));
+      assertThat(config.splice()).isEqualTo(io.steelyard.tproxy.Splice.BOTH);
     }
 
     @Test
