@@ -91,10 +91,14 @@ final class SpliceRelay implements ZeroCopyRelay {
     return directions == Splice.AUTO;
   }
 
-  /** A pipe (two descriptors) for each direction spliced. */
+  /**
+   * A pipe (two descriptors) for each direction spliced; for {@link Splice#AUTO}, whose short
+   * exchanges never splice, one per session on average: a pipe each way for a quarter of them,
+   * HAProxy's default {@code maxpipes}. Past that a splice that cannot make its pipe copies.
+   */
   @Override
   public int descriptorsPerSession() {
-    return 4;
+    return directions == Splice.AUTO ? 1 : 4;
   }
 
   /** Wraps the channel's allocator handle in one that reports spliced bytes. */

@@ -95,6 +95,21 @@ class SpliceTransportContractTest extends TransportContractTest {
     assertThat(both.splicedOut()).isPositive().isLessThan(8L * MIB);
   }
 
+  /**
+   * Without a maxconn, the descriptor limit leaves more connections to {@code splice-auto}, whose
+   * short exchanges make no pipes, than to whole directions, which take two pipes each.
+   */
+  @Test
+  void spliceAutoBudgetsFewerDescriptorsPerConnection() throws Exception {
+    backend = TestBackend.greeting("s1");
+    start(backend.hostPort());
+    int whole = balancer.limits().maxConn();
+    balancer.close();
+    splice = Splice.AUTO;
+    start(backend.hostPort());
+    assertThat(balancer.limits().maxConn()).isGreaterThan(whole * 3 / 2);
+  }
+
   /** The pipes this process holds open, from its descriptor table. */
   private static long pipesOpen() throws IOException {
     try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
