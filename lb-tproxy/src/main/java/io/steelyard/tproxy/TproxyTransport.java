@@ -6,6 +6,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.DuplexChannel;
 import io.steelyard.lb.transport.Source;
 import io.steelyard.lb.transport.Transport;
 import io.steelyard.lb.transport.ZeroCopyRelay;
@@ -85,6 +86,12 @@ public final class TproxyTransport implements Transport {
   @Override
   public Class<? extends Channel> channelType() {
     return Transport.epoll().channelType();
+  }
+
+  /** As epoll's: a FIN goes once nothing, spliced or copied, is queued for the socket. */
+  @Override
+  public void sendFin(DuplexChannel channel) {
+    Transport.epoll().sendFin(channel);
   }
 
   @Override
