@@ -392,34 +392,20 @@ public abstract class TransportContractTest {
    */
   @Test
   void aClientAcceptedAsAnotherSessionEndsHearsItsServer() throws Exception {
-    try (ServerSocket server = oneLoopInFront()) {
-      for (int round = 0; round < 5; round++) {
-        try (Closeable gapsFilled = FileLimit.fillGaps()) {
-          Socket ending = TestClient.connect(front);
-          Socket endingsServer = server.accept();
-          Socket holding = TestClient.connect(front);
-          Socket holdingsServer = server.accept();
-          Socket newcomer;
-          try (LogHold hold = holdLoopOnceEnded(holding)) {
-            reset(ending);
-            newcomer = TestClient.connect(front);
-            endingsServer.getOutputStream().write("last words\n".getBytes(StandardCharsets.US_ASCII));
-            endingsServer.shutdownOutput();
-          }
-          try (Socket newcomersServer = server.accept()) {
-            newcomer.setSoTimeout(3_000);
-            newcomersServer.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
-            newcomersServer.shutdownOutput();
-            assertThat(TestClient.readLine(newcomer)).as("round %d", round).isEqualTo("hello");
-            assertThat(newcomer.getInputStream().read()).as("round %d: the end", round).isEqualTo(-1);
-          } finally {
-            newcomer.close();
-            endingsServer.close();
-            holdingsServer.close();
-          }
-        }
-      }
-    }
+    fiveBursts(
+        ending -> {
+          reset(ending.client());
+          Socket newcomer = TestClient.connect(front);
+          TestClient.writeLine(ending.server(), "last words");
+          ending.server().shutdownOutput();
+          return newcomer;
+        },
+        (round, newcomer, newcomersServer) -> {
+          TestClient.writeLine(newcomersServer, "hello");
+          newcomersServer.shutdownOutput();
+          assertThat(TestClient.readLine(newcomer)).as("round %d", round).isEqualTo("hello");
+          assertThat(newcomer.getInputStream().read()).as("round %d: the end", round).isEqualTo(-1);
+        });
   }
 
   /**
@@ -434,34 +420,59 @@ public abstract class TransportContractTest {
    */
   @Test
   void aClientAcceptedAsAnotherClientSendsItsFinKeepsTalking() throws Exception {
+    fiveBursts(
+        ending -> {
+          reset(ending.server());
+          Socket newcomer = TestClient.connect(front);
+          ending.client().shutdownOutput();
+          return newcomer;
+        },
+        (round, newcomer, newcomersServer) -> {
+          for (String line : new String[] {"hello", "again"}) {
+            TestClient.writeLine(newcomer, line);
+            assertThat(TestClient.readLine(newcomersServer)).as("round %d", round).isEqualTo(line);
+            TestClient.writeLine(newcomersServer, line + " back");
+            assertThat(TestClient.readLine(newcomer)).as("round %d", round).isEqualTo(line + " back");
+          }
+          newcomer.shutdownOutput();
+          assertThat(newcomersServer.getInputStream().read()).as("round %d: the end", round).isEqualTo(-1);
+        });
+  }
+
+  /** Sets a burst of events up while the event loop is held; returns the newcomer it connected. */
+  private interface Burst {
+    Socket setUp(Through ending) throws Exception;
+  }
+
+  /** Checks, after the burst, that the newcomer and its server hear each other. */
+  private interface Aftermath {
+    void check(int round, Socket newcomer, Socket newcomersServer) throws Exception;
+  }
+
+  /**
+   * Five rounds on one event loop, descriptor gaps filled: two sessions open (the ending one and
+   * one more), the loop held once the second has been reset, {@code burst} set up meanwhile, then
+   * {@code aftermath} checked on the newcomer and its server.
+   */
+  private void fiveBursts(Burst burst, Aftermath aftermath) throws Exception {
     try (ServerSocket server = oneLoopInFront()) {
       for (int round = 0; round < 5; round++) {
         try (Closeable gapsFilled = FileLimit.fillGaps()) {
-          Socket ending = TestClient.connect(front);
-          Socket endingsServer = server.accept();
-          Socket holding = TestClient.connect(front);
-          Socket holdingsServer = server.accept();
+          Through ending = through(server);
+          Through holding = through(server);
           Socket newcomer;
-          try (LogHold hold = holdLoopOnceEnded(holding)) {
-            reset(endingsServer);
-            newcomer = TestClient.connect(front);
-            ending.shutdownOutput();
+          try (LogHold hold = holdLoopOnceEnded(holding.client())) {
+            newcomer = burst.setUp(ending);
           }
           try (Socket newcomersServer = server.accept()) {
             newcomer.setSoTimeout(3_000);
             newcomersServer.setSoTimeout(3_000);
-            for (String line : new String[] {"hello", "again"}) {
-              TestClient.writeLine(newcomer, line);
-              assertThat(TestClient.readLine(newcomersServer)).as("round %d", round).isEqualTo(line);
-              TestClient.writeLine(newcomersServer, line + " back");
-              assertThat(TestClient.readLine(newcomer)).as("round %d", round).isEqualTo(line + " back");
-            }
-            newcomer.shutdownOutput();
-            assertThat(newcomersServer.getInputStream().read()).as("round %d: the end", round).isEqualTo(-1);
+            aftermath.check(round, newcomer, newcomersServer);
           } finally {
             newcomer.close();
-            ending.close();
-            holdingsServer.close();
+            ending.client().close();
+            ending.server().close();
+            holding.server().close();
           }
         }
       }
@@ -481,6 +492,14 @@ public abstract class TransportContractTest {
             .start();
     front = balancer.boundAddresses("ft").get(0);
     return server;
+  }
+
+  /** A client through {@link #balancer} and the connection its server accepted. */
+  private record Through(Socket client, Socket server) {}
+
+  private Through through(ServerSocket server) throws IOException {
+    Socket client = TestClient.connect(front);
+    return new Through(client, server.accept());
   }
 
   /**

@@ -44,14 +44,7 @@ class SpliceTransportContractTest extends TransportContractTest {
     backend = TestBackend.greeting("s1");
     splice = Splice.REQUEST;
     start(backend.hostPort());
-    try (Socket socket = TestClient.connect(front)) {
-      assertThat(TestClient.readLine(socket)).isEqualTo("s1");
-      CompletableFuture<Long> sent = sendAsync(socket, 8L * MIB, 5);
-      assertThat(receive(socket, 8L * MIB)).isEqualTo(sent.get(30, TimeUnit.SECONDS));
-      socket.shutdownOutput();
-      assertThat(TestClient.readLine(socket)).isEqualTo("bye from s1");
-      assertThat(socket.getInputStream().read()).isEqualTo(-1);
-    }
+    echoEightMebibytes(5);
     Traffic traffic = serverTraffic();
     assertThat(traffic.splicedIn()).isEqualTo(8L * MIB);
     assertThat(traffic.splicedOut()).isZero();
@@ -81,14 +74,7 @@ class SpliceTransportContractTest extends TransportContractTest {
     assertThat(shortOne.splicedIn()).isZero();
     assertThat(shortOne.splicedOut()).isZero();
 
-    try (Socket socket = TestClient.connect(front)) {
-      assertThat(TestClient.readLine(socket)).isEqualTo("s1");
-      CompletableFuture<Long> sent = sendAsync(socket, 8L * MIB, 7);
-      assertThat(receive(socket, 8L * MIB)).isEqualTo(sent.get(30, TimeUnit.SECONDS));
-      socket.shutdownOutput();
-      assertThat(TestClient.readLine(socket)).isEqualTo("bye from s1");
-      assertThat(socket.getInputStream().read()).isEqualTo(-1);
-    }
+    echoEightMebibytes(7);
     Traffic both = serverTraffic();
     assertThat(both.bytesIn() - shortOne.bytesIn()).isEqualTo(8L * MIB);
     assertThat(both.splicedIn()).isPositive().isLessThan(8L * MIB);
@@ -108,6 +94,18 @@ class SpliceTransportContractTest extends TransportContractTest {
     splice = Splice.AUTO;
     start(backend.hostPort());
     assertThat(balancer.limits().maxConn()).isGreaterThan(whole * 3 / 2);
+  }
+
+  /** Sends 8 MiB of {@code seed}'s bytes to the greeting server and back, then says goodbye. */
+  private void echoEightMebibytes(long seed) throws Exception {
+    try (Socket socket = TestClient.connect(front)) {
+      assertThat(TestClient.readLine(socket)).isEqualTo("s1");
+      CompletableFuture<Long> sent = sendAsync(socket, 8L * MIB, seed);
+      assertThat(receive(socket, 8L * MIB)).isEqualTo(sent.get(30, TimeUnit.SECONDS));
+      socket.shutdownOutput();
+      assertThat(TestClient.readLine(socket)).isEqualTo("bye from s1");
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+    }
   }
 
   /** The pipes this process holds open, from its descriptor table. */
