@@ -30,9 +30,10 @@ final class Side {
   /**
    * @param transport the transport of its socket, which sends its FIN
    * @param mayCloseAtItsFin whether, once sent a FIN, it is closed at its own (see {@link
-   *     #shutdownOutputWhenWritten}); not where a zero-copy relay may read it, since Netty would
-   *     then close it at the first {@code EPOLLRDHUP}, before the relay has moved what is still in
-   *     the socket
+   *     #shutdownOutputWhenWritten}) unless the zero-copy relay reads it: Netty would then close it
+   *     at the first {@code EPOLLRDHUP}, before the relay has moved what is still in the socket. So
+   *     not where the relay takes every direction; where it waits for a full read, a side not yet
+   *     spliced when it is sent a FIN is never offered to the relay again and closes at its FIN
    */
   Side(Channel channel, boolean client, Transport transport, boolean mayCloseAtItsFin) {
     this.channel = channel;
@@ -180,7 +181,8 @@ final class Side {
 
   private void sendFin(DuplexChannel duplex) {
     transport.sendFin(duplex);
-    if (mayCloseAtItsFin) {
+    if (mayCloseAtItsFin && !direct) {
+      offered = true;
       closesAtItsFin = true;
       channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
     }
