@@ -64,18 +64,9 @@ final class Session implements Connector.Listener, RelayHandler.Events {
     this.forwarder = forwarder;
     this.frontend = frontend;
     this.backend = frontend.backend();
-    this.client = new Side(client, true, forwarder.transport(), mayCloseAtItsFin());
+    this.client = new Side(client, true, forwarder.transport());
     this.clientHandler = new RelayHandler(this, true);
     this.connector = new Connector(forwarder, backend, client, this, this, acceptedAtNanos);
-  }
-
-  /**
-   * Whether a side sent our FIN may close at its own: where every byte is copied, or where the
-   * zero-copy relay waits for a full read, as long as the side is not spliced (see {@link Side}).
-   */
-  private boolean mayCloseAtItsFin() {
-    ZeroCopyRelay relay = forwarder.zeroCopyRelay();
-    return relay == null || relay.afterAFullRead();
   }
 
   RelayHandler clientHandler() {
@@ -156,7 +147,7 @@ final class Session implements Connector.Listener, RelayHandler.Events {
 
   @Override
   public void connected(Channel channel) {
-    server = new Side(channel, false, forwarder.transport(), mayCloseAtItsFin());
+    server = new Side(channel, false, forwarder.transport());
     server.watchInactivity(backend.config().serverTimeout().toMillis(), () -> idle(false));
     client.watchInactivity(frontend.clientTimeoutMillis(), () -> idle(true));
     sendEarly();

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DuplexChannel;
 import io.steelyard.lb.transport.Transport;
+import io.steelyard.lb.transport.ZeroCopyRelay;
 
 /**
  * One side of a session, the client's or the server's: its channel and what the session knows of
@@ -17,7 +18,6 @@ final class Side {
   private final Channel channel;
   private final boolean client;
   private final Transport transport;
-  private final boolean mayCloseAtItsFin;
   /** Its inactivity timeout, or {@code null} when it has none. */
   private InactivityTimer idle;
   private long bytesRead;
@@ -27,19 +27,11 @@ final class Side {
   private boolean direct;
   private boolean offered;
 
-  /**
-   * @param transport the transport of its socket, which sends its FIN
-   * @param mayCloseAtItsFin whether, once sent a FIN, it is closed at its own (see {@link
-   *     #shutdownOutputWhenWritten}) unless the zero-copy relay reads it: Netty would then close it
-   *     at the first {@code EPOLLRDHUP}, before the relay has moved what is still in the socket. So
-   *     not where the relay takes every direction; where it waits for a full read, a side not yet
-   *     spliced when it is sent a FIN is never offered to the relay again and closes at its FIN
-   */
-  Side(Channel channel, boolean client, Transport transport, boolean mayCloseAtItsFin) {
+  /** @param transport the transport of its socket, which sends its FIN */
+  Side(Channel channel, boolean client, Transport transport) {
     this.channel = channel;
     this.client = client;
     this.transport = transport;
-    this.mayCloseAtItsFin = mayCloseAtItsFin;
   }
 
   Channel channel() {
@@ -154,8 +146,8 @@ final class Side {
   }
 
   /**
-   * Sends a FIN once what is already queued for it has been written. After that, where it {@code
-   * mayCloseAtItsFin}, its own FIN ends it: Netty closes it at once rather than shut its input, a
+   * Sends a FIN once what is already queued for it has been written. After that, where it {@link
+   * #mayCloseAtItsFin}, its own FIN ends it: Netty closes it at once rather than shut its input, a
    * {@code shutdown(SHUT_RD)} that fails with {@code ENOTCONN} once both FINs have crossed and
    * costs an exception with a stack trace. HAProxy, too, closes such a socket.
    */
@@ -181,11 +173,22 @@ final class Side {
 
   private void sendFin(DuplexChannel duplex) {
     transport.sendFin(duplex);
-    if (mayCloseAtItsFin && !direct) {
-      offered = true;
+    if (mayCloseAtItsFin()) {
+      offered = true; // never spliced from now on
       closesAtItsFin = true;
       channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
     }
+  }
+
+  /**
+   * Whether, once sent a FIN, it may close at its own: unless the zero-copy relay reads it, since
+   * Netty would then close it at the first {@code EPOLLRDHUP}, before the relay has moved what is
+   * still in the socket. So always where every byte is copied, never where the relay takes every
+   * direction, and where it waits for a full read, as long as this side is not spliced yet.
+   */
+  private boolean mayCloseAtItsFin() {
+    ZeroCopyRelay relay = transport.zeroCopyRelay();
+    return relay == null || (relay.afterAFullRead() && !direct);
   }
 
   /**
