@@ -26,7 +26,7 @@
 # JIT's C2 threads still took 36-42 us of CPU per connection, on the 2 cores the proxy and wrk
 # share (per-thread CPU from /proc/PID/task/*/stat).
 #
-# Environment (defaults): DUR=5 ROUNDS=2 WARM=10 IDLE=9000 THREADS=1 CONNS=32
+# Environment (defaults): DUR=5 ROUNDS=2 WARM=10 IDLE=7000 THREADS=1 CONNS=32
 #   TRANSPORTS="io_uring epoll" SYSCALLS=1
 #   CFG=lb-bench/compare/haproxy.cfg (another file with the same frontends and ports, e.g. without
 #     its maxconn lines)
@@ -35,7 +35,8 @@
 #     setting of the runs before the start script, for a fixed, pre-touched heap)
 #   OUT=/tmp/steelyard-compare-<time>  (logs, results.tsv, results.md)
 # IDLE: the fd limit here is 20,000 (hard) and a proxied connection takes 2 fds in the proxy
-# (and 2 in IdleConns, which holds both ends), so 9,000, not 10,000; the figure is per connection.
+# (and 2 in IdleConns, which holds both ends), and HAProxy sets fds aside for splicing's pipes
+# (see haproxy.cfg), so 7,000, not 10,000; the figure is per connection.
 # Steelyard's per-connection traffic log (slf4j io.steelyard.lb.traffic, to stderr) is switched
 # off, as the config has no 'log' line and HAProxy logs nothing either.
 #
@@ -50,7 +51,7 @@ JAR="$ROOT/lb-examples/target/steelyard.jar"
 DUR=${DUR:-5}
 ROUNDS=${ROUNDS:-2}
 WARM=${WARM:-10}
-IDLE=${IDLE:-9000}
+IDLE=${IDLE:-7000}
 THREADS=${THREADS:-1}
 CONNS=${CONNS:-32}
 TRANSPORTS=${TRANSPORTS:-io_uring epoll}

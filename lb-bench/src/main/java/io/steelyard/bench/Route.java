@@ -1,8 +1,8 @@
 package io.steelyard.bench;
 
 import io.steelyard.lb.Balancer;
-import io.steelyard.tproxy.Splice;
-import io.steelyard.tproxy.Tproxy;
+import io.steelyard.lb.transport.Splice;
+import io.steelyard.lb.transport.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -42,16 +42,15 @@ public enum Route {
   },
 
   /**
-   * Through a running {@link Balancer} on lb-tproxy's epoll transport with splice on both
-   * directions: the bytes go socket to pipe to socket inside the kernel and never enter the JVM.
-   * Not transparent, so it needs no privilege.
+   * Through a running {@link Balancer} on the epoll transport with splice on both directions: the
+   * bytes go socket to pipe to socket inside the kernel and never enter the JVM.
    */
   SPLICE {
     @Override
     Endpoint open(InetSocketAddress backend) {
       Balancer balancer =
           Balancer.builder()
-              .transport(Tproxy.transport().splice(Splice.BOTH))
+              .transport(Transport.epoll(Splice.BOTH))
               .drainTimeout(Duration.ofSeconds(1))
               .frontend("ft_bench", f -> f.bind("127.0.0.1:0").defaultBackend("bk_bench"))
               .backend(

@@ -8,7 +8,7 @@ import java.util.List;
  * The launcher's arguments, in HAProxy's spelling where HAProxy has them: {@code -f FILE} (several
  * times for several files, read in order), {@code -c} to check only; with no file, the demo, and
  * {@code --forever} to keep it running until Ctrl-C. For a file that needs the TPROXY transport
- * ({@code transparent}, {@code usesrc}, {@code option splice-*}): {@code --tproxy-rules} to apply
+ * ({@code transparent}, {@code usesrc}): {@code --tproxy-rules} to apply
  * the routing rules at start and remove them on stop, {@code --tproxy-rules=external} when the
  * host's firewall has them, and {@code --print-tproxy-rules} to print them and exit. {@code -de}
  * (HAProxy's) and {@code -du} turn epoll and io_uring off, as {@code noepoll} and {@code nouring}
@@ -69,8 +69,8 @@ record CommandLine(
           + "With no -f, runs the demo: three servers behind a leastconn balancer on 127.0.0.1.\n"
           + "SIGTERM and SIGINT (Ctrl-C) stop gracefully.\n"
           + "\n"
-          + "A file with 'bind ... transparent', 'source ... usesrc' or 'option splice-*' runs on\n"
-          + "the TPROXY transport (Linux epoll, IP_TRANSPARENT), which needs CAP_NET_ADMIN; without\n"
+          + "A file with 'bind ... transparent' or 'source ... usesrc' runs on the TPROXY\n"
+          + "transport (Linux epoll, IP_TRANSPARENT), which needs CAP_NET_ADMIN; without\n"
           + "--tproxy-rules or --tproxy-rules=external, it starts only if the routing rules are\n"
           + "in place, and lists those missing otherwise. -c needs neither.\n";
 

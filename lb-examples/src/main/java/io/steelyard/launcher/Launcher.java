@@ -43,12 +43,13 @@ import java.util.stream.Collectors;
  * addresses, then the balancer drains. A keepalived.conf alone runs its instances without a
  * balancer. {@code -c} checks both kinds.
  *
- * <p>A file with {@code bind ... transparent}, {@code source ... usesrc} or {@code option
- * splice-*} runs on the TPROXY transport ({@link HaproxyConfig#tproxyTransport}). For a
- * transparent one, the routing rules: without an option, start fails listing those missing;
- * {@code --tproxy-rules} applies them before it starts and removes them when it stops (SIGTERM and
- * SIGINT too); {@code --tproxy-rules=external} checks nothing. {@code --print-tproxy-rules} prints
- * them and exits 0.
+ * <p>A file with {@code bind ... transparent} or {@code source ... usesrc} runs on the TPROXY
+ * transport ({@link HaproxyConfig#tproxyTransport}), with its routing rules: without an option,
+ * start fails listing those missing; {@code --tproxy-rules} applies them before it starts and
+ * removes them when it stops (SIGTERM and SIGINT too); {@code --tproxy-rules=external} checks
+ * nothing. {@code --print-tproxy-rules} prints them and exits 0. Any other file runs on {@link
+ * HaproxyConfig#plainTransport}, which splices as its {@code option splice-*} lines say where the
+ * transport is epoll.
  *
  * <p>Notices and warnings about the file go to stderr before it runs. An unknown option prints
  * the usage and exits 1; so does a file with an error, after printing each error.
@@ -211,12 +212,17 @@ public final class Launcher {
   private static int start(HaproxyConfig config, List<Vrrp.Builder> vrrp, CommandLine command,
       PrintStream err) throws InterruptedException {
     CommandLine.Rules mode = command.rules();
-    Transport transport = config.needsTproxy()
-        ? null
-        : config.plainTransport(command.noUring(), command.noEpoll()).transport();
+    Transport transport = null;
     RoutingRules applied = null;
-    if (!config.transparent() && mode != CommandLine.Rules.CHECK) {
-      noRulesNeeded(err);
+    if (!config.transparent()) {
+      if (mode != CommandLine.Rules.CHECK) {
+        noRulesNeeded(err);
+      }
+      transport = config.plainTransport(command.noUring(), command.noEpoll()).transport();
+      if (config.splice() != null && transport.zeroCopyRelay() == null) {
+        err.println("[WARNING] 'option splice-*' ignored: splice(2) needs the epoll transport,"
+            + " and this one is " + transport.name());
+      }
     }
     try {
       if (config.transparent() && mode == CommandLine.Rules.APPLY) {
@@ -226,7 +232,7 @@ public final class Launcher {
         transport = config.tproxyTransport(applied);
       } else if (config.transparent() && mode == CommandLine.Rules.CHECK) {
         transport = config.tproxyTransport(config.routingRules());
-      } else if (config.needsTproxy()) {
+      } else if (config.transparent()) {
         transport = config.tproxyTransport(null);
       }
     } catch (IllegalStateException | UncheckedIOException e) {
@@ -247,9 +253,9 @@ public final class Launcher {
 
   /** Which transport the files run on and why, for {@code -c}. */
   private static String transportReason(HaproxyConfig config, CommandLine command) {
-    if (config.needsTproxy()) {
-      return "tproxy (epoll with IP_TRANSPARENT and splice), which 'transparent', 'usesrc' and"
-          + " 'option splice-*' need";
+    if (config.transparent()) {
+      return "tproxy (epoll with IP_TRANSPARENT" + (config.splice() == null ? "" : ", splicing")
+          + "), which 'transparent' and 'usesrc' need";
     }
     return config.plainTransport(command.noUring(), command.noEpoll()).reason();
   }

@@ -14,6 +14,6 @@ class ReferenceSetupTest {
   void theBuilderMatchesTheShippedHaproxyCfg() throws Exception {
     HaproxyConfig file = HaproxyConfig.read(List.of(Path.of("config/haproxy.cfg")));
     assertThat(ReferenceSetup.balancer().build()).isEqualTo(file.check());
-    assertThat(file.needsTproxy()).isTrue();
+    assertThat(file.transparent()).isTrue();
   }
 }

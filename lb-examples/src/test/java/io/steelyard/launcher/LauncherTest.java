@@ -109,7 +109,7 @@ class LauncherTest {
     assertThat(run.err()).doesNotContain("ALERT");
 
     HaproxyConfig config = HaproxyConfig.read(List.of(cfg));
-    assertThat(config.needsTproxy()).isTrue();
+    assertThat(config.transparent()).isTrue();
     assertThat(config.check().frontends().get(0).transparent()).isTrue();
     assertThat(config.check().backends().get(0).source()).isEqualTo(Source.clientIp());
   }
@@ -217,8 +217,15 @@ class LauncherTest {
         .isEqualTo("[NOTICE] transport: nio (noepoll; nouring)\n");
     Path spliced = file(VALID.replace("defaults\n", "defaults\n  option splice-auto\n"));
     assertThat(launch("-c", "-f", spliced.toString()).err())
-        .endsWith("[NOTICE] transport: tproxy (epoll with IP_TRANSPARENT and splice), which"
-            + " 'transparent', 'usesrc' and 'option splice-*' need\n");
+        .endsWith("[NOTICE] transport: epoll, the first this machine has of epoll, io_uring and nio,"
+            + " splicing\n");
+    assertThat(launch("-c", "-de", "-f", spliced.toString()).err())
+        .endsWith("[NOTICE] transport: io_uring (noepoll), copying: 'option splice-*' needs epoll\n");
+    Path transparent = file(VALID.replace("defaults\n", "defaults\n  option splice-auto\n")
+        .replace("bind 127.0.0.1:0", "bind 127.0.0.1:0 transparent"));
+    assertThat(launch("-c", "-f", transparent.toString()).err())
+        .endsWith("[NOTICE] transport: tproxy (epoll with IP_TRANSPARENT, splicing), which"
+            + " 'transparent' and 'usesrc' need\n");
   }
 
   @Test

@@ -51,10 +51,10 @@ package io.steelyard.tproxy;
  *
  * <h2>Splice</h2>
  *
- * Either transport relays with splice(2) when asked, {@code
- * Tproxy.transport(rules).splice(Splice.BOTH)} (see {@link TproxyTransport#splice(Splice)}).
- * Splicing needs epoll only: a balancer without transparent frontends or foreign sources uses it
- * with neither capabilities nor routing rules.
+ * Either transport relays with epoll's splice(2) relay when asked, {@code
+ * Tproxy.transport(rules).splice(Splice.BOTH)} (see {@link TproxyTransport#splice(Splice)}). A
+ * balancer that is not transparent splices on {@code Transport.epoll(Splice)}, without this
+ * module.
  */
 public final class Tproxy {
   private Tproxy() {}

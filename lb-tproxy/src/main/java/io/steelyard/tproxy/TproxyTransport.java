@@ -8,6 +8,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import io.steelyard.lb.transport.Source;
+import io.steelyard.lb.transport.Splice;
 import io.steelyard.lb.transport.Transport;
 import io.steelyard.lb.transport.ZeroCopyRelay;
 import java.util.List;
@@ -17,12 +18,13 @@ import java.util.Objects;
  * Epoll with {@code IP_TRANSPARENT}: listeners that accept connections to foreign addresses, and
  * connections to servers bound to the client's address ({@code IP_BIND_ADDRESS_NO_PORT} lets the
  * kernel choose the port at connect time, so many servers can share a client address), and, when
- * asked with {@link #splice(Splice)}, the splice(2) relay. Obtained from {@link Tproxy}; immutable.
+ * asked with {@link #splice(Splice)}, epoll's splice(2) relay. Obtained from {@link Tproxy};
+ * immutable.
  */
 public final class TproxyTransport implements Transport {
   private final RoutingRules rules;
   private final Splice splice;
-  private final SpliceRelay spliceRelay;
+  private final Transport epoll;
 
   TproxyTransport(RoutingRules rules) {
     this(rules, null);
@@ -31,15 +33,12 @@ public final class TproxyTransport implements Transport {
   private TproxyTransport(RoutingRules rules, Splice splice) {
     this.rules = rules;
     this.splice = splice;
-    this.spliceRelay = splice == null ? null : new SpliceRelay(splice);
+    this.epoll = splice == null ? Transport.epoll() : Transport.epoll(splice);
   }
 
   /**
-   * This transport, relaying the given directions of every connection with splice(2): from socket
-   * to socket inside the kernel, never copied through the JVM (HAProxy's {@code option
-   * splice-request} and {@code splice-response}). Counters, inactivity timeouts and half-closes
-   * behave as when copying; the statistics count spliced bytes apart. Without it, the transport
-   * copies, as HAProxy does by default.
+   * This transport, relaying the given directions of every connection with splice(2), as {@link
+   * Transport#epoll(Splice)} does. Without it, the transport copies, as HAProxy does by default.
    *
    * @throws IllegalStateException if splicing was already chosen for this transport
    */
@@ -59,12 +58,12 @@ public final class TproxyTransport implements Transport {
 
   @Override
   public boolean available() {
-    return Transport.epoll().available();
+    return epoll.available();
   }
 
   @Override
   public Throwable unavailabilityCause() {
-    return Transport.epoll().unavailabilityCause();
+    return epoll.unavailabilityCause();
   }
 
   @Override
@@ -75,34 +74,34 @@ public final class TproxyTransport implements Transport {
               + "available here: " + Epoll.unavailabilityCause(),
           Epoll.unavailabilityCause());
     }
-    return Transport.epoll().newIoHandlerFactory();
+    return epoll.newIoHandlerFactory();
   }
 
   @Override
   public Class<? extends ServerChannel> serverChannelType() {
-    return Transport.epoll().serverChannelType();
+    return epoll.serverChannelType();
   }
 
   @Override
   public Class<? extends Channel> channelType() {
-    return Transport.epoll().channelType();
+    return epoll.channelType();
   }
 
   /** As epoll's: a FIN goes once nothing, spliced or copied, is queued for the socket. */
   @Override
   public void sendFin(DuplexChannel channel) {
-    Transport.epoll().sendFin(channel);
+    epoll.sendFin(channel);
   }
 
   @Override
   public boolean shareListener(ServerBootstrap bootstrap) {
-    return Transport.epoll().shareListener(bootstrap);
+    return epoll.shareListener(bootstrap);
   }
 
-  /** The splice relay when {@link #splice(Splice)} asked for it, otherwise {@code null}. */
+  /** Epoll's splice relay when {@link #splice(Splice)} asked for it, otherwise {@code null}. */
   @Override
   public ZeroCopyRelay zeroCopyRelay() {
-    return spliceRelay;
+    return epoll.zeroCopyRelay();
   }
 
   @Override

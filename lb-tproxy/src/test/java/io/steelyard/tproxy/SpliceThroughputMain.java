@@ -1,6 +1,7 @@
 package io.steelyard.tproxy;
 
 import io.steelyard.lb.Balancer;
+import io.steelyard.lb.transport.Splice;
 import io.steelyard.lb.transport.Transport;
 import java.io.IOException;
 import java.io.InputStream;

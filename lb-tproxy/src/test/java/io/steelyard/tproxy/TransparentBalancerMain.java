@@ -6,6 +6,7 @@ import io.steelyard.lb.BackendBuilder;
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.stats.Traffic;
 import io.steelyard.lb.schedule.Balance;
+import io.steelyard.lb.transport.Splice;
 import io.steelyard.lb.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;

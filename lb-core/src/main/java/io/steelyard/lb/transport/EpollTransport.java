@@ -11,15 +11,33 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
- * Netty's native epoll transport; {@link #newIoHandlerFactory()} fails when epoll is missing, and
- * works around a Netty bug that kills half-closed connections ({@link EpollHandlerFactory}).
+ * Netty's native epoll transport, copying or with the splice(2) relay for the directions of a
+ * {@link Splice}; {@link #newIoHandlerFactory()} fails when epoll is missing, and works around a
+ * Netty bug that kills half-closed connections ({@link EpollHandlerFactory}).
  */
 final class EpollTransport implements Transport {
-  static final EpollTransport INSTANCE = new EpollTransport();
+  static final EpollTransport COPYING = new EpollTransport(null);
+  private static final Map<Splice, EpollTransport> SPLICING = new EnumMap<>(Splice.class);
 
-  private EpollTransport() {}
+  static {
+    for (Splice directions : Splice.values()) {
+      SPLICING.put(directions, new EpollTransport(directions));
+    }
+  }
+
+  private final SpliceRelay spliceRelay;
+
+  private EpollTransport(Splice directions) {
+    this.spliceRelay = directions == null ? null : new SpliceRelay(directions);
+  }
+
+  static EpollTransport splicing(Splice directions) {
+    return SPLICING.get(directions);
+  }
 
   @Override
   public String name() {
@@ -78,5 +96,16 @@ final class EpollTransport implements Transport {
   public boolean shareListener(ServerBootstrap bootstrap) {
     bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
     return true;
+  }
+
+  /** The splice relay for the directions this transport splices, or {@code null} when copying. */
+  @Override
+  public ZeroCopyRelay zeroCopyRelay() {
+    return spliceRelay;
+  }
+
+  @Override
+  public String toString() {
+    return spliceRelay == null ? name() : name() + " splicing " + spliceRelay.directions();
   }
 }

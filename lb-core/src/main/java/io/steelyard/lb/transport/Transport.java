@@ -6,6 +6,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.DuplexChannel;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -125,7 +126,18 @@ public interface Transport {
 
   /** Netty's native epoll transport (Linux only). */
   static Transport epoll() {
-    return EpollTransport.INSTANCE;
+    return EpollTransport.COPYING;
+  }
+
+  /**
+   * Netty's native epoll transport, relaying the given directions of every connection with
+   * splice(2): from socket to socket inside the kernel, never copied through the JVM (HAProxy's
+   * {@code option splice-request}, {@code splice-response} and {@code splice-auto}). Counters,
+   * inactivity timeouts and half-closes behave as when copying; the statistics count spliced bytes
+   * apart. {@link #epoll()} copies, as HAProxy does by default.
+   */
+  static Transport epoll(Splice directions) {
+    return EpollTransport.splicing(Objects.requireNonNull(directions, "directions"));
   }
 
   /** The JDK's NIO transport, available everywhere. */

@@ -5,7 +5,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
  * Moves one direction of a session from socket to socket inside the kernel, without copying the
- * bytes through the JVM: lb-tproxy's splice relay. A {@link Transport} offers one through {@link
+ * bytes through the JVM: epoll's splice relay. A {@link Transport} offers one through {@link
  * Transport#zeroCopyRelay()}; a session hands it each direction once both sockets are connected,
  * and copies through its pipelines whatever the relay does not take.
  *

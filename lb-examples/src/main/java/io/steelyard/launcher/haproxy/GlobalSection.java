@@ -4,6 +4,7 @@ import io.steelyard.launcher.ConfigLine;
 import io.steelyard.launcher.ConfigValues;
 import io.steelyard.launcher.Diagnostics;
 import io.steelyard.lb.BalancerBuilder;
+import io.steelyard.lb.transport.Splice;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,9 +112,12 @@ final class GlobalSection {
     }
   }
 
-  /** The transport without TPROXY, less what these lines or the command line turn off. */
-  TransportChoice transport(boolean noUring, boolean noEpoll) {
-    return TransportChoice.of(noUring || this.noUring, noEpoll || this.noEpoll);
+  /**
+   * The transport without TPROXY, less what these lines or the command line turn off, splicing
+   * {@code splice} (or nothing when {@code null}) where it can.
+   */
+  TransportChoice transport(boolean noUring, boolean noEpoll, Splice splice) {
+    return TransportChoice.of(noUring || this.noUring, noEpoll || this.noEpoll, splice);
   }
 
   /** Sets the balancer's process-wide limits and attaches the stats sockets. */

@@ -11,9 +11,9 @@ import io.steelyard.lb.BalancerBuilder;
 import io.steelyard.lb.ConfigException;
 import io.steelyard.lb.StartException;
 import io.steelyard.lb.config.BalancerConfig;
+import io.steelyard.lb.transport.Splice;
 import io.steelyard.lb.transport.Transport;
 import io.steelyard.tproxy.RoutingRules;
-import io.steelyard.tproxy.Splice;
 import io.steelyard.tproxy.Tproxy;
 import io.steelyard.tproxy.TproxyTransport;
 import java.nio.file.Path;
@@ -78,17 +78,9 @@ public final class HaproxyConfig {
   }
 
   /**
-   * Whether the files need the TPROXY transport: a {@code bind ... transparent}, a {@code source
-   * ... usesrc} or an {@code option splice-*} line.
-   */
-  public boolean needsTproxy() {
-    return splice != null || transparent();
-  }
-
-  /**
-   * Whether the files proxy transparently: a {@code bind ... transparent} or a {@code source ...
-   * usesrc} line, which need CAP_NET_ADMIN and the routing rules, where splicing alone needs
-   * neither.
+   * Whether the files proxy transparently, so need the TPROXY transport: a {@code bind ...
+   * transparent} or a {@code source ... usesrc} line, which need CAP_NET_ADMIN and the routing
+   * rules.
    */
   public boolean transparent() {
     return proxies.stream().anyMatch(p -> p.transparent() || p.hasBackend() && p.usesrc());
@@ -96,7 +88,7 @@ public final class HaproxyConfig {
 
   /**
    * The directions that the {@code option splice-*} lines of any section ask to splice, or {@code
-   * null} when none does: splicing is a property of the transport, so of the whole balancer.
+   * null} when none does: splicing is a property of the epoll transport, so of the whole balancer.
    */
   public Splice splice() {
     return splice;
@@ -132,10 +124,10 @@ public final class HaproxyConfig {
   /**
    * The transport for files that need no TPROXY: the best this machine has, less what {@code
    * nouring} and {@code noepoll} in {@code global}, or {@code noUring} and {@code noEpoll} from the
-   * command line, turn off.
+   * command line, turn off; splicing what {@link #splice()} says if it is epoll.
    */
   public TransportChoice plainTransport(boolean noUring, boolean noEpoll) {
-    return global.transport(noUring, noEpoll);
+    return global.transport(noUring, noEpoll, splice);
   }
 
   /** The notices and warnings, one a line, to print before running. */
@@ -412,7 +404,7 @@ public final class HaproxyConfig {
           : request && response ? Splice.BOTH : request ? Splice.REQUEST : Splice.RESPONSE;
       diagnostics.notice(
           lines.get(0),
-          "splicing is a property of Steelyard's TPROXY transport, one per balancer: the"
+          "splicing is a property of Steelyard's epoll transport, one per balancer: the"
               + " 'option splice-*' lines of all sections together splice "
               + switch (splice) {
                 case AUTO -> "both directions, each once a read fills a buffer,";

@@ -43,9 +43,9 @@ import java.util.regex.Pattern;
  *   <li>{@code option splice-request}, {@code splice-response}, {@code splice-auto} (any section):
  *       relay that direction, or both for {@code splice-auto}, each once a read of it fills a
  *       16 KiB buffer, with splice(2). Unlike HAProxy, where it is per proxy, splicing is a
- *       property of the balancer's TPROXY transport: a splice option in any section splices its
- *       directions for every connection. {@code no option splice-*} is an error. A file with {@code transparent}, {@code usesrc} or a splice
- *       option runs on the TPROXY transport, see {@link HaproxyConfig#tproxyTransport}.
+ *       property of the balancer's epoll transport (TPROXY's included): a splice option in any
+ *       section splices its directions for every connection, and io_uring and NIO copy, with a
+ *       warning. {@code no option splice-*} is an error.
  *   <li>{@code default_backend NAME} (frontend): the backend that takes its connections.
  *   <li>{@code maxconn N} (frontend): the most connections at once; further clients wait in the
  *       kernel's accept queue.
@@ -88,7 +88,7 @@ final class ProxySection {
   /** The keywords of a proxy's own, which a {@code defaults} section cannot give. */
   private static final Set<String> NOT_IN_DEFAULTS = Set.of("bind", "server", "stick");
 
-  /** HAProxy's splice options, each a direction or both for the TPROXY transport. */
+  /** HAProxy's splice options, each a direction or both for the epoll transport. */
   private static final Set<String> SPLICE_OPTIONS =
       Set.of("splice-auto", "splice-request", "splice-response");
 

@@ -1,5 +1,6 @@
 package io.steelyard.launcher.haproxy;
 
+import io.steelyard.lb.transport.Splice;
 import io.steelyard.lb.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +8,8 @@ import java.util.List;
 /**
  * The transport a file without TPROXY runs on, and why: the first this machine has of epoll,
  * io_uring and NIO ({@link Transport#auto()}'s order), less those turned off, as HAProxy takes the
- * best poller less those that {@code noepoll} and its kin turn off.
+ * best poller less those that {@code noepoll} and its kin turn off. Epoll splices what the file's
+ * {@code option splice-*} lines ask for; the others copy, as HAProxy does where it cannot splice.
  *
  * @param reason for {@code -c}, such as {@code io_uring (noepoll)}
  */
@@ -16,8 +18,9 @@ public record TransportChoice(Transport transport, String reason) {
   /**
    * @param noUring io_uring turned off ({@code nouring} in {@code global}, or {@code -du})
    * @param noEpoll epoll turned off ({@code noepoll} in {@code global}, or {@code -de})
+   * @param splice what the {@code option splice-*} lines splice, or {@code null}
    */
-  static TransportChoice of(boolean noUring, boolean noEpoll) {
+  static TransportChoice of(boolean noUring, boolean noEpoll, Splice splice) {
     List<String> passed = new ArrayList<>();
     for (Transport candidate : Transport.nativeTransports()) {
       boolean off = candidate == Transport.ioUring() ? noUring : noEpoll;
@@ -26,15 +29,22 @@ public record TransportChoice(Transport transport, String reason) {
       } else if (!candidate.available()) {
         passed.add(candidate.name() + " unavailable: " + candidate.unavailabilityCause());
       } else {
-        return new TransportChoice(candidate, describe(candidate, passed));
+        return chosen(candidate, passed, splice);
       }
     }
-    return new TransportChoice(Transport.nio(), describe(Transport.nio(), passed));
+    return chosen(Transport.nio(), passed, splice);
   }
 
-  private static String describe(Transport chosen, List<String> passed) {
-    return passed.isEmpty()
+  private static TransportChoice chosen(Transport chosen, List<String> passed, Splice splice) {
+    String reason = passed.isEmpty()
         ? chosen.name() + ", the first this machine has of epoll, io_uring and nio"
         : chosen.name() + " (" + String.join("; ", passed) + ")";
+    if (splice == null) {
+      return new TransportChoice(chosen, reason);
+    }
+    if (chosen == Transport.epoll()) {
+      return new TransportChoice(Transport.epoll(splice), reason + ", splicing");
+    }
+    return new TransportChoice(chosen, reason + ", copying: 'option splice-*' needs epoll");
   }
 }

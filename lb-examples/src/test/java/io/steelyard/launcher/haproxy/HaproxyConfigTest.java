@@ -1277,7 +1277,6 @@ class HaproxyConfigTest {
     void bindTransparentMakesTheFrontendTransparentAndNeedsTheTproxyTransport() {
       HaproxyConfig config = parse(withFrontend("  bind :80,:81 transparent", "  default_backend bk"));
       assertThat(config.check().frontends().get(0).transparent()).isTrue();
-      assertThat(config.needsTproxy()).isTrue();
       assertThat(config.transparent()).isTrue();
       assertThat(config.splice()).isNull();
       assertThat(config.notes()).isEmpty();
@@ -1287,7 +1286,7 @@ class HaproxyConfigTest {
     void aFileWithoutTproxyKeywordsRunsAsBefore() {
       HaproxyConfig config = parse(withFrontend("  bind :80", "  default_backend bk"));
       assertThat(config.check().frontends().get(0).transparent()).isFalse();
-      assertThat(config.needsTproxy()).isFalse();
+      assertThat(config.transparent()).isFalse();
     }
 
     @Test
@@ -1295,7 +1294,7 @@ class HaproxyConfigTest {
       HaproxyConfig config = parse(withBackend("  source 127.0.0.2", "  server s1 127.0.0.1:1"));
       Source source = config.check().backends().get(0).source();
       assertThat(source).isEqualTo(Source.address(InetAddress.getByName("127.0.0.2")));
-      assertThat(config.needsTproxy()).isFalse();
+      assertThat(config.transparent()).isFalse();
       assertThat(check(withBackend("  source 127.0.0.2:0", "  server s1 127.0.0.1:1")).backends().get(0).source())
           .isEqualTo(source);
       assertThat(check(withBackend("  source [::1]", "  server s1 127.0.0.1:1")).backends().get(0).source())
@@ -1407,16 +1406,19 @@ class HaproxyConfigTest {
         "splice-request, REQUEST, requests",
         "splice-response, RESPONSE, responses",
     })
-    void aSpliceOptionSplicesItsDirectionOnTheTproxyTransportWithANote(
-        String option, io.steelyard.tproxy.Splice splice, String what) {
+    void aSpliceOptionSplicesItsDirectionOnTheEpollTransportWithANote(
+        String option, io.steelyard.lb.transport.Splice splice, String what) {
       HaproxyConfig config = parse(withBackend("  option " + option, "  server s1 127.0.0.1:1"));
       assertThat(config.splice()).isEqualTo(splice);
-      assertThat(config.needsTproxy()).isTrue();
       assertThat(config.transparent()).isFalse();
       assertThat(config.notes()).containsExactly(
-          "[NOTICE] haproxy.cfg:10 : splicing is a property of Steelyard's TPROXY transport, one per balancer: the"
+          "[NOTICE] haproxy.cfg:10 : splicing is a property of Steelyard's epoll transport, one per balancer: the"
               + " 'option splice-*' lines of all sections together splice " + what
               + " of every connection, not only this section's");
+      assertThat(config.plainTransport(false, false).transport())
+          .isEqualTo(io.steelyard.lb.transport.Transport.epoll(splice));
+      assertThat(config.plainTransport(false, true).transport().zeroCopyRelay())
+          .as("io_uring has no splice, so copies").isNull();
       assertThat(config.tproxyTransport(null).zeroCopyRelay()).isNotNull();
     }
 
@@ -1426,9 +1428,9 @@ class HaproxyConfigTest {
           + "  option splice-request\n"
           + "frontend ft\n  bind :80\n  default_backend bk\n"
           + "backend bk\n  option splice-response\n  server s1 127.0.0.1:1\n");
-      assertThat(config.splice()).isEqualTo(io.steelyard.tproxy.Splice.BOTH);
+      assertThat(config.splice()).isEqualTo(io.steelyard.lb.transport.Splice.BOTH);
       assertThat(config.notes()).containsExactly(
-          "[NOTICE] haproxy.cfg:5 : splicing is a property of Steelyard's TPROXY transport, one per balancer: the"
+          "[NOTICE] haproxy.cfg:5 : splicing is a property of Steelyard's epoll transport, one per balancer: the"
               + " 'option splice-*' lines of all sections together splice both directions of every connection,"
               + " not only this section's");
     }
@@ -1436,9 +1438,9 @@ class HaproxyConfigTest {
     @Test
     void spliceAutoSplicesEachDirectionOnceAReadFillsABuffer() {
       HaproxyConfig config = parse(withFrontend("  bind :80", "  default_backend bk", "  option splice-auto"));
-      assertThat(config.splice()).isEqualTo(io.steelyard.tproxy.Splice.AUTO);
+      assertThat(config.splice()).isEqualTo(io.steelyard.lb.transport.Splice.AUTO);
       assertThat(config.notes()).containsExactly(
-          "[NOTICE] haproxy.cfg:9 : splicing is a property of Steelyard's TPROXY transport, one per balancer: the"
+          "[NOTICE] haproxy.cfg:9 : splicing is a property of Steelyard's epoll transport, one per balancer: the"
               + " 'option splice-*' lines of all sections together splice both directions, each once a read"
               + " fills a buffer, of every connection, not only this section's");
     }
@@ -1447,7 +1449,7 @@ class HaproxyConfigTest {
     void spliceAutoBesideAWholeDirectionSplicesBothWhole() {
       HaproxyConfig config = parse(withBackend("  option splice-auto", "  option splice-request",
           "  server s1 127.0.0.1:1"));
-      assertThat(config.splice()).isEqualTo(io.steelyard.tproxy.Splice.BOTH);
+      assertThat(config.splice()).isEqualTo(io.steelyard.lb.transport.Splice.BOTH);
     }
 
     @Test

@@ -1,10 +1,10 @@
-package io.steelyard.tproxy;
+package io.steelyard.lb.transport;
 
 /**
- * The directions of each connection that the TPROXY transport relays with splice(2), moving the
+ * The directions of each connection that the epoll transport relays with splice(2), moving the
  * bytes from socket to socket inside the kernel instead of copying them through the JVM: {@link
- * TproxyTransport#splice(Splice)}. HAProxy chooses them with {@code option splice-request}, {@code
- * option splice-response} and {@code option splice-auto}.
+ * Transport#epoll(Splice)}, and the TPROXY transport's {@code splice}. HAProxy chooses them with
+ * {@code option splice-request}, {@code option splice-response} and {@code option splice-auto}.
  *
  * <p>{@link #REQUEST}, {@link #RESPONSE} and {@link #BOTH} splice a direction from the moment the
  * server's connection is made until its end, whatever the amount of data. {@link #AUTO} splices a

@@ -1,4 +1,4 @@
-package io.steelyard.tproxy;
+package io.steelyard.lb.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -15,7 +15,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.unix.Errors;
 import io.netty.util.UncheckedBooleanSupplier;
-import io.steelyard.lb.transport.ZeroCopyRelay;
 import java.nio.channels.ClosedChannelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *   <li>When the target cannot take a batch at once, Netty turns the source's auto-read off, and
  *       on again once that batch is written: splicing has its own flow control. (After the peer's
  *       FIN, turning reading off and on again needs the epoll transport's workaround of a Netty
- *       bug, which {@code TproxyTransport} uses too.)
+ *       bug, {@link EpollHandlerFactory}.)
  *   <li>A splice returns 0 both when nothing is waiting and at the end of input, so Netty learns
  *       of the end only from {@code EPOLLRDHUP}: it then shuts the source's input down ({@code
  *       SHUT_RD}, after which Linux still hands out what is queued) and fires {@link
@@ -84,6 +83,10 @@ final class SpliceRelay implements ZeroCopyRelay {
 
   SpliceRelay(Splice directions) {
     this.directions = directions;
+  }
+
+  Splice directions() {
+    return directions;
   }
 
   @Override

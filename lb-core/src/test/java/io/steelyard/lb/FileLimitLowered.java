@@ -1,4 +1,4 @@
-package io.steelyard.tproxy;
+package io.steelyard.lb;
 
 import java.io.BufferedReader;
 import java.io.File;

@@ -1,13 +1,13 @@
-package io.steelyard.tproxy;
+package io.steelyard.lb;
 
 import static io.steelyard.lb.testing.Streams.receive;
 import static io.steelyard.lb.testing.Streams.sendAsync;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.steelyard.lb.TransportContractTest;
 import io.steelyard.lb.stats.Traffic;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
+import io.steelyard.lb.transport.Splice;
 import io.steelyard.lb.transport.Transport;
 import java.io.IOException;
 import java.net.Socket;
@@ -20,17 +20,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The transport contract on the TPROXY transport with splice in both directions, and no
- * transparency (so neither capabilities nor routing rules): every byte of the shared cases counts
- * as spliced. Added here: only the configured direction is spliced, {@code splice-auto} splices
+ * The transport contract on the epoll transport with splice in both directions: every byte of the
+ * shared cases counts as spliced. Added here: only the configured direction is spliced, {@code splice-auto} splices
  * only after a full read, and a splice that cannot start falls back to copying.
  */
-class SpliceTransportContractTest extends TransportContractTest {
+class EpollSpliceTransportContractTest extends TransportContractTest {
   private Splice splice = Splice.BOTH;
 
   @Override
   protected Transport transport() {
-    return Tproxy.transport().splice(splice);
+    return Transport.epoll(splice);
   }
 
   @Override
