@@ -17,7 +17,10 @@
 # "direct" runs 1-3 against the backends themselves (no proxy), as the ceiling.
 # Steelyard runs once per transport of TRANSPORTS (io_uring, epoll, nio: the launcher's -de and
 # -du turn the others off), each a target of its own (steelyard-io_uring, ...); its log says
-# which transport it listens with.
+# which transport it listens with. TRANSPORTS may also name "bare": not Steelyard but
+# io.netty.channel.epoll.BareEpollRelay from lb-bench's jar, the least a Java relay on Netty's
+# native epoll calls does per connection (no stickiness, timeouts or statistics), to weigh how far
+# an event loop of Steelyard's own could go (issue 14, lever 2).
 # SYSCALLS=1 (the default) adds, after the rounds, one pass per proxy under strace -c -f over
 # DUR s of short connections: system calls per short connection, in all and by name, from
 # strace's own count divided by wrk's (strace slows the proxy; the counts, not the rate, matter).
@@ -259,7 +262,12 @@ start_steelyard() {
     io_uring) off=(-de) ;;
     epoll) off=(-du) ;;
     nio) off=(-du -de) ;;
-    *) die "unknown transport '$2' in TRANSPORTS (io_uring, epoll, nio)" ;;
+    bare)
+      start "$1" java -cp "$ROOT/lb-bench/target/benchmarks.jar" io.netty.channel.epoll.BareEpollRelay 600 \
+        $HTTP_FRONT=127.0.0.1:$NGINX1,127.0.0.1:$NGINX2 $IPERF_FRONT=127.0.0.1:$IPERF_BACK \
+        $IDLE_FRONT=127.0.0.1:$IDLE_BACK
+      return ;;
+    *) die "unknown transport '$2' in TRANSPORTS (io_uring, epoll, nio, bare)" ;;
   esac
   start "$1" env STEELYARD_JAR="$JAR" \
     JAVA_OPTS="$JAVA_OPTS -Dorg.slf4j.simpleLogger.log.io.steelyard.lb.traffic=off" \
