@@ -169,7 +169,7 @@ class LauncherTest {
             "[WARNING] " + cfg + ":24 : backend 'bk_http': 'stick store-request src' without 'stick match src' stores"
                 + " entries that nothing reads, so no client sticks (as in HAProxy); use 'stick on src' to keep"
                 + " clients on their server.",
-            "[NOTICE] transport: epoll, the first this machine has of epoll, io_uring and nio");
+            "[NOTICE] transport: epoll-edge, the first this machine has of epoll, io_uring and nio");
 
     BackendConfig backend = HaproxyConfig.read(List.of(cfg)).check().backends().get(0);
     assertThat(backend.stick()).isEqualTo(new StickConfig(204_800, Duration.ofMinutes(30), false, true));
@@ -184,7 +184,7 @@ class LauncherTest {
     Path second = file("listen app\n  bind 127.0.0.1:0\n  server s1 127.0.0.1:1\n");
     Launch run = launch("-c", "-f", first.toString(), "-f", second.toString());
     assertThat(run.status()).isZero();
-    assertThat(run.err()).isEqualTo("[NOTICE] transport: epoll, the first this machine has of epoll, io_uring and nio\n");
+    assertThat(run.err()).isEqualTo("[NOTICE] transport: epoll-edge, the first this machine has of epoll, io_uring and nio\n");
   }
 
   @Test
@@ -218,7 +218,7 @@ class LauncherTest {
     Path spliced = file(VALID.replace("defaults\n", "defaults\n  option splice-auto\n"));
     assertThat(launch("-c", "-f", spliced.toString()).err())
         .endsWith("[NOTICE] transport: epoll, the first this machine has of epoll, io_uring and nio,"
-            + " splicing\n");
+            + " splicing with Netty's channels\n");
     assertThat(launch("-c", "-de", "-f", spliced.toString()).err())
         .endsWith("[NOTICE] transport: io_uring (noepoll), copying: 'option splice-*' needs epoll\n");
     Path transparent = file(VALID.replace("defaults\n", "defaults\n  option splice-auto\n")

@@ -94,11 +94,13 @@ public interface Transport {
   }
 
   /**
-   * Epoll, else io_uring, else NIO, whichever this machine has first; when it passes one over, the
-   * log says why it is unavailable. Epoll comes first because io_uring did not pay here: on
-   * loopback it made as many short connections per second as epoll, with fewer than half the
-   * system calls, but a stream 16% slower and a keep-alive p99 twice epoll's, and 300 bytes more
-   * per idle connection (lb-bench/compare/RESULTS.md).
+   * Epoll with Steelyard's own channels ({@link #epollEdge()}), else io_uring, else NIO, whichever
+   * this machine has first; when it passes one over, the log says why it is unavailable. The edge
+   * channels come first because they make the fewest system calls per connection (20.8 against
+   * 38.1 on Netty's epoll channels and HAProxy's 18.0) and the most connections per second; io_uring
+   * did not pay here: as many short connections as Netty's epoll with fewer than half its system
+   * calls, a slower stream and a higher keep-alive p99 (lb-bench/compare/RESULTS.md). For splice(2),
+   * choose {@link #epoll(Splice)}.
    */
   static Transport auto() {
     for (Transport candidate : nativeTransports()) {
@@ -112,11 +114,11 @@ public interface Transport {
   }
 
   /**
-   * The native transports in the order {@link #auto()} prefers them, epoll then io_uring; NIO,
-   * which every machine has, comes after them.
+   * The native transports in the order {@link #auto()} prefers them, epoll (on Steelyard's edge
+   * channels) then io_uring; NIO, which every machine has, comes after them.
    */
   static List<Transport> nativeTransports() {
-    return List.of(epoll(), ioUring());
+    return List.of(epollEdge(), ioUring());
   }
 
   /** Netty's native io_uring transport (Linux only, with a kernel that has io_uring). */
@@ -124,7 +126,7 @@ public interface Transport {
     return IoUringTransport.INSTANCE;
   }
 
-  /** Netty's native epoll transport (Linux only). */
+  /** Netty's native epoll transport with Netty's channels (Linux only); it copies every byte. */
   static Transport epoll() {
     return EpollTransport.COPYING;
   }
@@ -138,6 +140,15 @@ public interface Transport {
    */
   static Transport epoll(Splice directions) {
     return EpollTransport.splicing(Objects.requireNonNull(directions, "directions"));
+  }
+
+  /**
+   * Netty's epoll event loop with Steelyard's own channels, registered once and edge-triggered,
+   * which make about half the system calls per connection of Netty's (Linux only); it copies every
+   * byte. {@link #auto()}'s first choice.
+   */
+  static Transport epollEdge() {
+    return EdgeTransport.INSTANCE;
   }
 
   /** The JDK's NIO transport, available everywhere. */

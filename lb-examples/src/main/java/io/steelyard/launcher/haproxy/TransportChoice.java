@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * The transport a file without TPROXY runs on, and why: the first this machine has of epoll,
  * io_uring and NIO ({@link Transport#auto()}'s order), less those turned off, as HAProxy takes the
- * best poller less those that {@code noepoll} and its kin turn off. Epoll splices what the file's
- * {@code option splice-*} lines ask for; the others copy, as HAProxy does where it cannot splice.
+ * best poller less those that {@code noepoll} and its kin turn off. Epoll runs on Steelyard's own
+ * edge-triggered channels, or on Netty's when the file's {@code option splice-*} lines ask for
+ * splicing, which only Netty's do; io_uring and NIO copy, as HAProxy does where it cannot splice.
  *
  * @param reason for {@code -c}, such as {@code io_uring (noepoll)}
  */
@@ -36,15 +37,16 @@ public record TransportChoice(Transport transport, String reason) {
   }
 
   private static TransportChoice chosen(Transport chosen, List<String> passed, Splice splice) {
-    String reason = passed.isEmpty()
-        ? chosen.name() + ", the first this machine has of epoll, io_uring and nio"
-        : chosen.name() + " (" + String.join("; ", passed) + ")";
+    String why = passed.isEmpty()
+        ? ", the first this machine has of epoll, io_uring and nio"
+        : " (" + String.join("; ", passed) + ")";
     if (splice == null) {
-      return new TransportChoice(chosen, reason);
+      return new TransportChoice(chosen, chosen.name() + why);
     }
-    if (chosen == Transport.epoll()) {
-      return new TransportChoice(Transport.epoll(splice), reason + ", splicing");
+    if (chosen == Transport.epollEdge()) {
+      Transport splicing = Transport.epoll(splice);
+      return new TransportChoice(splicing, splicing.name() + why + ", splicing with Netty's channels");
     }
-    return new TransportChoice(chosen, reason + ", copying: 'option splice-*' needs epoll");
+    return new TransportChoice(chosen, chosen.name() + why + ", copying: 'option splice-*' needs epoll");
   }
 }

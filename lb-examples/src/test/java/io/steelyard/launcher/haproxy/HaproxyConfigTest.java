@@ -1287,6 +1287,9 @@ class HaproxyConfigTest {
       HaproxyConfig config = parse(withFrontend("  bind :80", "  default_backend bk"));
       assertThat(config.check().frontends().get(0).transparent()).isFalse();
       assertThat(config.transparent()).isFalse();
+      assertThat(config.plainTransport(false, false).transport())
+          .as("Steelyard's edge channels, where nothing splices")
+          .isEqualTo(io.steelyard.lb.transport.Transport.epollEdge());
     }
 
     @Test

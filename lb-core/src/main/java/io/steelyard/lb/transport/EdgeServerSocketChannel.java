@@ -1,0 +1,245 @@
+package io.steelyard.lb.transport;
+
+import io.netty.channel.AbstractServerChannel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.epoll.LinuxSocket;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.NativeInetAddress;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+
+/**
+ * A listening TCP socket on Netty's epoll event loop whose accepted connections are {@link
+ * EdgeSocketChannel}s, each with its peer's address as {@code accept4} gave it. Level-triggered:
+ * while reading is off (auto-read off, as the balancer's connection limits turn it) it asks for no
+ * event, so that waiting clients stay in the kernel's accept queue.
+ */
+public final class EdgeServerSocketChannel extends AbstractServerChannel {
+  private final LinuxSocket socket = LinuxSocket.newSocketStream();
+  private final Config config = new Config();
+  private final byte[] acceptedAddress = new byte[26];
+  private IoRegistration registration;
+  private volatile boolean active;
+  private volatile boolean open = true;
+  private volatile InetSocketAddress local;
+  private boolean readPending;
+  private boolean listening;
+
+  /** Made by a {@code ServerBootstrap}. */
+  public EdgeServerSocketChannel() {}
+
+  @Override
+  public ChannelConfig config() {
+    return config;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return open;
+  }
+
+  @Override
+  public boolean isActive() {
+    return active;
+  }
+
+  @Override
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) super.localAddress();
+  }
+
+  @Override
+  protected SocketAddress localAddress0() {
+    return local;
+  }
+
+  @Override
+  protected boolean isCompatible(EventLoop loop) {
+    return loop instanceof IoEventLoop io && io.isCompatible(AcceptUnsafe.class);
+  }
+
+  @Override
+  protected AbstractUnsafe newUnsafe() {
+    return new AcceptUnsafe();
+  }
+
+  @Override
+  protected void doRegister(ChannelPromise promise) {
+    ((IoEventLoop) eventLoop()).register((AcceptUnsafe) unsafe()).addListener(f -> {
+      if (f.isSuccess()) {
+        registration = (IoRegistration) f.getNow();
+        promise.setSuccess();
+      } else {
+        promise.setFailure(f.cause());
+      }
+    });
+  }
+
+  @Override
+  protected void doDeregister() {
+    IoRegistration registration = this.registration;
+    if (registration != null) {
+      this.registration = null;
+      registration.cancel();
+    }
+  }
+
+  @Override
+  protected void doBind(SocketAddress localAddress) throws Exception {
+    socket.bind(localAddress);
+    socket.listen(config.backlog);
+    local = socket.localAddress();
+    active = true;
+  }
+
+  @Override
+  protected void doClose() throws Exception {
+    active = false;
+    open = false;
+    socket.close();
+    doDeregister(); // at once, as the descriptor's number is free from now on
+  }
+
+  @Override
+  protected void doBeginRead() {
+    readPending = true;
+    listen(true);
+  }
+
+  /** Asks for accepts, or stops asking; one {@code epoll_ctl} when that changes. */
+  private void listen(boolean on) {
+    if (listening != on && registration != null && open) {
+      listening = on;
+      registration.submit(on ? EpollIoOps.EPOLLIN : EpollIoOps.EPOLLERR);
+    }
+  }
+
+  private final class AcceptUnsafe extends AbstractUnsafe implements EpollIoHandle {
+
+    @Override
+    public FileDescriptor fd() {
+      return socket;
+    }
+
+    @Override
+    public void close() {
+      close(voidPromise());
+    }
+
+    @Override
+    public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
+      promise.setFailure(new UnsupportedOperationException("a listener does not connect"));
+    }
+
+    @Override
+    public void handle(IoRegistration registration, IoEvent event) {
+      if (!readPending && !config.isAutoRead()) {
+        listen(false);
+        return;
+      }
+      RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
+      handle.reset(config);
+      ChannelPipeline pipeline = pipeline();
+      Throwable failure = null;
+      try {
+        do {
+          int fd = socket.accept(acceptedAddress);
+          if (fd == -1) {
+            break;
+          }
+          handle.lastBytesRead(fd);
+          handle.incMessagesRead(1);
+          readPending = false;
+          pipeline.fireChannelRead(new EdgeSocketChannel(EdgeServerSocketChannel.this,
+              new Socket(fd), NativeInetAddress.address(acceptedAddress, 1, acceptedAddress[0])));
+        } while (handle.continueReading());
+      } catch (IOException | ChannelException e) {
+        failure = e;
+      }
+      handle.readComplete();
+      pipeline.fireChannelReadComplete();
+      if (failure != null) {
+        pipeline.fireExceptionCaught(failure);
+      }
+      if (!readPending && !config.isAutoRead()) {
+        listen(false);
+      }
+    }
+  }
+
+  /** Netty's options, the backlog, and the listening socket's own. */
+  private final class Config extends DefaultChannelConfig {
+    private volatile int backlog = 4096;
+
+    Config() {
+      super(EdgeServerSocketChannel.this);
+    }
+
+    @Override
+    public Map<ChannelOption<?>, Object> getOptions() {
+      return getOptions(super.getOptions(), ChannelOption.SO_BACKLOG, ChannelOption.SO_REUSEADDR,
+          EpollChannelOption.SO_REUSEPORT, ChannelOption.SO_RCVBUF);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(ChannelOption<T> option) {
+      try {
+        if (option == ChannelOption.SO_BACKLOG) {
+          return (T) Integer.valueOf(backlog);
+        } else if (option == ChannelOption.SO_REUSEADDR) {
+          return (T) Boolean.valueOf(socket.isReuseAddress());
+        } else if (option == EpollChannelOption.SO_REUSEPORT) {
+          return (T) Boolean.valueOf(socket.isReusePort());
+        } else if (option == ChannelOption.SO_RCVBUF) {
+          return (T) Integer.valueOf(socket.getReceiveBufferSize());
+        }
+      } catch (IOException e) {
+        throw new ChannelException(e);
+      }
+      return super.getOption(option);
+    }
+
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+      validate(option, value);
+      try {
+        if (option == ChannelOption.SO_BACKLOG) {
+          backlog = (Integer) value;
+        } else if (option == ChannelOption.SO_REUSEADDR) {
+          socket.setReuseAddress((Boolean) value);
+        } else if (option == EpollChannelOption.SO_REUSEPORT) {
+          socket.setReusePort((Boolean) value);
+        } else if (option == ChannelOption.SO_RCVBUF) {
+          socket.setReceiveBufferSize((Integer) value);
+        } else {
+          return super.setOption(option, value);
+        }
+      } catch (IOException e) {
+        throw new ChannelException(e);
+      }
+      return true;
+    }
+
+    @Override
+    protected void autoReadCleared() {
+      listen(false);
+    }
+  }
+}
