@@ -122,8 +122,15 @@ public final class EdgeServerSocketChannel extends AbstractServerChannel {
     listen(true);
   }
 
-  /** Asks for accepts, or stops asking; one {@code epoll_ctl} when that changes. */
+  /**
+   * Asks for accepts, or stops asking; one {@code epoll_ctl} when that changes. On the event loop,
+   * where auto-read may be turned off from another thread.
+   */
   private void listen(boolean on) {
+    if (isRegistered() && !eventLoop().inEventLoop()) {
+      eventLoop().execute(() -> listen(readPending || config.isAutoRead()));
+      return;
+    }
     if (listening != on && registration != null && open) {
       listening = on;
       registration.submit(on ? EpollIoOps.EPOLLIN : EpollIoOps.EPOLLERR);
