@@ -1,17 +1,17 @@
 package io.steelyard.lb.transport;
 
-import io.netty.channel.AbstractServerChannel;
 import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultChannelConfig;
-import io.netty.channel.EventLoop;
 import io.netty.channel.IoEvent;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
@@ -20,7 +20,6 @@ import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.NativeInetAddress;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
 
@@ -30,19 +29,17 @@ import java.util.Map;
  * while reading is off (auto-read off, as the balancer's connection limits turn it) it asks for no
  * event, so that waiting clients stay in the kernel's accept queue.
  */
-public final class EdgeServerSocketChannel extends AbstractServerChannel {
-  private final LinuxSocket socket = LinuxSocket.newSocketStream();
+public final class EdgeServerSocketChannel extends EdgeChannel implements ServerChannel {
+  private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
   private final Config config = new Config();
   private final byte[] acceptedAddress = new byte[26];
-  private IoRegistration registration;
-  private volatile boolean active;
-  private volatile boolean open = true;
-  private volatile InetSocketAddress local;
   private boolean readPending;
   private boolean listening;
 
   /** Made by a {@code ServerBootstrap}. */
-  public EdgeServerSocketChannel() {}
+  public EdgeServerSocketChannel() {
+    super(null, LinuxSocket.newSocketStream());
+  }
 
   @Override
   public ChannelConfig config() {
@@ -50,28 +47,13 @@ public final class EdgeServerSocketChannel extends AbstractServerChannel {
   }
 
   @Override
-  public boolean isOpen() {
-    return open;
+  public ChannelMetadata metadata() {
+    return METADATA;
   }
 
   @Override
-  public boolean isActive() {
-    return active;
-  }
-
-  @Override
-  public InetSocketAddress localAddress() {
-    return (InetSocketAddress) super.localAddress();
-  }
-
-  @Override
-  protected SocketAddress localAddress0() {
-    return local;
-  }
-
-  @Override
-  protected boolean isCompatible(EventLoop loop) {
-    return loop instanceof IoEventLoop io && io.isCompatible(AcceptUnsafe.class);
+  protected SocketAddress remoteAddress0() {
+    return null;
   }
 
   @Override
@@ -79,41 +61,28 @@ public final class EdgeServerSocketChannel extends AbstractServerChannel {
     return new AcceptUnsafe();
   }
 
+  /** Nothing until reading is asked for: {@link #doBeginRead}. */
   @Override
-  protected void doRegister(ChannelPromise promise) {
-    ((IoEventLoop) eventLoop()).register((AcceptUnsafe) unsafe()).addListener(f -> {
-      if (f.isSuccess()) {
-        registration = (IoRegistration) f.getNow();
-        promise.setSuccess();
-      } else {
-        promise.setFailure(f.cause());
-      }
-    });
-  }
-
-  @Override
-  protected void doDeregister() {
-    IoRegistration registration = this.registration;
-    if (registration != null) {
-      this.registration = null;
-      registration.cancel();
-    }
+  EpollIoOps interestAtRegistration() {
+    return null;
   }
 
   @Override
   protected void doBind(SocketAddress localAddress) throws Exception {
     socket.bind(localAddress);
     socket.listen(config.backlog);
-    local = socket.localAddress();
+    bound();
     active = true;
   }
 
   @Override
-  protected void doClose() throws Exception {
-    active = false;
-    open = false;
-    socket.close();
-    doDeregister(); // at once, as the descriptor's number is free from now on
+  protected void doDisconnect() {
+    throw new UnsupportedOperationException("a listener does not disconnect");
+  }
+
+  @Override
+  protected void doWrite(ChannelOutboundBuffer in) {
+    throw new UnsupportedOperationException("a listener does not write");
   }
 
   @Override

@@ -2,9 +2,7 @@ package io.steelyard.lb.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.AbstractChannel;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -13,7 +11,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEvent;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.epoll.EpollIoEvent;
@@ -50,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * drained the socket: the next bytes, or the FIN, bring another event. Once {@code EPOLLRDHUP} has
  * been told, the read that drains the socket ends the input, without a read that returns 0.
  */
-public final class EdgeSocketChannel extends AbstractChannel implements DuplexChannel {
+public final class EdgeSocketChannel extends EdgeChannel implements DuplexChannel {
   private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
   private static final EpollIoOps INTEREST = EpollIoOps.EPOLLIN
       .with(EpollIoOps.EPOLLOUT).with(EpollIoOps.EPOLLRDHUP).with(EpollIoOps.EPOLLET);
@@ -59,15 +56,10 @@ public final class EdgeSocketChannel extends AbstractChannel implements DuplexCh
   private static final int CONNECT_EVENTS =
       EpollIoOps.EPOLLOUT.value() | EpollIoOps.EPOLLERR.value() | EpollIoOps.EPOLLRDHUP.value();
 
-  final Socket socket;
   private final EdgeChannelConfig config;
   private final Runnable readTask = this::readFromTask;
-  private IoRegistration registration;
-  private volatile boolean open = true;
-  private volatile boolean active;
   private volatile boolean inputShutdown;
   private volatile boolean outputShutdown;
-  private volatile InetSocketAddress local;
   private volatile InetSocketAddress remote;
   private ChannelPromise connectPromise;
   /** Where the pending connect goes, for its failure's message (a reset socket has no peer). */
@@ -89,8 +81,7 @@ public final class EdgeSocketChannel extends AbstractChannel implements DuplexCh
 
   /** A connection accepted by {@code parent}, from {@code remote}. */
   EdgeSocketChannel(Channel parent, Socket socket, InetSocketAddress remote) {
-    super(parent);
-    this.socket = socket;
+    super(parent, socket);
     this.config = new EdgeChannelConfig(this);
     this.remote = remote;
     this.active = remote != null;
@@ -102,38 +93,13 @@ public final class EdgeSocketChannel extends AbstractChannel implements DuplexCh
   }
 
   @Override
-  public boolean isOpen() {
-    return open;
-  }
-
-  @Override
-  public boolean isActive() {
-    return active;
-  }
-
-  @Override
   public ChannelMetadata metadata() {
     return METADATA;
   }
 
   @Override
-  public InetSocketAddress localAddress() {
-    return (InetSocketAddress) super.localAddress();
-  }
-
-  @Override
   public InetSocketAddress remoteAddress() {
     return (InetSocketAddress) super.remoteAddress();
-  }
-
-  @Override
-  protected SocketAddress localAddress0() {
-    InetSocketAddress address = local;
-    if (address == null && open) {
-      address = socket.localAddress();
-      local = address;
-    }
-    return address;
   }
 
   @Override
@@ -147,53 +113,20 @@ public final class EdgeSocketChannel extends AbstractChannel implements DuplexCh
   }
 
   @Override
-  protected boolean isCompatible(EventLoop loop) {
-    return loop instanceof IoEventLoop io && io.isCompatible(EdgeUnsafe.class);
-  }
-
-  @Override
   protected AbstractUnsafe newUnsafe() {
     return new EdgeUnsafe();
   }
 
-  /** Registers the socket for every event at once; nothing changes it until it closes. */
+  /** Every event at once; nothing changes it until the socket closes. */
   @Override
-  protected void doRegister(ChannelPromise promise) {
-    ((IoEventLoop) eventLoop()).register((EdgeUnsafe) unsafe()).addListener(f -> {
-      if (!f.isSuccess()) {
-        promise.setFailure(f.cause());
-        return;
-      }
-      registration = (IoRegistration) f.getNow();
-      try {
-        registration.submit(INTEREST);
-      } catch (RuntimeException e) {
-        promise.setFailure(e);
-        return;
-      }
-      promise.setSuccess(); // bytes already waiting are told by the first event, as ADD polls
-
-    });
-  }
-
-  /**
-   * Cancels the registration, which deletes nothing from the epoll set once the descriptor is
-   * closed. {@link #doClose} calls it at once after closing, so that the event loop forgets the
-   * descriptor before a new socket can take its number.
-   */
-  @Override
-  protected void doDeregister() {
-    IoRegistration registration = this.registration;
-    if (registration != null) {
-      this.registration = null;
-      registration.cancel();
-    }
+  EpollIoOps interestAtRegistration() {
+    return INTEREST;
   }
 
   @Override
   protected void doBind(SocketAddress localAddress) throws Exception {
     socket.bind(localAddress);
-    local = null;
+    bound();
   }
 
   @Override
@@ -203,8 +136,6 @@ public final class EdgeSocketChannel extends AbstractChannel implements DuplexCh
 
   @Override
   protected void doClose() throws Exception {
-    active = false;
-    open = false;
     ChannelPromise promise = connectPromise;
     if (promise != null) {
       promise.tryFailure(new ClosedChannelException());
@@ -214,8 +145,7 @@ public final class EdgeSocketChannel extends AbstractChannel implements DuplexCh
       connectTimeout.cancel(false);
       connectTimeout = null;
     }
-    socket.close();
-    doDeregister();
+    super.doClose();
   }
 
   @Override

@@ -4,8 +4,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
 
 /**
  * Netty's epoll event loop with channels of Steelyard's own, {@link EdgeSocketChannel} and {@link
@@ -25,12 +23,12 @@ final class EdgeTransport implements Transport {
 
   @Override
   public boolean available() {
-    return Epoll.isAvailable();
+    return Transport.epoll().available();
   }
 
   @Override
   public Throwable unavailabilityCause() {
-    return Epoll.unavailabilityCause();
+    return Transport.epoll().unavailabilityCause();
   }
 
   @Override
@@ -50,7 +48,6 @@ final class EdgeTransport implements Transport {
 
   @Override
   public boolean shareListener(ServerBootstrap bootstrap) {
-    bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
-    return true;
+    return Transport.epoll().shareListener(bootstrap);
   }
 }
