@@ -150,6 +150,7 @@ public final class BackendBuilder extends BackendSettingsBuilder<BackendBuilder>
         Checks.first(retries, defaults.retries, DefaultsBuilder.RETRIES),
         Checks.first(redispatch, defaults.redispatch, false),
         stickTable == null ? null : stickTable.build(stickMatch, stickStore),
-        source);
+        source,
+        serverKeepAliveSet ? serverKeepAlive : defaults.serverKeepAlive);
   }
 }

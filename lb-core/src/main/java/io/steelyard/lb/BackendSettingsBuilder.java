@@ -2,6 +2,7 @@ package io.steelyard.lb;
 
 import static java.util.Objects.requireNonNull;
 
+import io.steelyard.lb.config.TcpKeepAlive;
 import io.steelyard.lb.schedule.Balance;
 import java.time.Duration;
 
@@ -26,6 +27,8 @@ public abstract class BackendSettingsBuilder<B extends BackendSettingsBuilder<B>
   Duration checkTimeout;
   Integer retries;
   Boolean redispatch;
+  TcpKeepAlive serverKeepAlive;
+  boolean serverKeepAliveSet;
 
   BackendSettingsBuilder(String proxy, String what) {
     this.proxy = proxy;
@@ -89,6 +92,19 @@ public abstract class BackendSettingsBuilder<B extends BackendSettingsBuilder<B>
   public B redispatch(boolean redispatch) {
     Checks.unset(proxy, what + "redispatch", this.redispatch);
     this.redispatch = redispatch;
+    return self();
+  }
+
+  /**
+   * TCP keep-alive probes on the connections to servers, HAProxy's {@code option srvtcpka}
+   * ({@link TcpKeepAlive#SYSTEM} for the system's timings); {@code null} for none, which is the
+   * default, also where the defaults set it.
+   */
+  public B serverKeepAlive(TcpKeepAlive settings) {
+    Checks.unset(proxy, what + "server keep-alive",
+        serverKeepAliveSet ? String.valueOf(serverKeepAlive) : null);
+    serverKeepAlive = settings;
+    serverKeepAliveSet = true;
     return self();
   }
 

@@ -1,5 +1,8 @@
 package io.steelyard.lb;
 
+import static java.util.Objects.requireNonNull;
+
+import io.steelyard.lb.config.TcpKeepAlive;
 import java.time.Duration;
 
 /**
@@ -26,6 +29,7 @@ public final class DefaultsBuilder extends BackendSettingsBuilder<DefaultsBuilde
 
   Duration clientTimeout;
   Integer maxConn;
+  TcpKeepAlive clientKeepAlive;
 
   DefaultsBuilder() {
     super(null, WHAT);
@@ -42,6 +46,16 @@ public final class DefaultsBuilder extends BackendSettingsBuilder<DefaultsBuilde
   public DefaultsBuilder maxConn(int maxConn) {
     Checks.unset(null, WHAT + "maxconn", this.maxConn);
     this.maxConn = Checks.range(null, WHAT + "maxconn", maxConn, 0, Integer.MAX_VALUE);
+    return this;
+  }
+
+  /**
+   * TCP keep-alive probes on the clients' sockets of frontends that set nothing, HAProxy's {@code
+   * option clitcpka} in {@code defaults}.
+   */
+  public DefaultsBuilder clientKeepAlive(TcpKeepAlive settings) {
+    Checks.unset(null, WHAT + "client keep-alive", clientKeepAlive);
+    clientKeepAlive = requireNonNull(settings, "settings");
     return this;
   }
 }

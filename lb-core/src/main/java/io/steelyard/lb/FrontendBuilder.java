@@ -1,6 +1,7 @@
 package io.steelyard.lb;
 
 import io.steelyard.lb.config.FrontendConfig;
+import io.steelyard.lb.config.TcpKeepAlive;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ public final class FrontendBuilder {
   private Integer maxConn;
   private Duration clientTimeout;
   private boolean transparent;
+  private TcpKeepAlive clientKeepAlive;
+  private boolean clientKeepAliveSet;
 
   FrontendBuilder(String name) {
     this.name = name;
@@ -72,6 +75,19 @@ public final class FrontendBuilder {
     return this;
   }
 
+  /**
+   * TCP keep-alive probes on its clients' sockets, HAProxy's {@code option clitcpka} ({@link
+   * TcpKeepAlive#SYSTEM} for the system's timings); {@code null} for none, also where the
+   * defaults set it. None by default.
+   */
+  public FrontendBuilder clientKeepAlive(TcpKeepAlive settings) {
+    Checks.unset(name, what + "client keep-alive",
+        clientKeepAliveSet ? String.valueOf(clientKeepAlive) : null);
+    clientKeepAlive = settings;
+    clientKeepAliveSet = true;
+    return this;
+  }
+
   FrontendConfig build(DefaultsBuilder defaults, java.util.Set<String> backends) {
     if (binds.isEmpty()) {
       throw new ConfigException(name, what + "has no bind address");
@@ -89,6 +105,7 @@ public final class FrontendBuilder {
         defaultBackend,
         Checks.first(maxConn, defaults.maxConn, 0),
         Checks.first(clientTimeout, defaults.clientTimeout, DefaultsBuilder.CLIENT_TIMEOUT),
-        transparent);
+        transparent,
+        clientKeepAliveSet ? clientKeepAlive : defaults.clientKeepAlive);
   }
 }

@@ -12,7 +12,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.steelyard.lb.stats.Traffic;
 import io.steelyard.lb.testing.BlockingServer;
+import io.steelyard.lb.config.TcpKeepAlive;
 import io.steelyard.lb.testing.FileLimit;
+import io.steelyard.lb.testing.KeepAliveTimers;
 import io.steelyard.lb.testing.LogHold;
 import io.steelyard.lb.testing.RecordingServer;
 import io.steelyard.lb.testing.ResettingServer;
@@ -418,6 +420,29 @@ public abstract class TransportContractTest {
    * harmless while bytes are copied, but a spliced direction then believed its input ended at its
    * first read, so the server had its FIN before the client was done and the client was reset.
    */
+  /**
+   * {@code option clitcpka} and {@code srvtcpka}: the balancer's socket of each side probes after
+   * its own idle time; the client's socket, which asked for nothing, has no keep-alive.
+   */
+  @Test
+  void keepAliveProbesEachSideAfterItsOwnIdleTime() throws Exception {
+    backend = TestBackend.greeting("s1");
+    start(backend.hostPort(),
+        f -> f.clientKeepAlive(new TcpKeepAlive(ofSeconds(70), ofSeconds(3), 4)),
+        b -> b.serverKeepAlive(new TcpKeepAlive(ofSeconds(110), null, 0)),
+        s -> {});
+    try (Socket socket = TestClient.connect(front)) {
+      assertThat(TestClient.readLine(socket)).isEqualTo("s1");
+      InetSocketAddress client = (InetSocketAddress) socket.getLocalSocketAddress();
+      InetSocketAddress server = backend.address();
+      KeepAliveTimers timers = KeepAliveTimers.now();
+      assertThat(timers.secondsLeft(front, client)).as("client side").isBetween(60.0, 70.0);
+      assertThat(timers.secondsLeft(client, front)).as("the client's own socket").isNull();
+      InetSocketAddress toServer = backend.peers().get(0); // the balancer's end, as s1 saw it
+      assertThat(timers.secondsLeft(toServer, server)).as("server side").isBetween(100.0, 110.0);
+    }
+  }
+
   @Test
   void aClientAcceptedAsAnotherClientSendsItsFinKeepsTalking() throws Exception {
     fiveBursts(

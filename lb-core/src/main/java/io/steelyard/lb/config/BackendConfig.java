@@ -23,6 +23,8 @@ import java.util.List;
  *     another server
  * @param stick the stick table and its rules, or {@code null}
  * @param source what connections to servers are bound to, or {@code null} for the system's choice
+ * @param serverKeepAlive TCP keep-alive on its connections to servers (HAProxy's {@code option
+ *     srvtcpka}), or {@code null} for none
  */
 public record BackendConfig(
     String name,
@@ -35,4 +37,5 @@ public record BackendConfig(
     int retries,
     boolean redispatch,
     StickConfig stick,
-    Source source) {}
+    Source source,
+    TcpKeepAlive serverKeepAlive) {}

@@ -16,6 +16,8 @@ import java.util.List;
  *     client}); {@link Duration#ZERO} for no limit
  * @param transparent whether it accepts connections to addresses that are not local (TPROXY,
  *     HAProxy's {@code bind ... transparent})
+ * @param clientKeepAlive TCP keep-alive on its clients' sockets (HAProxy's {@code option
+ *     clitcpka}), or {@code null} for none
  */
 public record FrontendConfig(
     String name,
@@ -23,4 +25,5 @@ public record FrontendConfig(
     String defaultBackend,
     int maxConn,
     Duration clientTimeout,
-    boolean transparent) {}
+    boolean transparent,
+    TcpKeepAlive clientKeepAlive) {}

@@ -163,6 +163,9 @@ final class Forwarder implements SessionHost {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel client) {
+                    if (frontend.clientKeepAlive() != null) {
+                      transport.keepAlive(client, frontend.clientKeepAlive());
+                    }
                     Session session = new Session(Forwarder.this, frontend, client);
                     client.pipeline().addLast(session.clientHandler());
                   }
@@ -343,6 +346,9 @@ final class Forwarder implements SessionHost {
     Source source = backend.config().source();
     if (source != null && source.foreign()) {
       transport.transparentOutbound(channel, source);
+    }
+    if (backend.config().serverKeepAlive() != null) {
+      transport.keepAlive(channel, backend.config().serverKeepAlive());
     }
     channel.pipeline().addLast(handler);
     loop.register(channel);

@@ -3,6 +3,7 @@ package io.steelyard.lb.forward;
 import static java.util.Objects.requireNonNull;
 
 import io.steelyard.lb.config.FrontendConfig;
+import io.steelyard.lb.config.TcpKeepAlive;
 import io.steelyard.lb.stats.FrontendStats;
 import io.steelyard.lb.stats.FrontendStatus;
 import io.steelyard.lb.stats.Traffic;
@@ -34,6 +35,11 @@ final class Frontend {
   /** Whether it accepts connections to foreign addresses (HAProxy's {@code bind ... transparent}). */
   boolean transparent() {
     return config.transparent();
+  }
+
+  /** TCP keep-alive on its clients' sockets, or {@code null} for none. */
+  TcpKeepAlive clientKeepAlive() {
+    return config.clientKeepAlive();
   }
 
   /** The most concurrent connections, 0 for no limit. */

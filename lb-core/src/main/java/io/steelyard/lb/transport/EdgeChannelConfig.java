@@ -3,15 +3,21 @@ package io.steelyard.lb.transport;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.epoll.EpollChannelOption;
 import java.io.IOException;
 import java.util.Map;
 
 /**
  * The options of an {@link EdgeSocketChannel}: Netty's own, and the socket options a balancer sets
- * ({@code TCP_NODELAY}, on by default as in Netty's epoll, {@code SO_LINGER}, {@code SO_KEEPALIVE},
- * buffer sizes, {@code SO_REUSEADDR}), each read from or written to the socket when asked.
+ * ({@code TCP_NODELAY}, on by default as in Netty's epoll, {@code SO_LINGER}, {@code SO_KEEPALIVE}
+ * and its timings under Netty's epoll names, buffer sizes, {@code SO_REUSEADDR}), each read from
+ * or written to the socket when asked.
  */
 final class EdgeChannelConfig extends DefaultChannelConfig {
+  private static final int IPPROTO_TCP = 6;
+  private static final int TCP_KEEPIDLE = 4;
+  private static final int TCP_KEEPINTVL = 5;
+  private static final int TCP_KEEPCNT = 6;
   private final EdgeSocketChannel channel;
   private volatile boolean allowHalfClosure;
 
@@ -25,7 +31,9 @@ final class EdgeChannelConfig extends DefaultChannelConfig {
   public Map<ChannelOption<?>, Object> getOptions() {
     return getOptions(super.getOptions(), ChannelOption.ALLOW_HALF_CLOSURE,
         ChannelOption.TCP_NODELAY, ChannelOption.SO_LINGER, ChannelOption.SO_KEEPALIVE,
-        ChannelOption.SO_RCVBUF, ChannelOption.SO_SNDBUF, ChannelOption.SO_REUSEADDR);
+        ChannelOption.SO_RCVBUF, ChannelOption.SO_SNDBUF, ChannelOption.SO_REUSEADDR,
+        EpollChannelOption.TCP_KEEPIDLE, EpollChannelOption.TCP_KEEPINTVL,
+        EpollChannelOption.TCP_KEEPCNT);
   }
 
   @Override
@@ -46,6 +54,12 @@ final class EdgeChannelConfig extends DefaultChannelConfig {
         return (T) Integer.valueOf(channel.socket.getSendBufferSize());
       } else if (option == ChannelOption.SO_REUSEADDR) {
         return (T) Boolean.valueOf(channel.socket.isReuseAddress());
+      } else if (option == EpollChannelOption.TCP_KEEPIDLE) {
+        return (T) Integer.valueOf(channel.socket.getIntOpt(IPPROTO_TCP, TCP_KEEPIDLE));
+      } else if (option == EpollChannelOption.TCP_KEEPINTVL) {
+        return (T) Integer.valueOf(channel.socket.getIntOpt(IPPROTO_TCP, TCP_KEEPINTVL));
+      } else if (option == EpollChannelOption.TCP_KEEPCNT) {
+        return (T) Integer.valueOf(channel.socket.getIntOpt(IPPROTO_TCP, TCP_KEEPCNT));
       }
     } catch (IOException e) {
       throw new ChannelException(e);
@@ -71,6 +85,12 @@ final class EdgeChannelConfig extends DefaultChannelConfig {
         channel.socket.setSendBufferSize((Integer) value);
       } else if (option == ChannelOption.SO_REUSEADDR) {
         channel.socket.setReuseAddress((Boolean) value);
+      } else if (option == EpollChannelOption.TCP_KEEPIDLE) {
+        channel.socket.setIntOpt(IPPROTO_TCP, TCP_KEEPIDLE, (Integer) value);
+      } else if (option == EpollChannelOption.TCP_KEEPINTVL) {
+        channel.socket.setIntOpt(IPPROTO_TCP, TCP_KEEPINTVL, (Integer) value);
+      } else if (option == EpollChannelOption.TCP_KEEPCNT) {
+        channel.socket.setIntOpt(IPPROTO_TCP, TCP_KEEPCNT, (Integer) value);
       } else {
         return super.setOption(option, value);
       }

@@ -9,6 +9,7 @@ import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import io.steelyard.lb.config.TcpKeepAlive;
 
 /**
  * Netty's native io_uring transport (Linux 5.x and later): each event loop hands the kernel every
@@ -18,6 +19,9 @@ import io.netty.channel.uring.IoUringSocketChannel;
  */
 final class IoUringTransport implements Transport {
   static final IoUringTransport INSTANCE = new IoUringTransport();
+  private static final KeepAliveOptions KEEP_ALIVE = new KeepAliveOptions(
+      IoUringChannelOption.TCP_KEEPIDLE, IoUringChannelOption.TCP_KEEPINTVL,
+      IoUringChannelOption.TCP_KEEPCNT);
 
   private IoUringTransport() {}
 
@@ -59,5 +63,10 @@ final class IoUringTransport implements Transport {
   public boolean shareListener(ServerBootstrap bootstrap) {
     bootstrap.option(IoUringChannelOption.SO_REUSEPORT, true);
     return true;
+  }
+
+  @Override
+  public void keepAlive(Channel channel, TcpKeepAlive settings) {
+    KEEP_ALIVE.apply(channel, settings);
   }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.DuplexChannel;
+import io.steelyard.lb.config.TcpKeepAlive;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,15 @@ public interface Transport {
    */
   default void sendFin(DuplexChannel channel) {
     channel.shutdownOutput();
+  }
+
+  /**
+   * Turns TCP keep-alive probes on for {@code channel}, with the timings {@code settings} sets,
+   * before it connects or as it is accepted. The default sets {@code SO_KEEPALIVE} and the timings
+   * by Netty's epoll option names, which the epoll channels, Netty's and Steelyard's, understand.
+   */
+  default void keepAlive(Channel channel, TcpKeepAlive settings) {
+    KeepAliveOptions.EPOLL.apply(channel, settings);
   }
 
   /**

@@ -60,6 +60,9 @@ import java.util.regex.Pattern;
  *   <li>{@code retries N}, {@code option redispatch}, {@code no option redispatch} (backend): how
  *       many more attempts follow a failed connection, and whether the last may go to another
  *       server.
+ *   <li>{@code [no] option tcpka|clitcpka|srvtcpka}, {@code clitcpka-idle|-intvl|-cnt} (frontend),
+ *       {@code srvtcpka-idle|-intvl|-cnt} (backend): TCP keep-alive probes on that side's sockets,
+ *       see {@link KeepAliveLines}.
  *   <li>{@code balance leastconn|roundrobin|source|first} (backend): how a server is chosen.
  *   <li>{@code server ...}, {@code default-server ...} (backend): see {@link ServerLine} and
  *       {@link ServerOptions}.
@@ -89,6 +92,8 @@ final class ProxySection {
   private static final Set<String> NOT_IN_DEFAULTS = Set.of("bind", "server", "stick");
 
   /** HAProxy's splice options, each a direction or both for the epoll transport. */
+  /** HAProxy's TCP keep-alive options: the client side, the server side, or both. */
+  private static final Set<String> KEEP_ALIVE_OPTIONS = Set.of("tcpka", "clitcpka", "srvtcpka");
   private static final Set<String> SPLICE_OPTIONS =
       Set.of("splice-auto", "splice-request", "splice-response");
 
@@ -134,6 +139,8 @@ final class ProxySection {
   private boolean transparent;
   private boolean usesrc;
   private final List<ConfigLine> spliceLines = new ArrayList<>();
+  private final KeepAliveLines clientKeepAlive = new KeepAliveLines();
+  private final KeepAliveLines serverKeepAlive = new KeepAliveLines();
 
   /**
    * A section that {@code header} opens.
@@ -242,6 +249,18 @@ final class ProxySection {
       case "log":
         Logging.log(line, false, diagnostics);
         break;
+      case "clitcpka-idle":
+      case "clitcpka-intvl":
+      case "clitcpka-cnt":
+        side(line, line.keyword(), true);
+        clientKeepAlive.timing(line);
+        break;
+      case "srvtcpka-idle":
+      case "srvtcpka-intvl":
+      case "srvtcpka-cnt":
+        side(line, line.keyword(), false);
+        serverKeepAlive.timing(line);
+        break;
       default:
         if (GlobalSection.KEYWORDS.contains(line.keyword())) {
           throw new IllegalArgumentException(
@@ -346,16 +365,40 @@ final class ProxySection {
       splice(line, at, enable, diagnostics);
       return;
     }
+    if (KEEP_ALIVE_OPTIONS.contains(line.word(at))) {
+      keepAlive(line, at, enable);
+      return;
+    }
     if (!line.word(at).equals("redispatch")) {
       throw new IllegalArgumentException(
           "option '" + line.word(at) + "' is not supported by Steelyard (supported:"
               + " 'redispatch', 'tcplog', 'dontlognull', 'splice-auto', 'splice-request',"
-              + " 'splice-response').");
+              + " 'splice-response', 'tcpka', 'clitcpka', 'srvtcpka').");
     }
     side(line, "option redispatch", false);
     line.expect(at + 1, 0, "no argument");
     set(line, "option redispatch", diagnostics,
         null, b -> b.redispatch(enable), d -> d.redispatch(enable));
+  }
+
+  /**
+   * Reads {@code [no] option tcpka|clitcpka|srvtcpka}: {@code tcpka} turns keep-alive on or off for
+   * each side the section has, the others for their side only.
+   */
+  private void keepAlive(ConfigLine line, int at, boolean enable) {
+    String option = line.word(at);
+    line.expect(at + 1, 0, "no argument");
+    boolean client = !option.equals("srvtcpka");
+    boolean server = !option.equals("clitcpka");
+    if (!option.equals("tcpka")) {
+      side(line, "option " + option, client);
+    }
+    if (client && kind.frontend) {
+      clientKeepAlive.option(line, enable);
+    }
+    if (server && kind.backend) {
+      serverKeepAlive.option(line, enable);
+    }
   }
 
   /**
@@ -762,11 +805,23 @@ final class ProxySection {
       settings.put("default_backend", new Setting<>(header, f -> f.defaultBackend(name)));
     }
     settings.values().forEach(s -> s.applyTo(frontend, diagnostics));
+    KeepAliveLines keepAlive =
+        clientKeepAlive.over(defaults == null ? null : defaults.clientKeepAlive);
+    if (keepAlive.enabledAt() != null) {
+      new Setting<FrontendBuilder>(keepAlive.enabledAt(), f -> f.clientKeepAlive(keepAlive.settings()))
+          .applyTo(frontend, diagnostics);
+    }
   }
 
   /** Sets the backend side and the servers in {@code backend}; each refused value is an error. */
   void applyTo(BackendBuilder backend, Diagnostics diagnostics) {
     backendSettings().values().forEach(s -> s.applyTo(backend, diagnostics));
+    KeepAliveLines keepAlive =
+        serverKeepAlive.over(defaults == null ? null : defaults.serverKeepAlive);
+    if (keepAlive.enabledAt() != null) {
+      new Setting<BackendBuilder>(keepAlive.enabledAt(), b -> b.serverKeepAlive(keepAlive.settings()))
+          .applyTo(backend, diagnostics);
+    }
     if (stickTable != null) {
       new Setting<BackendBuilder>(stickTable.line(), b -> b.stickTable(stickTable::applyTo))
           .applyTo(backend, diagnostics);

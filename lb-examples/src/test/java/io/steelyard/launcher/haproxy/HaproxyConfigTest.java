@@ -9,6 +9,7 @@ import io.steelyard.lb.config.BalancerConfig;
 import io.steelyard.lb.config.FrontendConfig;
 import io.steelyard.lb.config.ServerConfig;
 import io.steelyard.lb.config.StickConfig;
+import io.steelyard.lb.config.TcpKeepAlive;
 import io.steelyard.lb.health.CheckSettings;
 import io.steelyard.lb.health.OnError;
 import io.steelyard.lb.transport.Source;
@@ -1163,8 +1164,8 @@ class HaproxyConfigTest {
           .isEqualTo("parsing [haproxy.cfg:7] : 'option redispatch' not allowed because frontend 'ft' has no backend capability.");
       assertThat(error(withBackend("  option redispatch 2", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'option redispatch' cannot handle unexpected argument '2'.");
-      assertThat(error(withBackend("  option tcpka", "  server s1 127.0.0.1:1")))
-          .isEqualTo("parsing [haproxy.cfg:10] : option 'tcpka' is not supported by Steelyard (supported: 'redispatch', 'tcplog', 'dontlognull', 'splice-auto', 'splice-request', 'splice-response').");
+      assertThat(error(withBackend("  option abortonclose", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : option 'abortonclose' is not supported by Steelyard (supported: 'redispatch', 'tcplog', 'dontlognull', 'splice-auto', 'splice-request', 'splice-response', 'tcpka', 'clitcpka', 'srvtcpka').");
       assertThat(error(withBackend("  option", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'option' expects an option name.");
       assertThat(error(withBackend("  no redispatch", "  server s1 127.0.0.1:1")))
@@ -1469,6 +1470,61 @@ class HaproxyConfigTest {
       assertThat(parse(withFrontend("  bind :80 transparent", "  default_backend bk")).ipv6()).isFalse();
       assertThat(parse(withFrontend("  bind :80,[::]:80 transparent", "  default_backend bk")).ipv6()).isTrue();
       assertThat(parse(withBackend("  server s1 [2001:db8::1]:80")).ipv6()).isTrue();
+    }
+  }
+
+  @Nested
+  class KeepAlive {
+    private static final String BOTH_SIDES = "defaults\n  timeout connect 5s\n  timeout client 5s\n"
+        + "  timeout server 5s\n  option tcpka\n  clitcpka-idle 30\n  srvtcpka-intvl 10s\n"
+        + "  srvtcpka-cnt 5\n";
+
+    @Test
+    void tcpkaInDefaultsProbesBothSidesWithTheirTimings() {
+      BalancerConfig config = check(BOTH_SIDES
+          + "frontend ft\n  bind :80\n  default_backend bk\nbackend bk\n  server s1 127.0.0.1:1\n");
+      assertThat(config.frontends().get(0).clientKeepAlive())
+          .isEqualTo(new TcpKeepAlive(Duration.ofSeconds(30), null, 0));
+      assertThat(config.backends().get(0).serverKeepAlive())
+          .isEqualTo(new TcpKeepAlive(null, Duration.ofSeconds(10), 5));
+    }
+
+    @Test
+    void aSectionTurnsItsSideOffOrOnAlone() {
+      BalancerConfig config = check(BOTH_SIDES
+          + "frontend ft\n  bind :80\n  no option clitcpka\n  default_backend bk\n"
+          + "backend bk\n  srvtcpka-cnt 2\n  server s1 127.0.0.1:1\n");
+      assertThat(config.frontends().get(0).clientKeepAlive()).isNull();
+      assertThat(config.backends().get(0).serverKeepAlive())
+          .isEqualTo(new TcpKeepAlive(null, Duration.ofSeconds(10), 2));
+
+      BalancerConfig backendOnly = check(withBackend("  option srvtcpka", "  server s1 127.0.0.1:1"));
+      assertThat(backendOnly.frontends().get(0).clientKeepAlive()).isNull();
+      assertThat(backendOnly.backends().get(0).serverKeepAlive()).isEqualTo(TcpKeepAlive.SYSTEM);
+    }
+
+    @Test
+    void timingsWithoutTheOptionTurnNothingOn() {
+      BalancerConfig config = check(withFrontend("  bind :80", "  clitcpka-idle 1m", "  default_backend bk"));
+      assertThat(config.frontends().get(0).clientKeepAlive()).isNull();
+    }
+
+    @Test
+    void mistakesAreErrorsAtTheirLine() {
+      assertThat(error(withFrontend("  bind :80", "  clitcpka-idle 0", "  default_backend bk")))
+          .isEqualTo("parsing [haproxy.cfg:8] : 'clitcpka-idle': TCP keep-alive idle must be whole"
+              + " seconds from 1 s to 32767 s: PT0S");
+      assertThat(error(withBackend("  srvtcpka-cnt 128", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'srvtcpka-cnt': TCP keep-alive count must be 0 to"
+              + " 127: 128");
+      assertThat(error(withBackend("  clitcpka-idle 10", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'clitcpka-idle' not allowed because backend 'bk'"
+              + " has no frontend capability.");
+      assertThat(error(withBackend("  option clitcpka", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'option clitcpka' not allowed because backend 'bk'"
+              + " has no frontend capability.");
+      assertThat(error(withBackend("  option tcpka 1", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'option tcpka' cannot handle unexpected argument '1'.");
     }
   }
 }
