@@ -317,7 +317,10 @@ public final class EdgeSocketChannel extends EdgeChannel implements DuplexChanne
     return shutdownOutput(newPromise());
   }
 
-  /** Sends a FIN once what was written before is out; {@code shutdown(SHUT_WR)}. */
+  /**
+   * Sends a FIN at once, {@code shutdown(SHUT_WR)}, without waiting for writes still queued in the
+   * channel: the balancer sends it only once nothing is queued for the socket.
+   */
   @Override
   public ChannelFuture shutdownOutput(ChannelPromise promise) {
     return onLoop(promise, () -> {
