@@ -62,7 +62,8 @@ public final class Admin {
         builder.build(
             name,
             Addresses.server(backend, "backend '" + backend + "': server '" + name + "'", address),
-            running.checkTimeout());
+            running.checkTimeout(),
+            running.check());
     if (!forwarding.addServer(backend, server)) {
       throw ConfigException.duplicateServer(backend, name);
     }

@@ -2,6 +2,7 @@ package io.steelyard.lb;
 
 import io.steelyard.lb.config.BackendConfig;
 import io.steelyard.lb.config.ServerConfig;
+import io.steelyard.lb.health.Check;
 import io.steelyard.lb.schedule.Balance;
 import io.steelyard.lb.transport.Source;
 import java.net.InetSocketAddress;
@@ -138,7 +139,9 @@ public final class BackendBuilder extends BackendSettingsBuilder<BackendBuilder>
         Checks.first(connectTimeout, defaults.connectTimeout, DefaultsBuilder.CONNECT_TIMEOUT);
     Duration check = Checks.first(checkTimeout, defaults.checkTimeout, null);
     List<ServerConfig> built = new ArrayList<>();
-    servers.forEach((server, pending) -> built.add(pending.options().build(server, pending.address(), check)));
+    Check protocol = Checks.first(this.check, defaults.check, Check.connect());
+    servers.forEach((server, pending) ->
+        built.add(pending.options().build(server, pending.address(), check, protocol)));
     return new BackendConfig(
         name,
         Checks.first(balance, defaults.balance, Balance.roundRobin()),
@@ -147,6 +150,7 @@ public final class BackendBuilder extends BackendSettingsBuilder<BackendBuilder>
         Checks.first(serverTimeout, defaults.serverTimeout, DefaultsBuilder.SERVER_TIMEOUT),
         Checks.first(queueTimeout, defaults.queueTimeout, connect),
         check,
+        protocol,
         Checks.first(retries, defaults.retries, DefaultsBuilder.RETRIES),
         Checks.first(redispatch, defaults.redispatch, false),
         stickTable == null ? null : stickTable.build(stickMatch, stickStore),

@@ -3,6 +3,7 @@ package io.steelyard.lb;
 import static java.util.Objects.requireNonNull;
 
 import io.steelyard.lb.config.TcpKeepAlive;
+import io.steelyard.lb.health.Check;
 import io.steelyard.lb.schedule.Balance;
 import java.time.Duration;
 
@@ -25,6 +26,7 @@ public abstract class BackendSettingsBuilder<B extends BackendSettingsBuilder<B>
   Duration serverTimeout;
   Duration queueTimeout;
   Duration checkTimeout;
+  Check check;
   Integer retries;
   Boolean redispatch;
   TcpKeepAlive serverKeepAlive;
@@ -75,6 +77,18 @@ public abstract class BackendSettingsBuilder<B extends BackendSettingsBuilder<B>
   public B checkTimeout(Duration timeout) {
     Checks.unset(proxy, what + "check timeout", checkTimeout);
     checkTimeout = Checks.timeout(proxy, what + "check timeout", timeout);
+    return self();
+  }
+
+  /**
+   * What checks the servers with {@code check()} do, such as {@link Check#redis()}: a TCP
+   * connection ({@link Check#connect()}) by default. HAProxy's check options, {@code option
+   * redis-check} and the like, and {@code option tcp-check} with its rules. A server's own {@link
+   * ServerBuilder#check(Check)} wins.
+   */
+  public B check(Check check) {
+    Checks.unset(proxy, what + "check", this.check);
+    this.check = requireNonNull(check, "check");
     return self();
   }
 

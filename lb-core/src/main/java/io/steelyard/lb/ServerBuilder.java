@@ -3,9 +3,12 @@ package io.steelyard.lb;
 import static java.util.Objects.requireNonNull;
 
 import io.steelyard.lb.config.ServerConfig;
+import io.steelyard.lb.health.Check;
 import io.steelyard.lb.health.CheckSettings;
+import io.steelyard.lb.health.CheckTls;
 import io.steelyard.lb.health.OnError;
 import io.steelyard.lb.schedule.Member;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -25,6 +28,10 @@ public final class ServerBuilder {
   private Integer maxQueue;
   private boolean backup;
   private boolean check;
+  private Check protocol;
+  private CheckTls tls;
+  private Integer checkPort;
+  private InetAddress checkAddress;
   private Duration inter;
   private Duration fastInter;
   private Duration downInter;
@@ -73,6 +80,42 @@ public final class ServerBuilder {
   /** Checks the server with TCP connections; it takes no client while it is down. */
   public ServerBuilder check() {
     this.check = true;
+    return this;
+  }
+
+  /**
+   * Checks the server with {@code check}'s steps, such as {@link Check#redis()}, rather than the
+   * backend's; it takes no client while it is down.
+   */
+  public ServerBuilder check(Check check) {
+    Checks.unset(backend, what + "check", protocol);
+    this.protocol = requireNonNull(check, "check");
+    this.check = true;
+    return this;
+  }
+
+  /**
+   * Makes the check's connections over TLS with {@code tls} (HAProxy's {@code check-ssl} with
+   * {@code verify} and {@code ca-file}, and {@code check-sni}). Like {@link #inter} and the other
+   * check settings, it has no effect on a server without checks.
+   */
+  public ServerBuilder checkTls(CheckTls tls) {
+    Checks.unset(backend, what + "check-ssl", this.tls);
+    this.tls = requireNonNull(tls, "tls");
+    return this;
+  }
+
+  /** The port checks connect to, 1 to 65535, rather than the server's (HAProxy's {@code port}). */
+  public ServerBuilder checkPort(int port) {
+    Checks.unset(backend, what + "port", checkPort);
+    this.checkPort = Checks.range(backend, what + "port", port, 1, 65_535);
+    return this;
+  }
+
+  /** The address checks connect to, rather than the server's (HAProxy's {@code addr}). */
+  public ServerBuilder checkAddress(InetAddress address) {
+    Checks.unset(backend, what + "addr", checkAddress);
+    this.checkAddress = requireNonNull(address, "address");
     return this;
   }
 
@@ -137,7 +180,9 @@ public final class ServerBuilder {
     return this;
   }
 
-  ServerConfig build(String name, InetSocketAddress address, Duration checkTimeout) {
+  /** @param backendCheck what the backend's checks do, for a server without its own */
+  ServerConfig build(
+      String name, InetSocketAddress address, Duration checkTimeout, Check backendCheck) {
     if (!check && (observeLayer4 || shutdownSessionsOnDown)) {
       throw new ConfigException(
           backend, what + (observeLayer4 ? "observe layer4" : "on-marked-down") + " requires check");
@@ -145,18 +190,26 @@ public final class ServerBuilder {
     CheckSettings checkSettings = null;
     if (check) {
       Duration every = inter == null ? CheckSettings.DEFAULT_INTER : inter;
-      checkSettings =
-          new CheckSettings(
-              every,
-              fastInter == null ? every : fastInter,
-              downInter == null ? every : downInter,
-              rise == null ? CheckSettings.DEFAULT_RISE : rise,
-              fall == null ? CheckSettings.DEFAULT_FALL : fall,
-              checkTimeout,
-              observeLayer4,
-              errorLimit == null ? CheckSettings.DEFAULT_ERROR_LIMIT : errorLimit,
-              onError == null ? OnError.FASTINTER : onError,
-              shutdownSessionsOnDown);
+      try {
+        checkSettings =
+            new CheckSettings(
+                protocol == null ? backendCheck : protocol,
+                tls,
+                checkAddress,
+                checkPort == null ? 0 : checkPort,
+                every,
+                fastInter == null ? every : fastInter,
+                downInter == null ? every : downInter,
+                rise == null ? CheckSettings.DEFAULT_RISE : rise,
+                fall == null ? CheckSettings.DEFAULT_FALL : fall,
+                checkTimeout,
+                observeLayer4,
+                errorLimit == null ? CheckSettings.DEFAULT_ERROR_LIMIT : errorLimit,
+                onError == null ? OnError.FASTINTER : onError,
+                shutdownSessionsOnDown);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(backend, what + e.getMessage());
+      }
     }
     return new ServerConfig(
         name,

@@ -16,7 +16,11 @@ import io.steelyard.lb.config.TcpKeepAlive;
 import io.steelyard.lb.testing.FileLimit;
 import io.steelyard.lb.testing.KeepAliveTimers;
 import io.steelyard.lb.testing.LogHold;
+import io.steelyard.lb.health.Check;
+import io.steelyard.lb.health.CheckOutcome;
+import io.steelyard.lb.health.CheckStatus;
 import io.steelyard.lb.testing.RecordingServer;
+import io.steelyard.lb.testing.ScriptedServer;
 import io.steelyard.lb.testing.ResettingServer;
 import io.steelyard.lb.testing.StreamingServer;
 import io.steelyard.lb.testing.TestBackend;
@@ -440,6 +444,26 @@ public abstract class TransportContractTest {
       assertThat(timers.secondsLeft(client, front)).as("the client's own socket").isNull();
       InetSocketAddress toServer = backend.peers().get(0); // the balancer's end, as s1 saw it
       assertThat(timers.secondsLeft(toServer, server)).as("server side").isBetween(100.0, 110.0);
+    }
+  }
+
+  /**
+   * A check writes its request from a heap buffer, which the relays never do: each transport must
+   * still send it (the edge channel once handed a heap buffer's address to the kernel: EFAULT).
+   */
+  @Test
+  void aHealthCheckExchangesItsBytesWithTheServer() throws Exception {
+    try (ScriptedServer redis = ScriptedServer.thenClose(
+        ScriptedServer.read(14), ScriptedServer.write("+PONG\r\n"))) {
+      InetSocketAddress address = redis.address();
+      start(address.getHostString() + ":" + address.getPort(), f -> {}, b -> b.check(Check.redis()),
+          s -> s.check().inter(ofMillis(100)));
+      await().atMost(ofSeconds(5)).until(() -> !redis.received().isEmpty());
+      assertThat(new String(redis.received().get(0), StandardCharsets.US_ASCII))
+          .isEqualTo("*1\r\n$4\r\nPING\r\n");
+      await().atMost(ofSeconds(5)).untilAsserted(() ->
+          assertThat(balancer.stats().backend("bk").server("s1").check().last())
+              .isEqualTo(new CheckOutcome(CheckStatus.L7OK, 0, "Redis server is ok")));
     }
   }
 

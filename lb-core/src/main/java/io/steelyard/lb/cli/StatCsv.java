@@ -3,6 +3,7 @@ package io.steelyard.lb.cli;
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.config.BackendConfig;
 import io.steelyard.lb.config.FrontendConfig;
+import io.steelyard.lb.health.CheckOutcome;
 import io.steelyard.lb.health.CheckStats;
 import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.stats.BackendStats;
@@ -244,10 +245,17 @@ final class StatCsv {
       set(row, "check_rise", check.rise());
       set(row, "check_fall", check.fall());
       set(row, "check_health", check.health());
-      if (check.lastStatus() != null) {
-        set(row, "check_status", check.lastStatus());
+      CheckOutcome last = check.last();
+      if (last != null) {
+        set(row, "check_status", (check.running() ? "* " : "") + last.status().name());
+        if (last.status().hasCode()) {
+          set(row, "check_code", last.code());
+        }
         set(row, "check_duration", check.lastDurationMillis());
-        set(row, "check_desc", description(check.lastStatus()));
+        set(row, "check_desc", last.status().description());
+        if (!check.running()) {
+          set(row, "last_chk", csvText(last.info()));
+        }
       }
     }
     if (operator) {
@@ -276,17 +284,6 @@ final class StatCsv {
         : status;
   }
 
-  private static String description(String status) {
-    switch (status) {
-      case "L4OK":
-        return "Layer4 check passed";
-      case "L4TOUT":
-        return "Layer4 timeout";
-      default:
-        return "Layer4 connection problem";
-    }
-  }
-
   private static String[] row(String pxname, String svname, int iid, int sid, int type) {
     String[] row = new String[FIELDS.size()];
     Arrays.fill(row, "");
@@ -308,6 +305,16 @@ final class StatCsv {
     set(row, "dreq", 0);
     set(row, "dresp", 0);
     set(row, "ereq", 0);
+  }
+
+  /**
+   * {@code text} as a CSV field, as HAProxy's {@code csv_enc} writes one: in double quotes, its own
+   * doubled, when it holds a comma, a quote or a line end.
+   */
+  private static String csvText(String text) {
+    boolean quote = text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0
+        || text.indexOf('\r') >= 0;
+    return quote ? '"' + text.replace("\"", "\"\"") + '"' : text;
   }
 
   private static void set(String[] row, String field, Object value) {

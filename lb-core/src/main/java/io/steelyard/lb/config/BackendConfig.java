@@ -1,5 +1,6 @@
 package io.steelyard.lb.config;
 
+import io.steelyard.lb.health.Check;
 import io.steelyard.lb.schedule.Balance;
 import io.steelyard.lb.transport.Source;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.List;
  * @param queueTimeout the longest a connection may wait in a queue for a free server; {@code
  *     ZERO} for no limit
  * @param checkTimeout HAProxy's {@code timeout check}, or {@code null} when not set
+ * @param check what its servers' checks do, unless a server has its own
  * @param retries how many more attempts follow a failed connection attempt
  * @param redispatch whether the last retry (or any retry once the server is unusable) may go to
  *     another server
@@ -34,6 +36,7 @@ public record BackendConfig(
     Duration serverTimeout,
     Duration queueTimeout,
     Duration checkTimeout,
+    Check check,
     int retries,
     boolean redispatch,
     StickConfig stick,

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.steelyard.lb.config.BackendConfig;
 import io.steelyard.lb.config.ServerConfig;
 import io.steelyard.lb.health.AdminState;
+import io.steelyard.lb.health.CheckOutcome;
 import io.steelyard.lb.health.HealthChecker;
 import io.steelyard.lb.health.HealthChecks;
 import io.steelyard.lb.health.ServerEvent;
@@ -154,18 +155,18 @@ final class Backend {
     }
     server.checker(
         checks.start(
-            server.address(),
+            server.check().target(server.address()),
             server.check(),
             config.connectTimeout(),
             new HealthChecker.Listener() {
               @Override
-              public void up(String reason, long checkMillis) {
-                checkedUp(server, reason, checkMillis);
+              public void up(CheckOutcome outcome, long checkMillis) {
+                checkedUp(server, outcome, checkMillis);
               }
 
               @Override
-              public void down(String reason, String info, long checkMillis) {
-                checkedDown(server, reason, info, checkMillis);
+              public void down(CheckOutcome outcome, long checkMillis) {
+                checkedDown(server, outcome, checkMillis);
               }
             },
             position,
@@ -309,10 +310,10 @@ final class Backend {
   // --- server state ---
 
   /** The checks took {@code server} down. */
-  void checkedDown(Server server, String reason, String info, long checkMillis) {
+  void checkedDown(Server server, CheckOutcome outcome, long checkMillis) {
     stateChanged(
         server,
-        TransitionLines.checkedDown(name(), server.name(), reason, info, checkMillis),
+        TransitionLines.checked(name(), server.name(), false, outcome, checkMillis),
         true);
     if (server.check() != null && server.check().shutdownSessionsOnDown()) {
       shutdownSessions.accept(server);
@@ -320,9 +321,9 @@ final class Backend {
   }
 
   /** The checks brought {@code server} back up. */
-  void checkedUp(Server server, String reason, long checkMillis) {
+  void checkedUp(Server server, CheckOutcome outcome, long checkMillis) {
     stateChanged(
-        server, TransitionLines.checkedUp(name(), server.name(), reason, checkMillis), false);
+        server, TransitionLines.checked(name(), server.name(), true, outcome, checkMillis), false);
   }
 
   /** An operator set {@code server}'s admin state. */

@@ -1,6 +1,7 @@
 package io.steelyard.lb.forward;
 
 import io.steelyard.lb.health.AdminState;
+import io.steelyard.lb.health.CheckOutcome;
 
 /**
  * The log lines HAProxy writes when a server changes state, word for word, so that what reads
@@ -11,12 +12,24 @@ import io.steelyard.lb.health.AdminState;
 final class TransitionLines {
   private TransitionLines() {}
 
-  /** The checks took the server down; {@code info} and {@code checkMillis < 0} are left out. */
-  static StringBuilder checkedDown(
-      String backend, String server, String reason, String info, long checkMillis) {
-    StringBuilder line = start(backend, server).append(" is DOWN, reason: ").append(reason);
-    if (info != null) {
-      line.append(", info: \"").append(info).append('"');
+  /**
+   * The checks took the server down ({@code is DOWN}) or brought it up ({@code is UP}) with {@code
+   * outcome}: its description, its code where its status has one, its info unless empty, and
+   * {@code checkMillis} unless negative (live traffic took the server down).
+   */
+  static StringBuilder checked(
+      String backend, String server, boolean up, CheckOutcome outcome, long checkMillis) {
+    StringBuilder line =
+        start(backend, server)
+            .append(up ? " is UP, reason: " : " is DOWN, reason: ")
+            .append(outcome.status().description());
+    if (outcome.status().hasCode()) {
+      line.append(", code: ").append(outcome.code());
+    }
+    if (!outcome.info().isEmpty()) {
+      line.append(", info: \"");
+      escape(line, outcome.info());
+      line.append('"');
     }
     if (checkMillis >= 0) {
       line.append(", check duration: ").append(checkMillis).append("ms");
@@ -24,10 +37,17 @@ final class TransitionLines {
     return line.append('.');
   }
 
-  /** The checks brought the server back up. */
-  static StringBuilder checkedUp(String backend, String server, String reason, long checkMillis) {
-    return start(backend, server).append(" is UP, reason: ").append(reason)
-        .append(", check duration: ").append(checkMillis).append("ms.");
+  /** Appends {@code info} as HAProxy logs it: {@code <}, {@code >}, {@code "} and unprintables as {@code <XX>}. */
+  private static void escape(StringBuilder line, String info) {
+    for (int i = 0; i < info.length(); i++) {
+      char c = info.charAt(i);
+      if (c < ' ' || c > '~' || c == '<' || c == '>' || c == '"') {
+        line.append('<').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xF, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16))).append('>');
+      } else {
+        line.append(c);
+      }
+    }
   }
 
   /** An operator moved the server from {@code before} to {@code now}. */

@@ -9,8 +9,8 @@ package io.steelyard.lb.health;
  * @param up whether the checks say the server is up
  * @param failedChecks checks that failed since start ({@code chkfail})
  * @param downTransitions times the server went from up to down ({@code chkdown})
- * @param lastStatus the outcome of the last check as HAProxy abbreviates it: {@code L4OK}, {@code
- *     L4CON} (refused or unreachable), {@code L4TOUT} (timed out); {@code null} before the first
+ * @param last the outcome of the last check, {@code null} before the first
+ * @param running whether a check is under way (HAProxy then shows the last status after {@code *})
  * @param lastDurationMillis how long the last check took, -1 before the first
  */
 public record CheckStats(
@@ -20,5 +20,6 @@ public record CheckStats(
     boolean up,
     long failedChecks,
     long downTransitions,
-    String lastStatus,
+    CheckOutcome last,
+    boolean running,
     long lastDurationMillis) {}

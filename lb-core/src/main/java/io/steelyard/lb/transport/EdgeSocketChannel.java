@@ -257,7 +257,7 @@ public final class EdgeSocketChannel extends EdgeChannel implements DuplexChanne
       throw new UnsupportedOperationException(
           "unsupported message type: " + msg.getClass().getName() + " (expected: ByteBuf)");
     }
-    if (buffer.hasMemoryAddress() || buffer.nioBufferCount() == 1) {
+    if (buffer.hasMemoryAddress() || buffer.isDirect() && buffer.nioBufferCount() == 1) {
       return buffer;
     }
     ByteBuf direct = alloc().directBuffer(buffer.readableBytes());

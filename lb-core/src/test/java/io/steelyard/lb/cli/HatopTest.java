@@ -1,5 +1,6 @@
 package io.steelyard.lb.cli;
 
+import io.steelyard.lb.testing.Tools;
 import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package io.steelyard.lb.cli;
 
+import io.steelyard.lb.testing.Tools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
