@@ -1,7 +1,10 @@
 package io.steelyard.launcher;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.regex.Pattern;
 
 /**
  * Numbers and times as HAProxy writes them, checked more strictly than HAProxy does.
@@ -19,6 +22,10 @@ import java.time.temporal.ChronoUnit;
  * are the builder's to check, so that its message names the limit.
  */
 public final class ConfigValues {
+  /** An IPv4 address as inet_pton(3) reads one: four decimal bytes, without leading zeros. */
+  private static final Pattern IPV4 =
+      Pattern.compile("(B\\.){3}B".replace("B", "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"));
+
   private ConfigValues() {}
 
   /**
@@ -165,6 +172,45 @@ public final class ConfigValues {
       }
     }
     return name;
+  }
+
+  /** Whether {@code host} is an IPv4 address in dotted decimal or an IPv6 address. */
+  public static boolean isIpAddress(String host) {
+    return IPV4.matcher(host).matches() || ipv6(host);
+  }
+
+  /**
+   * {@code text}, an IP address, for {@code keyword}. No name is resolved, so that checking a file
+   * sends nothing over the network.
+   */
+  public static InetAddress ipAddress(String keyword, String text) {
+    if (!isIpAddress(text)) {
+      throw new IllegalArgumentException(
+          "'" + keyword + "' expects an IPv4 or IPv6 address but got '" + text
+              + "' (Steelyard resolves no host name).");
+    }
+    try {
+      return InetAddress.getByName(text.indexOf(':') >= 0 ? "[" + text + "]" : text);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("a checked address did not parse: " + text, e);
+    }
+  }
+
+  /**
+   * Whether {@code host} is an IPv6 address. Only hex digits, colons (one at least) and dots go
+   * to {@link InetAddress#getByName}, which parses such a bracketed text without a DNS lookup.
+   */
+  private static boolean ipv6(String host) {
+    if (host.indexOf(':') < 0
+        || !host.chars().allMatch(c -> "0123456789abcdefABCDEF:.".indexOf(c) >= 0)) {
+      return false;
+    }
+    try {
+      InetAddress.getByName("[" + host + "]");
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private static IllegalArgumentException unexpected(String keyword, char c) {

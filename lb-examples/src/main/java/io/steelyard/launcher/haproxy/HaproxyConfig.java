@@ -373,6 +373,7 @@ public final class HaproxyConfig {
           diagnostics.warning(proxy.header(), missingTimeouts(proxy, missing));
         }
         proxy.checkStickRules(diagnostics);
+        proxy.checkCheckRules(diagnostics);
       }
       Splice splice = splice();
       diagnostics.failOnErrors();

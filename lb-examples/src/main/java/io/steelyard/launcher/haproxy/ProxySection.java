@@ -8,9 +8,8 @@ import io.steelyard.lb.Balancer;
 import io.steelyard.lb.ConfigException;
 import io.steelyard.lb.DefaultsBuilder;
 import io.steelyard.lb.FrontendBuilder;
+import io.steelyard.lb.health.Check;
 import io.steelyard.lb.schedule.Balance;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * A {@code defaults}, {@code frontend}, {@code backend} or {@code listen} section and the settings
@@ -89,17 +87,13 @@ import java.util.regex.Pattern;
  */
 final class ProxySection {
   /** The keywords of a proxy's own, which a {@code defaults} section cannot give. */
-  private static final Set<String> NOT_IN_DEFAULTS = Set.of("bind", "server", "stick");
+  private static final Set<String> NOT_IN_DEFAULTS = Set.of("bind", "server", "stick", "tcp-check");
 
   /** HAProxy's splice options, each a direction or both for the epoll transport. */
   /** HAProxy's TCP keep-alive options: the client side, the server side, or both. */
   private static final Set<String> KEEP_ALIVE_OPTIONS = Set.of("tcpka", "clitcpka", "srvtcpka");
   private static final Set<String> SPLICE_OPTIONS =
       Set.of("splice-auto", "splice-request", "splice-response");
-
-  /** An IPv4 address as inet_pton(3) reads one: four decimal bytes, without leading zeros. */
-  private static final Pattern IPV4 =
-      Pattern.compile("(B\\.){3}B".replace("B", "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"));
 
   /** The kinds of section and which side of a proxy each has. */
   enum Kind {
@@ -141,6 +135,7 @@ final class ProxySection {
   private final List<ConfigLine> spliceLines = new ArrayList<>();
   private final KeepAliveLines clientKeepAlive = new KeepAliveLines();
   private final KeepAliveLines serverKeepAlive = new KeepAliveLines();
+  private final CheckLines checks = new CheckLines();
 
   /**
    * A section that {@code header} opens.
@@ -254,6 +249,10 @@ final class ProxySection {
       case "clitcpka-cnt":
         side(line, line.keyword(), true);
         clientKeepAlive.timing(line);
+        break;
+      case "tcp-check":
+        side(line, "tcp-check", false);
+        checks.rule(line);
         break;
       case "srvtcpka-idle":
       case "srvtcpka-intvl":
@@ -369,11 +368,22 @@ final class ProxySection {
       keepAlive(line, at, enable);
       return;
     }
+    if (CheckLines.OPTIONS.contains(line.word(at))) {
+      side(line, "option " + line.word(at), false);
+      if (!enable) {
+        throw new IllegalArgumentException(
+            "'no option " + line.word(at) + "' is not supported by Steelyard: another check"
+                + " option replaces it.");
+      }
+      checks.option(line, at, diagnostics);
+      return;
+    }
     if (!line.word(at).equals("redispatch")) {
       throw new IllegalArgumentException(
           "option '" + line.word(at) + "' is not supported by Steelyard (supported:"
               + " 'redispatch', 'tcplog', 'dontlognull', 'splice-auto', 'splice-request',"
-              + " 'splice-response', 'tcpka', 'clitcpka', 'srvtcpka').");
+              + " 'splice-response', 'tcpka', 'clitcpka', 'srvtcpka', 'tcp-check', 'redis-check',"
+              + " 'mysql-check', 'pgsql-check', 'smtpchk', 'ldap-check', 'ssl-hello-chk').");
     }
     side(line, "option redispatch", false);
     line.expect(at + 1, 0, "no argument");
@@ -527,29 +537,12 @@ final class ProxySection {
       port = word.substring(word.indexOf(':') + 1);
     }
     host = host.equals("*") ? "" : host;
-    if (!host.isEmpty() && !IPV4.matcher(host).matches() && !ipv6(host)) {
+    if (!host.isEmpty() && !ConfigValues.isIpAddress(host)) {
       throw new IllegalArgumentException(
           "'" + keyword + " " + word + "' : invalid address: '" + host + "' in '" + word
               + "' (Steelyard takes an IPv4 or IPv6 address; it resolves no host name)");
     }
     return new Address(host, port);
-  }
-
-  /**
-   * Whether {@code host} is an IPv6 address. Only hex digits, colons (one at least) and dots go
-   * to {@link InetAddress#getByName}, which parses such a bracketed text without a DNS lookup.
-   */
-  private static boolean ipv6(String host) {
-    if (host.indexOf(':') < 0
-        || !host.chars().allMatch(c -> "0123456789abcdefABCDEF:.".indexOf(c) >= 0)) {
-      return false;
-    }
-    try {
-      InetAddress.getByName("[" + host + "]");
-      return true;
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 
   private void server(ConfigLine line) {
@@ -663,6 +656,17 @@ final class ProxySection {
           title() + ": 'stick match src' without 'stick store-request src' looks up entries that"
               + " nothing stores, so no client sticks (as in HAProxy); use 'stick on src' to keep"
               + " clients on their server.");
+    }
+  }
+
+  /** Warns of {@code tcp-check} lines that no {@code option tcp-check} puts to use, as HAProxy. */
+  void checkCheckRules(Diagnostics diagnostics) {
+    ConfigLine ignored = checks.ignoredRules(defaults == null ? null : defaults.checks);
+    if (ignored != null) {
+      diagnostics.warning(
+          ignored,
+          title() + ": 'tcp-check' rules are ignored because 'option tcp-check' is not in force"
+              + " (as in HAProxy).");
     }
   }
 
@@ -816,6 +820,12 @@ final class ProxySection {
   /** Sets the backend side and the servers in {@code backend}; each refused value is an error. */
   void applyTo(BackendBuilder backend, Diagnostics diagnostics) {
     backendSettings().values().forEach(s -> s.applyTo(backend, diagnostics));
+    CheckLines inherited = defaults == null ? null : defaults.checks;
+    Check check = checks.check(inherited);
+    if (check != null) {
+      new Setting<BackendBuilder>(checks.optionLine(inherited), b -> b.check(check))
+          .applyTo(backend, diagnostics);
+    }
     KeepAliveLines keepAlive =
         serverKeepAlive.over(defaults == null ? null : defaults.serverKeepAlive);
     if (keepAlive.enabledAt() != null) {

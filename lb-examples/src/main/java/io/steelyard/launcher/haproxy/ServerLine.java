@@ -27,6 +27,8 @@ record ServerLine(ConfigLine line, String name, String address, ServerOptions op
     String name = ConfigValues.name("server name", line.word(1));
     ServerOptions options =
         ServerOptions.parse(line, 3, "'server " + proxy + "/" + name + "' : ");
-    return new ServerLine(line, name, line.word(2), options.over(defaults));
+    ServerOptions merged = options.over(defaults);
+    merged.checkTls("'server " + proxy + "/" + name + "' : ");
+    return new ServerLine(line, name, line.word(2), merged);
   }
 }

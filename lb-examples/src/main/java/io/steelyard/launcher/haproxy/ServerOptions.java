@@ -3,7 +3,9 @@ package io.steelyard.launcher.haproxy;
 import io.steelyard.launcher.ConfigLine;
 import io.steelyard.launcher.ConfigValues;
 import io.steelyard.lb.ServerBuilder;
+import io.steelyard.lb.health.CheckTls;
 import io.steelyard.lb.health.OnError;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,10 @@ import java.util.stream.Collectors;
  *       turns it off; {@code observe layer7} is HTTP's and an error.
  *   <li>{@code on-marked-down shutdown-sessions} (needs {@code check}): closes the server's
  *       connections when it goes down.
+ *   <li>{@code port N}, {@code addr IP}: where checks connect, rather than the server's port and
+ *       address; {@code check-ssl}, {@code verify none|required}, {@code ca-file FILE}, {@code
+ *       check-sni NAME}: checks over TLS, see {@link CheckTlsOptions}. Like {@code inter}, they
+ *       have no effect on a server without {@code check}.
  * </ul>
  *
  * <p>HAProxy's other server keywords are errors until Steelyard has them. An option given twice
@@ -47,16 +53,21 @@ final class ServerOptions {
   /** No option: what a section starts from when no {@code defaults} section gives any. */
   static final ServerOptions NONE = new ServerOptions(List.of());
 
-  private static final Set<String> FLAGS = Set.of("backup", "check");
+  private static final Set<String> FLAGS = Set.of("backup", "check", "check-ssl");
+
+  /** The options that together say how checks make TLS connections. */
+  private static final Set<String> TLS = Set.of("check-ssl", "verify", "ca-file", "check-sni");
 
   /**
    * One option.
    *
    * @param keyword how it is written, such as {@code inter}: an option of a server line replaces
    *     the default-server option of the same keyword
-   * @param call the builder call that sets it
+   * @param value its argument, empty for a flag
+   * @param call the builder call that sets it, or {@code null} for a TLS option, which {@link
+   *     CheckTlsOptions} reads with the others
    */
-  private record Option(String keyword, Consumer<ServerBuilder> call) {}
+  private record Option(String keyword, String value, Consumer<ServerBuilder> call) {}
 
   private final List<Option> options;
 
@@ -74,7 +85,12 @@ final class ServerOptions {
     for (int i = from; i < line.words().size(); i++) {
       String keyword = line.word(i);
       try {
-        options.add(new Option(keyword, call(line, i, keyword)));
+        Consumer<ServerBuilder> call = TLS.contains(keyword) ? null : call(line, i, keyword);
+        String value = FLAGS.contains(keyword) ? "" : argument(line, i);
+        if (call == null && !FLAGS.contains(keyword) && value.isEmpty()) {
+          throw new IllegalArgumentException("'" + keyword + "' expects an argument.");
+        }
+        options.add(new Option(keyword, value, call));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(where + e.getMessage(), e);
       }
@@ -124,6 +140,12 @@ final class ServerOptions {
       case "on-error":
         OnError onError = OnError.of(argument(line, at));
         return s -> s.onError(onError);
+      case "port":
+        int port = count(line, at);
+        return s -> s.checkPort(port);
+      case "addr":
+        InetAddress address = ConfigValues.ipAddress("addr", argument(line, at));
+        return s -> s.checkAddress(address);
       case "on-marked-down":
         if (!argument(line, at).equals("shutdown-sessions")) {
           throw new IllegalArgumentException(
@@ -135,7 +157,8 @@ final class ServerOptions {
         throw new IllegalArgumentException(
             "unknown keyword '" + keyword + "' (Steelyard supports weight, maxconn, maxqueue,"
                 + " backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit,"
-                + " on-error and on-marked-down).");
+                + " on-error, on-marked-down, port, addr, check-ssl, check-sni, verify and"
+                + " ca-file).");
     }
   }
 
@@ -193,8 +216,35 @@ final class ServerOptions {
     return new ServerOptions(List.copyOf(merged));
   }
 
-  /** Sets the options in {@code server}, in the order written. */
+  /**
+   * The checks' TLS settings that these options give together, or {@code null}.
+   *
+   * @throws IllegalArgumentException when they do not go together, with {@code where} first
+   */
+  CheckTls checkTls(String where) {
+    CheckTlsOptions tls = new CheckTlsOptions();
+    try {
+      for (Option option : options) {
+        if (option.call() == null) {
+          tls.set(option.keyword(), option.value());
+        }
+      }
+      return tls.settings();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + e.getMessage(), e);
+    }
+  }
+
+  /** Sets the options in {@code server}, in the order written, and then its checks' TLS. */
   void applyTo(ServerBuilder server) {
-    options.forEach(option -> option.call().accept(server));
+    for (Option option : options) {
+      if (option.call() != null) {
+        option.call().accept(server);
+      }
+    }
+    CheckTls tls = checkTls("");
+    if (tls != null) {
+      server.checkTls(tls);
+    }
   }
 }

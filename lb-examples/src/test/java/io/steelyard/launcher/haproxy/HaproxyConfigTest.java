@@ -10,6 +10,11 @@ import io.steelyard.lb.config.FrontendConfig;
 import io.steelyard.lb.config.ServerConfig;
 import io.steelyard.lb.config.StickConfig;
 import io.steelyard.lb.config.TcpKeepAlive;
+import io.steelyard.lb.health.Check;
+import io.steelyard.lb.health.CheckConnect;
+import io.steelyard.lb.health.CheckExpect;
+import io.steelyard.lb.health.CheckSend;
+import io.steelyard.lb.health.CheckStatus;
 import io.steelyard.lb.health.CheckSettings;
 import io.steelyard.lb.health.OnError;
 import io.steelyard.lb.transport.Source;
@@ -254,7 +259,7 @@ class HaproxyConfigTest {
     void theLinesOfASectionWithABadHeaderAreStillChecked() {
       assertThat(error(DEFAULTS + "backend 'b k'\n  server s1 127.0.0.1:1 bogus\n"))
           .isEqualTo("parsing [haproxy.cfg:6] : character ' ' is not permitted in 'backend' name 'b k'.\n"
-              + "parsing [haproxy.cfg:7] : 'server b k/s1' : unknown keyword 'bogus' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error and on-marked-down).");
+              + "parsing [haproxy.cfg:7] : 'server b k/s1' : unknown keyword 'bogus' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error, on-marked-down, port, addr, check-ssl, check-sni, verify and ca-file).");
     }
 
     @Test
@@ -900,7 +905,7 @@ class HaproxyConfigTest {
 
   @Nested
   class ServerChecks {
-    private static final CheckSettings DEFAULT_CHECK = new CheckSettings(Duration.ofSeconds(2),
+    private static final CheckSettings DEFAULT_CHECK = new CheckSettings(Check.connect(), null, null, 0, Duration.ofSeconds(2),
         Duration.ofSeconds(2), Duration.ofSeconds(2), 2, 3, null, false, 10, OnError.FASTINTER, false);
 
     private ServerConfig server(String options) {
@@ -918,7 +923,7 @@ class HaproxyConfigTest {
       ServerConfig server = server("check inter 200 fastinter 100ms downinter 5s rise 3 fall 4 observe layer4"
           + " error-limit 5 on-error sudden-death on-marked-down shutdown-sessions maxqueue 7");
       assertThat(server.check())
-          .isEqualTo(new CheckSettings(Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(5),
+          .isEqualTo(new CheckSettings(Check.connect(), null, null, 0, Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(5),
               3, 4, null, true, 5, OnError.SUDDEN_DEATH, true));
       assertThat(server.maxQueue()).isEqualTo(7);
     }
@@ -1061,7 +1066,7 @@ class HaproxyConfigTest {
       assertThat(error(withBackend("  default-server bogus", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'default-server' : unknown keyword 'bogus' (Steelyard supports weight,"
               + " maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit,"
-              + " on-error and on-marked-down).");
+              + " on-error, on-marked-down, port, addr, check-ssl, check-sni, verify and ca-file).");
       assertThat(error(withBackend("  default-server inter", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'default-server' : 'inter' expects a delay as argument.");
       assertThat(error(withFrontend("  default-server check")))
@@ -1165,7 +1170,7 @@ class HaproxyConfigTest {
       assertThat(error(withBackend("  option redispatch 2", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'option redispatch' cannot handle unexpected argument '2'.");
       assertThat(error(withBackend("  option abortonclose", "  server s1 127.0.0.1:1")))
-          .isEqualTo("parsing [haproxy.cfg:10] : option 'abortonclose' is not supported by Steelyard (supported: 'redispatch', 'tcplog', 'dontlognull', 'splice-auto', 'splice-request', 'splice-response', 'tcpka', 'clitcpka', 'srvtcpka').");
+          .isEqualTo("parsing [haproxy.cfg:10] : option 'abortonclose' is not supported by Steelyard (supported: 'redispatch', 'tcplog', 'dontlognull', 'splice-auto', 'splice-request', 'splice-response', 'tcpka', 'clitcpka', 'srvtcpka', 'tcp-check', 'redis-check', 'mysql-check', 'pgsql-check', 'smtpchk', 'ldap-check', 'ssl-hello-chk').");
       assertThat(error(withBackend("  option", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'option' expects an option name.");
       assertThat(error(withBackend("  no redispatch", "  server s1 127.0.0.1:1")))
@@ -1223,7 +1228,7 @@ class HaproxyConfigTest {
       assertThat(error(withBackend("  server s1 127.0.0.1:1 weight heavy")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : 'weight' expects an integer argument (got 'heavy').");
       assertThat(error(withBackend("  server s1 127.0.0.1:1 send-proxy")))
-          .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : unknown keyword 'send-proxy' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error and on-marked-down).");
+          .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : unknown keyword 'send-proxy' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error, on-marked-down, port, addr, check-ssl, check-sni, verify and ca-file).");
       assertThat(error(withBackend("  server s1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'server' expects <name> and <addr>[:<port>] as arguments.");
       assertThat(error(withBackend("  server 's 1' 127.0.0.1:1")))
@@ -1525,6 +1530,126 @@ class HaproxyConfigTest {
               + " has no frontend capability.");
       assertThat(error(withBackend("  option tcpka 1", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'option tcpka' cannot handle unexpected argument '1'.");
+    }
+  }
+
+  @Nested
+  class HealthCheckLines {
+    private Check backendCheck(String... lines) {
+      return check(withBackend(lines)).backends().get(0).check();
+    }
+
+    @Test
+    void eachReadyMadeOptionIsHaproxysCheck() {
+      assertThat(backendCheck("  server s1 127.0.0.1:1 check")).isEqualTo(Check.connect());
+      assertThat(backendCheck("  option redis-check", "  server s1 127.0.0.1:1 check"))
+          .isEqualTo(Check.redis());
+      assertThat(backendCheck("  option mysql-check", "  server s1 127.0.0.1:1"))
+          .isEqualTo(Check.mysql());
+      assertThat(backendCheck("  option mysql-check user bob", "  server s1 127.0.0.1:1"))
+          .isEqualTo(Check.mysql("bob"));
+      assertThat(backendCheck("  option mysql-check user bob pre-41", "  server s1 127.0.0.1:1"))
+          .isEqualTo(Check.mysql("bob", false));
+      assertThat(backendCheck("  option pgsql-check user bob", "  server s1 127.0.0.1:1"))
+          .isEqualTo(Check.pgsql("bob"));
+      assertThat(backendCheck("  option smtpchk EHLO mx.example", "  server s1 127.0.0.1:1"))
+          .isEqualTo(Check.smtp("EHLO", "mx.example"));
+      assertThat(backendCheck("  option ldap-check", "  server s1 127.0.0.1:1"))
+          .isEqualTo(Check.ldap());
+      assertThat(backendCheck("  option ssl-hello-chk", "  server s1 127.0.0.1:1"))
+          .isEqualTo(Check.sslHello());
+    }
+
+    @Test
+    void aDefaultsSectionsCheckGoesToItsBackendsAndTheirOwnWins() {
+      BalancerConfig config = check(DEFAULTS.replace("defaults\n", "defaults\n  option redis-check\n")
+          + "frontend ft\n  bind :80\n  default_backend a\n"
+          + "backend a\n  server s1 127.0.0.1:1 check\n"
+          + "backend b\n  option pgsql-check user bob\n  server s1 127.0.0.1:1 check\n");
+      assertThat(config.backends().get(0).check()).isEqualTo(Check.redis());
+      assertThat(config.backends().get(1).check()).isEqualTo(Check.pgsql("bob"));
+      assertThat(config.backends().get(0).servers().get(0).check().check()).isEqualTo(Check.redis());
+    }
+
+    @Test
+    void tcpCheckRulesBuildTheSameCheckAsTheBuilder() {
+      Check check = backendCheck(
+          "  option tcp-check",
+          "  tcp-check comment \"say hello\"",
+          "  tcp-check connect port 6380 linger",
+          "  tcp-check send PING\\r\\n",
+          "  tcp-check send-binary 0d0a comment crlf",
+          "  tcp-check expect min-recv 4 ! rstring ^-ERR error-status L7STS",
+          "  tcp-check expect string +PONG on-error \"got %[res.payload(0,0),cut_crlf]\"",
+          "  server s1 127.0.0.1:1 check");
+      assertThat(check).isEqualTo(Check.tcp()
+          .comment("say hello")
+          .connect(CheckConnect.SERVER.port(6380))
+          .send("PING\r\n")
+          .send(CheckSend.binary("0d0a").comment("crlf"))
+          .expect(CheckExpect.rstring("^-ERR").negated().minRecv(4).errorStatus(CheckStatus.L7STS))
+          .expect(CheckExpect.string("+PONG").onError("got %[res.payload(0,0),cut_crlf]")));
+    }
+
+    @Test
+    void rulesWithoutTcpCheckInForceAreIgnoredWithAWarning() {
+      HaproxyConfig config = parse(withBackend("  option redis-check", "  tcp-check send x",
+          "  server s1 127.0.0.1:1 check"));
+      assertThat(config.notes()).containsExactly("[WARNING] haproxy.cfg:11 : backend 'bk': 'tcp-check'"
+          + " rules are ignored because 'option tcp-check' is not in force (as in HAProxy).");
+      assertThat(config.check().backends().get(0).check()).isEqualTo(Check.redis());
+    }
+
+    @Test
+    void serverOptionsSayWhereAndHowChecksConnect() throws IOException {
+      ServerConfig server = check(withBackend(
+          "  server s1 127.0.0.1:3306 check port 9200 addr 127.0.0.2 check-ssl verify none"
+              + " check-sni db.example")).backends().get(0).servers().get(0);
+      assertThat(server.check().target(server.address())).isEqualTo(address("127.0.0.2", 9200));
+      assertThat(server.check().tls().everyConnection()).isTrue();
+      assertThat(server.check().tls().caFile()).isNull();
+      assertThat(server.check().tls().sni()).isEqualTo("db.example");
+    }
+
+    @Test
+    void mistakesAreErrorsAtTheirLineInHaproxysWords() {
+      assertThat(error(withBackend("  option pgsql-check", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'option pgsql-check' expects 'user <username>' as argument.");
+      assertThat(error(withBackend("  option mysql-check user bob post-42", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'option mysql-check' expects 'post-41' or 'pre-41'"
+              + " after the user but got 'post-42'.");
+      assertThat(error(withBackend("  option tcp-check", "  tcp-check expect strng +PONG",
+          "  server s1 127.0.0.1:1")))
+          .startsWith("parsing [haproxy.cfg:11] : 'tcp-check expect' : expects 'min-recv', ");
+      assertThat(error(withBackend("  option tcp-check", "  tcp-check expect string +PONG ok-status L7OKC",
+          "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:11] : 'tcp-check expect' : 'ok-status' expects one of L4OK,"
+              + " L6OK, L7OK but got 'L7OKC' (HAProxy's conditional pass is not supported by Steelyard)");
+      assertThat(error(withBackend("  option tcp-check", "  tcp-check send-lf %[date()]",
+          "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:11] : 'tcp-check send-lf' : not supported by Steelyard"
+              + " (supported: 'comment', 'connect', 'send', 'send-binary', 'expect').");
+      assertThat(error(withBackend("  option tcp-check", "  tcp-check send PING", "  tcp-check connect",
+          "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:12] : 'tcp-check connect' : first step MUST also be a"
+              + " 'connect', optionally preceded by a 'comment', when there is a 'connect' step in"
+              + " the tcp-check ruleset");
+      assertThat(error(withBackend("  option tcp-check", "  tcp-check expect rstring (",
+          "  server s1 127.0.0.1:1")))
+          .startsWith("parsing [haproxy.cfg:11] : 'tcp-check expect' : expect rstring '(' is not a"
+              + " regular expression: ");
+      assertThat(error(withBackend("  server s1 127.0.0.1:1 check check-ssl")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : verify is enabled by default but no"
+              + " CA file specified. If you're running on a LAN where you're certain to trust the"
+              + " server's certificate, please set an explicit 'verify none' statement on the"
+              + " 'server' line, or use 'ssl-server-verify none' in the global section to disable"
+              + " server-side verifications by default.");
+      assertThat(error(withBackend("  server s1 127.0.0.1:1 check addr db.example")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : 'addr' expects an IPv4 or IPv6"
+              + " address but got 'db.example' (Steelyard resolves no host name).");
+      assertThat(error(withFrontend("  bind :80", "  option redis-check", "  default_backend bk")))
+          .isEqualTo("parsing [haproxy.cfg:8] : 'option redis-check' not allowed because frontend"
+              + " 'ft' has no backend capability.");
     }
   }
 }
