@@ -11,10 +11,12 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.steelyard.lb.testing.ScriptedServer;
+import io.steelyard.lb.testing.TestCertificate;
 import io.steelyard.lb.transport.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A check's steps against scripted loopback servers, on the default transport. The expected
@@ -53,8 +56,13 @@ class CheckRunTest {
 
   static CheckOutcome run(Check check, InetSocketAddress server, Duration checkTimeout)
       throws Exception {
+    return run(check, null, server, checkTimeout);
+  }
+
+  static CheckOutcome run(Check check, CheckTls tls, InetSocketAddress server, Duration checkTimeout)
+      throws Exception {
     EventLoop loop = group.next();
-    CheckRun run = new CheckRun(loop, bootstrap, server, check, null, CONNECT, checkTimeout);
+    CheckRun run = new CheckRun(loop, bootstrap, server, check, tls, CONNECT, checkTimeout);
     CompletableFuture<CheckOutcome> outcome = new CompletableFuture<>();
     loop.execute(() -> run.start(outcome::complete));
     return outcome.get(10, TimeUnit.SECONDS);
@@ -375,6 +383,56 @@ class CheckRunTest {
       }
       try (ScriptedServer server = ScriptedServer.thenClose(read(126), write("HTTP/1.0 200 OK\r\n"))) {
         assertThat(run(Check.sslHello(), server.address())).isEqualTo(outcome(CheckStatus.L6RSP, 0, ""));
+      }
+    }
+  }
+
+  @Nested
+  class Tls {
+    @TempDir Path dir;
+
+    @Test
+    void checkSslPassesAtLayer6OnAVerifiedHandshake() throws Exception {
+      TestCertificate certificate = TestCertificate.localhost(dir);
+      try (ScriptedServer server = ScriptedServer.overTls(certificate.serverContext())) {
+        assertThat(run(Check.connect(), CheckTls.verifyNone(), server.address(), null))
+            .isEqualTo(outcome(CheckStatus.L6OK, 0, ""));
+        CheckTls verified = CheckTls.verifyWith(certificate.pem()).sni("localhost");
+        assertThat(run(Check.connect(), verified, server.address(), null))
+            .isEqualTo(outcome(CheckStatus.L6OK, 0, ""));
+        CheckTls wrongName = CheckTls.verifyWith(certificate.pem()).sni("db.example");
+        assertThat(run(Check.connect(), wrongName, server.address(), null))
+            .isEqualTo(outcome(CheckStatus.L6RSP, 0, "SSL handshake failure"));
+      }
+    }
+
+    @Test
+    void rulesRunInsideTheTlsConnection() throws Exception {
+      TestCertificate certificate = TestCertificate.localhost(dir);
+      try (ScriptedServer server = ScriptedServer.overTls(certificate.serverContext(),
+          read(14), write("+PONG\r\n"))) {
+        assertThat(run(Check.redis(), CheckTls.verifyNone(), server.address(), null))
+            .isEqualTo(outcome(CheckStatus.L7OK, 0, "Redis server is ok"));
+        Check ssl = Check.tcp().connect(CheckConnect.SERVER.tls()).send("*1\r\n$4\r\nPING\r\n")
+            .expect(CheckExpect.string("+PONG"));
+        assertThat(run(ssl, CheckTls.verifyNone().onlyWhereAsked(), server.address(), null))
+            .isEqualTo(outcome(CheckStatus.L7OK, 0, "(tcp-check)"));
+      }
+    }
+
+    @Test
+    void aServerThatIsNotTlsFailsTheHandshakeAndASilentOneTimesOutAtLayer6() throws Exception {
+      try (ScriptedServer plain = ScriptedServer.thenClose(write("+PONG\r\n"))) {
+        assertThat(run(Check.connect(), CheckTls.verifyNone(), plain.address(), null))
+            .isEqualTo(outcome(CheckStatus.L6RSP, 0, "SSL handshake failure"));
+      }
+      try (ScriptedServer silent = ScriptedServer.thenHold()) {
+        EventLoop loop = group.next();
+        CheckRun run = new CheckRun(loop, bootstrap, silent.address(), Check.connect(),
+            CheckTls.verifyNone(), Duration.ofMillis(300), null);
+        CompletableFuture<CheckOutcome> outcome = new CompletableFuture<>();
+        loop.execute(() -> run.start(outcome::complete));
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(outcome(CheckStatus.L6TOUT, 0, ""));
       }
     }
   }

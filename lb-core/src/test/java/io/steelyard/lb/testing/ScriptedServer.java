@@ -13,13 +13,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A loopback server that plays a script on every connection, to stand for a protocol's server in
  * check tests: it reads so many bytes, writes given bytes, pauses, and at the end closes cleanly
  * (after reading what is left, so that nothing unread turns the close into a reset) or holds the
- * connection until the client closes it. It keeps what each connection received. Every wait is
- * bounded (5 s), so a test that goes wrong ends.
+ * connection until the client closes it, in the clear or over TLS. It keeps what each connection
+ * received. Every wait is bounded (5 s), so a test that goes wrong ends.
  */
 public final class ScriptedServer implements AutoCloseable {
   private static final int BOUND_MILLIS = 5_000;
@@ -44,7 +46,11 @@ public final class ScriptedServer implements AutoCloseable {
   private final Thread acceptor;
 
   private ScriptedServer(boolean closeAtEnd, List<Step> script) throws IOException {
-    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), closeAtEnd, script);
+  }
+
+  private ScriptedServer(ServerSocket listener, boolean closeAtEnd, List<Step> script) {
+    this.listener = listener;
     this.script = script;
     this.closeAtEnd = closeAtEnd;
     this.acceptor = new Thread(this::accept, "scripted-server");
@@ -60,6 +66,13 @@ public final class ScriptedServer implements AutoCloseable {
   /** Plays {@code script} on each connection, then keeps it open until the client closes. */
   public static ScriptedServer thenHold(Step... script) throws IOException {
     return new ScriptedServer(false, List.of(script));
+  }
+
+  /** Plays {@code script} over TLS, once the handshake made with {@code tls} is done. */
+  public static ScriptedServer overTls(SSLContext tls, Step... script) throws IOException {
+    ServerSocket listener =
+        tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    return new ScriptedServer(listener, true, List.of(script));
   }
 
   public static Read read(int bytes) {
@@ -118,7 +131,7 @@ public final class ScriptedServer implements AutoCloseable {
           Thread.sleep(((Pause) step).millis());
         }
       }
-      if (closeAtEnd) {
+      if (closeAtEnd && !(socket instanceof SSLSocket)) {
         socket.shutdownOutput();
       }
       readUpTo(in, got, Integer.MAX_VALUE);
