@@ -3,6 +3,7 @@ package io.steelyard.lb;
 import static java.util.Objects.requireNonNull;
 
 import io.steelyard.lb.config.ServerConfig;
+import io.steelyard.lb.health.AgentCheck;
 import io.steelyard.lb.health.Check;
 import io.steelyard.lb.health.CheckSettings;
 import io.steelyard.lb.health.CheckTls;
@@ -30,6 +31,7 @@ public final class ServerBuilder {
   private boolean check;
   private Check protocol;
   private CheckTls tls;
+  private AgentCheck agent;
   private Integer checkPort;
   private InetAddress checkAddress;
   private Duration inter;
@@ -102,6 +104,16 @@ public final class ServerBuilder {
   public ServerBuilder checkTls(CheckTls tls) {
     Checks.unset(backend, what + "check-ssl", this.tls);
     this.tls = requireNonNull(tls, "tls");
+    return this;
+  }
+
+  /**
+   * Asks an agent beside the server how it is, as {@code agent} says ({@code agent-check}); see
+   * {@link Check#agent(int)}. It needs no {@link #check()}.
+   */
+  public ServerBuilder agentCheck(AgentCheck agent) {
+    Checks.unset(backend, what + "agent-check", this.agent);
+    this.agent = requireNonNull(agent, "agent");
     return this;
   }
 
@@ -218,6 +230,7 @@ public final class ServerBuilder {
         maxConn == null ? 0 : maxConn,
         maxQueue == null ? 0 : maxQueue,
         backup,
-        checkSettings);
+        checkSettings,
+        agent);
   }
 }

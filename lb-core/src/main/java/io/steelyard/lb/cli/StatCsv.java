@@ -242,21 +242,17 @@ final class StatCsv {
     if (check != null) {
       set(row, "chkfail", check.failedChecks());
       set(row, "chkdown", check.downTransitions());
+      checkColumns(row, "check", "last_chk", check);
       set(row, "check_rise", check.rise());
       set(row, "check_fall", check.fall());
       set(row, "check_health", check.health());
-      CheckOutcome last = check.last();
-      if (last != null) {
-        set(row, "check_status", (check.running() ? "* " : "") + last.status().name());
-        if (last.status().hasCode()) {
-          set(row, "check_code", last.code());
-        }
-        set(row, "check_duration", check.lastDurationMillis());
-        set(row, "check_desc", last.status().description());
-        if (!check.running()) {
-          set(row, "last_chk", csvText(last.info()));
-        }
-      }
+    }
+    CheckStats agent = server.agent();
+    if (agent != null) {
+      checkColumns(row, "agent", "last_agt", agent);
+      set(row, "agent_rise", agent.rise());
+      set(row, "agent_fall", agent.fall());
+      set(row, "agent_health", agent.health());
     }
     if (operator) {
       String host = server.address().getAddress().getHostAddress();
@@ -271,6 +267,13 @@ final class StatCsv {
     CheckStats check = server.check();
     if (server.status() == ServerStatus.MAINT) {
       return status;
+    }
+    CheckStats agent = server.agent();
+    if (agent != null && agent.health() == 0) {
+      return "DOWN (agent)";
+    }
+    if (agent != null && server.status() == ServerStatus.DRAIN) {
+      return "DRAIN (agent)";
     }
     if (check == null) {
       return server.status() == ServerStatus.UP ? "no check" : status;
@@ -305,6 +308,27 @@ final class StatCsv {
     set(row, "dreq", 0);
     set(row, "dresp", 0);
     set(row, "ereq", 0);
+  }
+
+  /**
+   * The columns of the last outcome of a check or agent ({@code prefix} {@code check} or {@code
+   * agent}): status (after {@code *} while one runs), code where it has one, duration,
+   * description, and its info ({@code lastColumn}) unless one runs.
+   */
+  private static void checkColumns(String[] row, String prefix, String lastColumn, CheckStats stats) {
+    CheckOutcome last = stats.last();
+    if (last == null) {
+      return;
+    }
+    set(row, prefix + "_status", (stats.running() ? "* " : "") + last.status().name());
+    if (last.status().hasCode()) {
+      set(row, prefix + "_code", last.code());
+    }
+    set(row, prefix + "_duration", stats.lastDurationMillis());
+    set(row, prefix + "_desc", last.status().description());
+    if (!stats.running()) {
+      set(row, lastColumn, csvText(last.info()));
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.steelyard.lb.config;
 
+import io.steelyard.lb.health.AgentCheck;
 import io.steelyard.lb.health.CheckSettings;
 import java.net.InetSocketAddress;
 
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
  * @param maxQueue the most clients waiting for this server, 0 for no limit
  * @param backup whether it takes connections only when no active server is usable
  * @param check how it is checked, or {@code null} when it is not
+ * @param agent its agent check, or {@code null}
  */
 public record ServerConfig(
     String name,
@@ -21,4 +23,5 @@ public record ServerConfig(
     int maxConn,
     int maxQueue,
     boolean backup,
-    CheckSettings check) {}
+    CheckSettings check,
+    AgentCheck agent) {}

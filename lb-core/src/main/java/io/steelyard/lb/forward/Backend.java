@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.steelyard.lb.config.BackendConfig;
 import io.steelyard.lb.config.ServerConfig;
 import io.steelyard.lb.health.AdminState;
+import io.steelyard.lb.health.AgentReply;
 import io.steelyard.lb.health.CheckOutcome;
 import io.steelyard.lb.health.HealthChecker;
 import io.steelyard.lb.health.HealthChecks;
 import io.steelyard.lb.health.ServerEvent;
+import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.schedule.Member;
 import io.steelyard.lb.schedule.Scheduler;
 import io.steelyard.lb.stats.BackendStats;
@@ -150,6 +152,17 @@ final class Backend {
   }
 
   private void startChecking(Server server, int position, int count) {
+    if (server.agentCheck() != null) {
+      server.agent(
+          checks.startAgent(
+              server.check() == null ? server.address() : server.check().target(server.address()),
+              server.agentCheck(),
+              config.connectTimeout(),
+              config.checkTimeout(),
+              (reply, outcome, wasDown, millis) -> agentReplied(server, reply, outcome, wasDown, millis),
+              position,
+              count));
+    }
     if (server.check() == null) {
       return;
     }
@@ -309,8 +322,11 @@ final class Backend {
 
   // --- server state ---
 
-  /** The checks took {@code server} down. */
+  /** The checks took {@code server} down; nothing to say if its agent had already. */
   void checkedDown(Server server, CheckOutcome outcome, long checkMillis) {
+    if (server.agentDown()) {
+      return;
+    }
     stateChanged(
         server,
         TransitionLines.checked(name(), server.name(), false, outcome, checkMillis),
@@ -320,10 +336,37 @@ final class Backend {
     }
   }
 
-  /** The checks brought {@code server} back up. */
+  /** The checks brought {@code server} back up, unless its agent keeps it down. */
   void checkedUp(Server server, CheckOutcome outcome, long checkMillis) {
+    if (server.agentDown()) {
+      return;
+    }
     stateChanged(
         server, TransitionLines.checked(name(), server.name(), true, outcome, checkMillis), false);
+  }
+
+  /**
+   * {@code server}'s agent answered: its admin state, then its weight, then its health change as
+   * HAProxy applies them. The server goes down when the agent says so, and comes back up when the
+   * agent says up and the checks, if any, agree.
+   */
+  private void agentReplied(
+      Server server, AgentReply reply, CheckOutcome outcome, boolean wasDown, long millis) {
+    if (reply.admin() != null) {
+      adminState(server, reply.admin());
+    }
+    Integer weight = reply.weight(server.initialWeight());
+    if (weight != null && weight != server.member().weight()) {
+      reweigh(server, weight); // as HAProxy, which logs no line for an agent's weight
+    }
+    if (reply.health() == null || reply.down() == wasDown || !server.checkedUp()
+        || server.adminState() == AdminState.MAINT) {
+      return;
+    }
+    stateChanged(
+        server,
+        TransitionLines.checked(name(), server.name(), !reply.down(), outcome, millis),
+        reply.down());
   }
 
   /** An operator set {@code server}'s admin state. */
@@ -332,26 +375,53 @@ final class Backend {
     if (before == state) {
       return;
     }
+    boolean wasDown = server.status() == ServerStatus.DOWN;
+    HealthChecker checker = server.checker();
+    if (checker != null && state == AdminState.MAINT) {
+      checker.pause();
+    }
     server.adminState(state);
+    if (checker != null && before == AdminState.MAINT) {
+      checker.resume();
+    }
+    boolean leaving = before != AdminState.READY && state != AdminState.MAINT;
     stateChanged(
         server,
-        TransitionLines.adminState(name(), server.name(), before, state),
-        state == AdminState.MAINT);
+        TransitionLines.adminState(
+            name(), server.name(), before, state, wasDown, server.status() == ServerStatus.DOWN),
+        state == AdminState.MAINT,
+        !leaving);
   }
 
   /** An operator set {@code server}'s weight. */
   void weight(Server server, int weight) {
-    scheduler.setWeight(server.member(), weight);
-    serveQueues();
+    reweigh(server, weight);
     notifier.serverChanged(new ServerEvent(name(), server.name(), server.status(),
         TransitionLines.weight(name(), server.name(), weight)));
   }
 
+  /** Sets {@code server}'s weight and serves the queues it may now take from. */
+  private void reweigh(Server server, int weight) {
+    scheduler.setWeight(server.member(), weight);
+    serveQueues();
+  }
+
   private void stateChanged(Server server, StringBuilder line, boolean down) {
+    stateChanged(server, line, down, true);
+  }
+
+  /**
+   * Puts {@code server} in or out of the rotation as its status now says, serves the queues, and
+   * logs {@code line}, with the backend's tally when {@code tally} (HAProxy leaves it off the lines
+   * of a server leaving forced drain or maintenance), and tells the listeners.
+   */
+  private void stateChanged(Server server, StringBuilder line, boolean down, boolean tally) {
     server.statusChanged();
     scheduler.setUsable(server.member(), server.takesNewClients());
     serveQueues();
-    TransitionLines.tally(line, down, online(), server.counters().current(), counters.queued());
+    if (tally) {
+      TransitionLines.tally(line, down, online(), server.counters().current(), counters.queued());
+    }
     if (down) {
       log.warn("{}", line);
     } else {
@@ -426,6 +496,9 @@ final class Backend {
     }
     if (server.checker() != null) {
       checks.stop(server.checker());
+    }
+    if (server.agent() != null) {
+      checks.stop(server.agent());
     }
     log.info("Server {}/{} deleted.", name(), server.name());
   }

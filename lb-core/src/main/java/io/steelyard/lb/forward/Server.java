@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.steelyard.lb.config.ServerConfig;
 import io.steelyard.lb.health.AdminState;
+import io.steelyard.lb.health.AgentCheck;
+import io.steelyard.lb.health.AgentChecker;
 import io.steelyard.lb.health.CheckSettings;
 import io.steelyard.lb.health.CheckStats;
 import io.steelyard.lb.health.HealthChecker;
@@ -19,13 +21,14 @@ import java.util.ArrayDeque;
  * its queue and its counters.
  *
  * <p>Its {@link #status()} combines the operator's {@link AdminState} with the checks: MAINT
- * whatever the checks say, else DOWN while checks fail, else DRAIN if the operator drains it,
- * else UP. Only an UP server takes new clients; a DRAIN one still takes clients stuck to it.
+ * whatever the checks say, else DOWN while checks fail or its agent says so, else DRAIN if the
+ * operator (or the agent) drains it, else UP. Only an UP server takes new clients; a DRAIN one still takes clients stuck to it.
  */
 final class Server {
   private final Member member;
   private final InetSocketAddress address;
   private final CheckSettings check;
+  private final AgentCheck agentCheck;
   private final int maxQueue;
   /** The weight it was configured with, HAProxy's {@code iweight}. */
   private final int initialWeight;
@@ -35,6 +38,7 @@ final class Server {
 
   private volatile AdminState admin = AdminState.READY;
   private volatile HealthChecker checker;
+  private volatile AgentChecker agent;
   private volatile long lastChangeMillis = System.currentTimeMillis();
 
   /**
@@ -46,6 +50,7 @@ final class Server {
         new Member(id, config.name(), config.weight(), config.maxConn(), config.backup(), usable);
     this.address = requireNonNull(config.address(), "address");
     this.check = config.check();
+    this.agentCheck = config.agent();
     this.maxQueue = config.maxQueue();
     this.initialWeight = config.weight();
   }
@@ -64,7 +69,8 @@ final class Server {
         member.maxConn(),
         maxQueue,
         Instant.ofEpochMilli(lastChangeMillis),
-        checkStats());
+        checkStats(),
+        agent == null ? null : agent.stats());
   }
 
   Member member() {
@@ -88,6 +94,11 @@ final class Server {
     return check;
   }
 
+  /** The weight it was configured with, HAProxy's {@code iweight}. */
+  int initialWeight() {
+    return initialWeight;
+  }
+
   /** The most clients waiting for this server, 0 for no limit. */
   int maxQueue() {
     return maxQueue;
@@ -108,16 +119,35 @@ final class Server {
     if (admin == AdminState.MAINT) {
       return ServerStatus.MAINT;
     }
-    if (!checkedUp()) {
+    if (!checkedUp() || agentDown()) {
       return ServerStatus.DOWN;
     }
     return admin == AdminState.DRAIN ? ServerStatus.DRAIN : ServerStatus.UP;
   }
 
   /** Whether the checks, if any, say it is up. */
-  private boolean checkedUp() {
+  boolean checkedUp() {
     HealthChecker current = checker;
     return current == null || current.up();
+  }
+
+  /** Whether its agent, if any, last said it is down. */
+  boolean agentDown() {
+    AgentChecker current = agent;
+    return current != null && current.down();
+  }
+
+  /** The configured agent check, or {@code null}. */
+  AgentCheck agentCheck() {
+    return agentCheck;
+  }
+
+  AgentChecker agent() {
+    return agent;
+  }
+
+  void agent(AgentChecker agent) {
+    this.agent = agent;
   }
 
   boolean takesNewClients() {

@@ -50,18 +50,27 @@ final class TransitionLines {
     }
   }
 
-  /** An operator moved the server from {@code before} to {@code now}. */
+  /**
+   * An operator (or an agent) moved the server from {@code before} to {@code now}; {@code wasDown}
+   * and {@code isDown} say whether its checks had it down before and have it down after.
+   */
   static StringBuilder adminState(
-      String backend, String server, AdminState before, AdminState now) {
+      String backend,
+      String server,
+      AdminState before,
+      AdminState now,
+      boolean wasDown,
+      boolean isDown) {
     String what;
     if (now == AdminState.MAINT) {
-      what = " is going DOWN for maintenance.";
+      what = wasDown ? " was DOWN and now enters maintenance." : " is going DOWN for maintenance.";
+    } else if (before == AdminState.MAINT) {
+      what = " is " + (isDown ? "DOWN" : "UP") + "/" + (now == AdminState.DRAIN ? "DRAIN" : "READY")
+          + " (leaving forced maintenance).";
     } else if (now == AdminState.DRAIN) {
       what = " enters drain state.";
-    } else if (before == AdminState.MAINT) {
-      what = " is UP (leaving forced maintenance).";
     } else {
-      what = " is UP (leaving forced drain).";
+      what = " is " + (isDown ? "DOWN" : "UP") + " (leaving forced drain).";
     }
     return start(backend, server).append(what);
   }

@@ -125,6 +125,11 @@ public final class Check {
     return ReadyMadeChecks.sslHello();
   }
 
+  /** An agent check on {@code port} of the server ({@code agent-check agent-port N}). */
+  public static AgentCheck agent(int port) {
+    return AgentCheck.on(port);
+  }
+
   /** A ready-made check, {@code name} as HAProxy's option, steps numbered as its. */
   static Check readyMade(String name) {
     return new Check(name, false, List.of(), 1, null, null);

@@ -33,7 +33,9 @@ public enum CheckStatus {
   /** The connection failed after it was made, before the check could tell anything. */
   SOCKERR("Socket error", false),
   /** Live connections failed {@code error-limit} times in a row ({@code observe layer4}). */
-  HANA("Health analyze", false);
+  HANA("Health analyze", false),
+  /** An agent answered without a word about health: nothing changes. */
+  CHECKED("No status change", false);
 
   private final String description;
   private final boolean passed;

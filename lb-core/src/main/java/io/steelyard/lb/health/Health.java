@@ -64,6 +64,18 @@ public final class Health {
     return wasUp && !up();
   }
 
+  /** The server enters maintenance: the checks pause, and count it down (HAProxy's health 0). */
+  public void maintenance() {
+    value = 0;
+    consecutiveErrors = 0;
+    fastInterForced = false;
+  }
+
+  /** The server leaves maintenance: up at exactly {@code rise}, so down at its first failure. */
+  public void leftMaintenance() {
+    value = settings.rise();
+  }
+
   /** A live connection to the server succeeded: the run of errors is over. */
   public void observedSuccess() {
     consecutiveErrors = 0;

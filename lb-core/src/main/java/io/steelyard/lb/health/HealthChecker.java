@@ -37,6 +37,7 @@ public final class HealthChecker {
   private final Consumer<CheckOutcome> checked = this::checked;
   private volatile boolean up = true;
   private volatile boolean running;
+  private volatile boolean paused;
   private volatile int healthValue;
   private volatile long failedChecks;
   private volatile long downTransitions;
@@ -88,7 +89,7 @@ public final class HealthChecker {
   public CheckStats stats() {
     return new CheckStats(
         settings.rise(), settings.fall(), healthValue, up, failedChecks, downTransitions,
-        last, running, lastDurationMillis);
+        paused ? null : last, running, lastDurationMillis);
   }
 
   /** Starts checking after {@code delay}, which spreads the first checks of many servers. */
@@ -108,9 +109,50 @@ public final class HealthChecker {
     });
   }
 
+  /**
+   * Pauses the checks while the server is in maintenance, as HAProxy does: none runs, the server
+   * counts as down, and the stats show no last outcome. Takes effect at once, from any thread.
+   */
+  public void pause() {
+    if (paused) {
+      return;
+    }
+    paused = true;
+    up = false;
+    healthValue = 0;
+    loop.execute(() -> {
+      if (next != null) {
+        next.cancel(false);
+      }
+      run.cancel();
+      running = false;
+      health.maintenance();
+    });
+  }
+
+  /**
+   * Resumes paused checks as the server leaves maintenance: it is up at once, down at its first
+   * failed check, and the first check runs now. Takes effect at once, from any thread.
+   */
+  public void resume() {
+    if (!paused) {
+      return;
+    }
+    healthValue = settings.rise();
+    up = true;
+    paused = false;
+    loop.execute(() -> {
+      health.leftMaintenance();
+      schedule(Duration.ZERO);
+    });
+  }
+
   /** The outcome of a live connection to the server, for {@code observe layer4}. */
   public void observe(boolean connected) {
     loop.execute(() -> {
+      if (paused) {
+        return;
+      }
       if (connected) {
         health.observedSuccess();
       } else if (observedError()) {
@@ -131,7 +173,7 @@ public final class HealthChecker {
   }
 
   private void schedule(Duration delay) {
-    if (!stopped) {
+    if (!stopped && !paused) {
       next = loop.schedule(this::check, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
@@ -144,7 +186,7 @@ public final class HealthChecker {
 
   private void checked(CheckOutcome outcome) {
     running = false;
-    if (stopped) {
+    if (stopped || paused) {
       return;
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);

@@ -18,6 +18,7 @@ public final class HealthChecks {
   private final EventLoopGroup loops;
   private final Bootstrap bootstrap;
   private final Set<HealthChecker> running = ConcurrentHashMap.newKeySet();
+  private final Set<AgentChecker> agents = ConcurrentHashMap.newKeySet();
 
   /** @param bootstrap with the channel type of the balancer's transport; each checker clones it */
   public HealthChecks(EventLoopGroup loops, Bootstrap bootstrap) {
@@ -45,6 +46,33 @@ public final class HealthChecks {
     return checker;
   }
 
+  /**
+   * Starts asking the agent of the server at {@code server}; its first question comes after
+   * {@code position / count} of its interval.
+   */
+  public AgentChecker startAgent(
+      InetSocketAddress server,
+      AgentCheck agent,
+      Duration connectTimeout,
+      Duration checkTimeout,
+      AgentChecker.Listener listener,
+      int position,
+      int count) {
+    AgentChecker checker =
+        new AgentChecker(
+            loops.next(), bootstrap, server, agent, connectTimeout, checkTimeout, listener);
+    agents.add(checker);
+    checker.start(agent.inter().multipliedBy(position).dividedBy(Math.max(count, 1)));
+    return checker;
+  }
+
+  /** Stops one agent checker, as when its server is removed. */
+  public void stop(AgentChecker checker) {
+    if (agents.remove(checker)) {
+      checker.stop();
+    }
+  }
+
   /** Stops one checker, as when its server is removed. */
   public void stop(HealthChecker checker) {
     if (running.remove(checker)) {
@@ -56,6 +84,9 @@ public final class HealthChecks {
   public void stopAll() {
     for (HealthChecker checker : running) {
       stop(checker);
+    }
+    for (AgentChecker agent : agents) {
+      stop(agent);
     }
   }
 }

@@ -19,6 +19,7 @@ import java.time.Instant;
  * @param maxQueue the most clients waiting for it, 0 for no limit
  * @param lastChange when its status last changed, or when it was created
  * @param check its health checks, or {@code null} when it is not checked
+ * @param agent its agent check (health 1 while the agent says up, 0 while down), or {@code null}
  */
 public record ServerStats(
     String name,
@@ -32,4 +33,5 @@ public record ServerStats(
     int maxConn,
     int maxQueue,
     Instant lastChange,
-    CheckStats check) {}
+    CheckStats check,
+    CheckStats agent) {}

@@ -568,7 +568,7 @@ final class ProxySection {
     String probe = name.isEmpty() ? kind.keyword : name;
     try {
       Balancer.builder()
-          .backend(probe, b -> b.server("default-server", "127.0.0.1:1", options::applyTo));
+          .backend(probe, b -> b.server("default-server", "127.0.0.1:1", options::applyCallsTo));
     } catch (ConfigException e) {
       // The builder names the probe as a backend; a defaults section is none.
       throw new IllegalArgumentException(
@@ -844,7 +844,8 @@ final class ProxySection {
     }
     for (ServerLine server : servers.values()) {
       try {
-        backend.server(server.name(), server.address(), server.options()::applyTo);
+        backend.server(server.name(), server.address(),
+            s -> server.options().applyTo(s, server.name()));
       } catch (ConfigException e) {
         diagnostics.error(server.line(), e.getMessage());
       }

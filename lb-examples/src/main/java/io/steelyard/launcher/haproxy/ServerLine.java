@@ -29,6 +29,7 @@ record ServerLine(ConfigLine line, String name, String address, ServerOptions op
         ServerOptions.parse(line, 3, "'server " + proxy + "/" + name + "' : ");
     ServerOptions merged = options.over(defaults);
     merged.checkTls("'server " + proxy + "/" + name + "' : ");
+    merged.agentCheck("'server " + proxy + "/" + name + "' : ", name);
     return new ServerLine(line, name, line.word(2), merged);
   }
 }

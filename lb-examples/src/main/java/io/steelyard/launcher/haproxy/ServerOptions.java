@@ -3,6 +3,7 @@ package io.steelyard.launcher.haproxy;
 import io.steelyard.launcher.ConfigLine;
 import io.steelyard.launcher.ConfigValues;
 import io.steelyard.lb.ServerBuilder;
+import io.steelyard.lb.health.AgentCheck;
 import io.steelyard.lb.health.CheckTls;
 import io.steelyard.lb.health.OnError;
 import java.net.InetAddress;
@@ -39,6 +40,8 @@ import java.util.stream.Collectors;
  *       address; {@code check-ssl}, {@code verify none|required}, {@code ca-file FILE}, {@code
  *       check-sni NAME}: checks over TLS, see {@link CheckTlsOptions}. Like {@code inter}, they
  *       have no effect on a server without {@code check}.
+ *   <li>{@code agent-check}, {@code agent-port}, {@code agent-addr}, {@code agent-inter}, {@code
+ *       agent-send}: an agent beside the server steers it, see {@link AgentOptions}.
  * </ul>
  *
  * <p>HAProxy's other server keywords are errors until Steelyard has them. An option given twice
@@ -53,10 +56,14 @@ final class ServerOptions {
   /** No option: what a section starts from when no {@code defaults} section gives any. */
   static final ServerOptions NONE = new ServerOptions(List.of());
 
-  private static final Set<String> FLAGS = Set.of("backup", "check", "check-ssl");
+  private static final Set<String> FLAGS = Set.of("backup", "check", "check-ssl", "agent-check");
 
   /** The options that together say how checks make TLS connections. */
   private static final Set<String> TLS = Set.of("check-ssl", "verify", "ca-file", "check-sni");
+
+  /** The options that together say how an agent is asked ({@code port} is also a call's). */
+  private static final Set<String> AGENT =
+      Set.of("agent-check", "agent-port", "agent-addr", "agent-inter", "agent-send");
 
   /**
    * One option.
@@ -64,8 +71,8 @@ final class ServerOptions {
    * @param keyword how it is written, such as {@code inter}: an option of a server line replaces
    *     the default-server option of the same keyword
    * @param value its argument, empty for a flag
-   * @param call the builder call that sets it, or {@code null} for a TLS option, which {@link
-   *     CheckTlsOptions} reads with the others
+   * @param call the builder call that sets it, or {@code null} for a TLS or agent option, which
+   *     {@link CheckTlsOptions} or {@link AgentOptions} reads with the others
    */
   private record Option(String keyword, String value, Consumer<ServerBuilder> call) {}
 
@@ -85,7 +92,8 @@ final class ServerOptions {
     for (int i = from; i < line.words().size(); i++) {
       String keyword = line.word(i);
       try {
-        Consumer<ServerBuilder> call = TLS.contains(keyword) ? null : call(line, i, keyword);
+        Consumer<ServerBuilder> call =
+            TLS.contains(keyword) || AGENT.contains(keyword) ? null : call(line, i, keyword);
         String value = FLAGS.contains(keyword) ? "" : argument(line, i);
         if (call == null && !FLAGS.contains(keyword) && value.isEmpty()) {
           throw new IllegalArgumentException("'" + keyword + "' expects an argument.");
@@ -157,8 +165,8 @@ final class ServerOptions {
         throw new IllegalArgumentException(
             "unknown keyword '" + keyword + "' (Steelyard supports weight, maxconn, maxqueue,"
                 + " backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit,"
-                + " on-error, on-marked-down, port, addr, check-ssl, check-sni, verify and"
-                + " ca-file).");
+                + " on-error, on-marked-down, port, addr, check-ssl, check-sni, verify, ca-file,"
+                + " agent-check, agent-port, agent-addr, agent-inter and agent-send).");
     }
   }
 
@@ -225,7 +233,7 @@ final class ServerOptions {
     CheckTlsOptions tls = new CheckTlsOptions();
     try {
       for (Option option : options) {
-        if (option.call() == null) {
+        if (TLS.contains(option.keyword())) {
           tls.set(option.keyword(), option.value());
         }
       }
@@ -235,16 +243,52 @@ final class ServerOptions {
     }
   }
 
-  /** Sets the options in {@code server}, in the order written, and then its checks' TLS. */
-  void applyTo(ServerBuilder server) {
+  /**
+   * The agent check that these options give together, or {@code null}.
+   *
+   * @param server the server's name, for HAProxy's message about a missing port
+   * @throws IllegalArgumentException when they do not go together, with {@code where} first
+   */
+  AgentCheck agentCheck(String where, String server) {
+    AgentOptions agent = new AgentOptions();
+    try {
+      for (Option option : options) {
+        if (AGENT.contains(option.keyword()) || option.keyword().equals("port")) {
+          agent.set(option.keyword(), option.value());
+        }
+      }
+      return agent.settings(server);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Sets the options that stand alone in {@code server}, in the order written, leaving out the TLS
+   * and agent options, which only a whole server line puts together: how a {@code default-server}
+   * line is checked.
+   */
+  void applyCallsTo(ServerBuilder server) {
     for (Option option : options) {
       if (option.call() != null) {
         option.call().accept(server);
       }
     }
+  }
+
+  /**
+   * Sets the options in {@code server}, in the order written, and then its checks' TLS and its
+   * agent.
+   */
+  void applyTo(ServerBuilder server, String name) {
+    applyCallsTo(server);
     CheckTls tls = checkTls("");
     if (tls != null) {
       server.checkTls(tls);
+    }
+    AgentCheck agent = agentCheck("", name);
+    if (agent != null) {
+      server.agentCheck(agent);
     }
   }
 }

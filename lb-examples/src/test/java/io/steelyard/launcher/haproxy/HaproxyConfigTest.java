@@ -259,7 +259,7 @@ class HaproxyConfigTest {
     void theLinesOfASectionWithABadHeaderAreStillChecked() {
       assertThat(error(DEFAULTS + "backend 'b k'\n  server s1 127.0.0.1:1 bogus\n"))
           .isEqualTo("parsing [haproxy.cfg:6] : character ' ' is not permitted in 'backend' name 'b k'.\n"
-              + "parsing [haproxy.cfg:7] : 'server b k/s1' : unknown keyword 'bogus' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error, on-marked-down, port, addr, check-ssl, check-sni, verify and ca-file).");
+              + "parsing [haproxy.cfg:7] : 'server b k/s1' : unknown keyword 'bogus' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error, on-marked-down, port, addr, check-ssl, check-sni, verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and agent-send).");
     }
 
     @Test
@@ -1066,7 +1066,7 @@ class HaproxyConfigTest {
       assertThat(error(withBackend("  default-server bogus", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'default-server' : unknown keyword 'bogus' (Steelyard supports weight,"
               + " maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit,"
-              + " on-error, on-marked-down, port, addr, check-ssl, check-sni, verify and ca-file).");
+              + " on-error, on-marked-down, port, addr, check-ssl, check-sni, verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and agent-send).");
       assertThat(error(withBackend("  default-server inter", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'default-server' : 'inter' expects a delay as argument.");
       assertThat(error(withFrontend("  default-server check")))
@@ -1228,7 +1228,7 @@ class HaproxyConfigTest {
       assertThat(error(withBackend("  server s1 127.0.0.1:1 weight heavy")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : 'weight' expects an integer argument (got 'heavy').");
       assertThat(error(withBackend("  server s1 127.0.0.1:1 send-proxy")))
-          .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : unknown keyword 'send-proxy' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error, on-marked-down, port, addr, check-ssl, check-sni, verify and ca-file).");
+          .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : unknown keyword 'send-proxy' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error, on-marked-down, port, addr, check-ssl, check-sni, verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and agent-send).");
       assertThat(error(withBackend("  server s1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'server' expects <name> and <addr>[:<port>] as arguments.");
       assertThat(error(withBackend("  server 's 1' 127.0.0.1:1")))
@@ -1609,6 +1609,23 @@ class HaproxyConfigTest {
       assertThat(server.check().tls().everyConnection()).isTrue();
       assertThat(server.check().tls().caFile()).isNull();
       assertThat(server.check().tls().sni()).isEqualTo("db.example");
+    }
+
+    @Test
+    void agentOptionsMakeOneAgentCheckWithHaproxysDefaults() throws IOException {
+      ServerConfig server = check(withBackend("  default-server agent-inter 3s",
+          "  server s1 127.0.0.1:80 check agent-check agent-port 9999 agent-addr 127.0.0.3"
+              + " agent-send hello\\n")).backends().get(0).servers().get(0);
+      assertThat(server.agent()).isEqualTo(Check.agent(9999).address(InetAddress.getByName("127.0.0.3"))
+          .inter(Duration.ofSeconds(3)).send("hello\n"));
+      ServerConfig byPort = check(withBackend("  server s1 127.0.0.1:80 agent-check port 8080"))
+          .backends().get(0).servers().get(0);
+      assertThat(byPort.agent()).isEqualTo(Check.agent(8080));
+      assertThat(check(withBackend("  server s1 127.0.0.1:80 agent-port 1")).backends().get(0)
+          .servers().get(0).agent()).isNull();
+      assertThat(error(withBackend("  server s1 127.0.0.1:80 check agent-check")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : server s1 does not have agent"
+              + " port. Agent check has been disabled.");
     }
 
     @Test

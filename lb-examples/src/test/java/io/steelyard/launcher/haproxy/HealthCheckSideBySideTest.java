@@ -10,6 +10,7 @@ import io.steelyard.lb.Balancer;
 import io.steelyard.lb.health.HealthListener;
 import io.steelyard.lb.health.ServerEvent;
 import io.steelyard.lb.testing.ScriptedServer;
+import io.steelyard.lb.testing.TestAgent;
 import io.steelyard.lb.testing.Tools;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -174,6 +175,87 @@ class HealthCheckSideBySideTest {
         .isEqualTo(transitions(Files.readString(haproxyLog).lines().toList()));
   }
 
+  private static final String AGENT_FILE = """
+      global
+        stats socket SOCKET level admin
+        log stdout format raw local0
+      defaults
+        mode tcp
+        log global
+        timeout connect 1s
+        timeout client 5s
+        timeout server 5s
+      listen app
+        bind 127.0.0.1:PORT1
+        server s1 SERVER check inter 200 weight 10 agent-check agent-port AGENT agent-inter 200
+        server s2 SERVER check inter 200
+      """;
+
+  /**
+   * An agent that answers {@code drain}, {@code 50%}, {@code up}, {@code ready}, {@code down #
+   * maintenance window}, {@code up}, {@code maint} and {@code ready} in turn steers the server
+   * alike in both: status, weight, the agent's columns, and the lines logged.
+   */
+  @Test
+  void anAgentSteersTheServerAsHaproxysDoes(@TempDir Path dir) throws Exception {
+    Tools.require("haproxy");
+    try (TestAgent agent = TestAgent.answering("up")) {
+      String file = AGENT_FILE.replace("SERVER", serve(ScriptedServer.thenHold()))
+          .replace("AGENT", String.valueOf(agent.port()));
+      Path haproxySocket = dir.resolve("haproxy.sock");
+      Path haproxyLog = dir.resolve("haproxy.log");
+      haproxy = new ProcessBuilder("haproxy", "-db", "-f",
+          Files.writeString(dir.resolve("haproxy.cfg"), ports(file, haproxySocket)).toString())
+          .redirectErrorStream(true).redirectOutput(haproxyLog.toFile()).start();
+      Path steelyardSocket = dir.resolve("steelyard.sock");
+      steelyard = HaproxyConfig.read(List.of(Files.writeString(dir.resolve("steelyard.cfg"),
+              ports(file, steelyardSocket)))).toBuilder()
+          .listener(new HealthListener() {
+            @Override
+            public void serverChanged(ServerEvent event) {
+              steelyardLines.add(event.message());
+            }
+          })
+          .start();
+
+      for (String answer : List.of("up", "drain", "50%", "up", "ready", "down # maintenance window",
+          "up", "maint", "ready")) {
+        agent.answer(answer);
+        Map<String, String> haproxyRows = agentColumns(haproxySocket);
+        Map<String, String> steelyardRows = agentColumns(steelyardSocket);
+        System.out.println(answer + " -> " + haproxyRows.get("app/s1"));
+        assertThat(steelyardRows).as("after '%s'", answer).isEqualTo(haproxyRows);
+      }
+      // HAProxy also says "Server app/s1 remains in forced drain mode." at every agent answer
+      // that touches a drained server (each 50% and up above), where nothing changes; Steelyard
+      // logs changes only. And when the agent's up brings the server back, HAProxy gives as the
+      // reason either the agent's answer or, when the health check's run came first, that
+      // check's (Layer4 check passed): Steelyard gives the agent's, which made the change.
+      String agentUp = "Server app/s1 is UP, reason: Layer7 check passed, code: 0, info:"
+          + " \"via agent : up\", check duration: 0ms.";
+      assertThat(transitions(steelyardLines)).isEqualTo(transitions(
+          Files.readString(haproxyLog).lines()
+              .filter(line -> !line.endsWith(" remains in forced drain mode."))
+              .map(line -> line.replaceFirst(
+                  "^Server app/s1 is UP, reason: Layer4 check passed, check duration: \\d+ms\\.",
+                  agentUp))
+              .toList()));
+    }
+  }
+
+  /**
+   * The agent's and the server's columns, once the agent has been asked a few times since its
+   * answer changed and no check runs.
+   */
+  private static Map<String, String> agentColumns(Path socket) throws Exception {
+    long settle = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
+    return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+        .until(() -> readColumns(socket, List.of("status", "weight", "agent_status", "agent_code",
+                "last_agt", "check_status")),
+            rows -> System.nanoTime() > settle
+                && rows.values().stream().noneMatch(r -> r.contains("* ")));
+  }
+
   /**
    * The transition lines, sorted, with the time a check took and the backend's tally masked: the
    * servers of a section go down in whatever order their checks end.
@@ -192,11 +274,16 @@ class HealthCheckSideBySideTest {
    * proxy/server; read once no check is under way, so that no status carries HAProxy's {@code *}.
    */
   private static Map<String, String> checkColumns(Path socket) throws Exception {
-    return await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+    return await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
         .until(() -> readColumns(socket), rows -> rows.values().stream().noneMatch(r -> r.contains("* ")));
   }
 
   private static Map<String, String> readColumns(Path socket) throws IOException {
+    return readColumns(socket, List.of("status", "check_status", "check_code", "last_chk"));
+  }
+
+  private static Map<String, String> readColumns(Path socket, List<String> columns)
+      throws IOException {
     List<String> lines = ask(socket, "show stat\n").lines().toList();
     List<String> header = List.of(lines.get(0).substring(2).split(",", -1));
     Map<String, String> rows = new TreeMap<>();
@@ -206,7 +293,7 @@ class HealthCheckSideBySideTest {
           || fields.get(1).equals("BACKEND")) {
         continue;
       }
-      String row = List.of("status", "check_status", "check_code", "last_chk").stream()
+      String row = columns.stream()
           .map(column -> column + "=" + fields.get(header.indexOf(column)))
           .collect(Collectors.joining(" "));
       rows.put(fields.get(0) + "/" + fields.get(1), row);
