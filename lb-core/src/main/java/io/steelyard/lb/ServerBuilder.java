@@ -33,6 +33,7 @@ public final class ServerBuilder {
   private CheckTls tls;
   private AgentCheck agent;
   private Integer checkPort;
+  private boolean checkSendProxy;
   private InetAddress checkAddress;
   private Duration inter;
   private Duration fastInter;
@@ -114,6 +115,15 @@ public final class ServerBuilder {
   public ServerBuilder agentCheck(AgentCheck agent) {
     Checks.unset(backend, what + "agent-check", this.agent);
     this.agent = requireNonNull(agent, "agent");
+    return this;
+  }
+
+  /**
+   * Starts each check connection with a PROXY protocol line, for servers that expect one
+   * (HAProxy's {@code check-send-proxy}).
+   */
+  public ServerBuilder checkSendProxy() {
+    this.checkSendProxy = true;
     return this;
   }
 
@@ -209,6 +219,7 @@ public final class ServerBuilder {
                 tls,
                 checkAddress,
                 checkPort == null ? 0 : checkPort,
+                checkSendProxy,
                 every,
                 fastInter == null ? every : fastInter,
                 downInter == null ? every : downInter,

@@ -61,7 +61,8 @@ public final class AgentChecker {
             ? inter
             : connectTimeout;
     this.run =
-        new CheckRun(loop, bootstrap, target, agent.steps(reader), null, connect, checkTimeout);
+        new CheckRun(
+            loop, bootstrap, target, agent.steps(reader), null, false, connect, checkTimeout);
     this.listener = listener;
   }
 

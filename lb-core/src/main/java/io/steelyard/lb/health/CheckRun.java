@@ -53,6 +53,7 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
   private final Check check;
   private final List<Check.Step> steps;
   private final CheckTls tls;
+  private final boolean sendProxy;
   private final long connectNanos;
   private final long checkNanos;
   private final byte[] buffer = new byte[BUFFER_SIZE];
@@ -69,6 +70,7 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
   /**
    * @param bootstrap a bootstrap on {@code loop}, with the channel type of the balancer's transport
    * @param tls how a TLS connection step is made, or {@code null} when the check makes none
+   * @param sendProxy whether the steps that take the server's settings send a PROXY line
    * @param connectTimeout how long a connection step may take
    * @param checkTimeout the window of the steps after a connection, HAProxy's {@code timeout
    *     check}; {@code null} to go on with the connection's window
@@ -79,6 +81,7 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
       InetSocketAddress server,
       Check check,
       CheckTls tls,
+      boolean sendProxy,
       Duration connectTimeout,
       Duration checkTimeout) {
     this.loop = loop;
@@ -93,6 +96,7 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
     this.check = check;
     this.steps = check.steps();
     this.tls = tls;
+    this.sendProxy = sendProxy;
     this.connectNanos = connectTimeout.toNanos();
     this.checkNanos = checkTimeout == null ? -1 : checkTimeout.toNanos();
   }
@@ -160,17 +164,23 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
         f.channel().close();
       } else if (!f.isSuccess()) {
         connectFailed(f.cause());
-      } else if (tls(connect)) {
-        handshake(connect, run);
       } else {
-        connected();
+        if (connect.sendProxy() || connect.serverDefaults() && sendProxy) {
+          channel.writeAndFlush(proxyLine(channel), channel.voidPromise());
+        }
+        if (tls(connect)) {
+          handshake(connect, run);
+        } else {
+          connected();
+        }
       }
     });
   }
 
   private void handshake(CheckConnect connect, long run) {
     phase = Phase.HANDSHAKING;
-    SslHandler ssl = tls.handler(channel.alloc(), connect.sni(), server);
+    String sni = connect.sni() != null ? connect.sni() : connect.serverDefaults() ? tls.sni() : null;
+    SslHandler ssl = tls.handler(channel.alloc(), sni, server);
     channel.pipeline().addFirst(ssl);
     ssl.handshakeFuture().addListener((Future<Channel> f) -> {
       if (run != generation) {
@@ -284,9 +294,26 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
     return CheckOutcome.of(CheckStatus.L7OK, "(tcp-check)");
   }
 
-  /** Whether {@code connect} is made over TLS: it asks for it, or every connection is. */
+  /**
+   * Whether {@code connect} is made over TLS: it asks for it, or it takes the server's settings
+   * and they say {@code check-ssl}.
+   */
   private boolean tls(CheckConnect connect) {
-    return connect.ssl() || tls != null && tls.everyConnection();
+    return connect.ssl() || connect.serverDefaults() && tls != null && tls.everyConnection();
+  }
+
+  /**
+   * The PROXY protocol line HAProxy's checks send: the check connection's own two ends, {@code
+   * PROXY TCP4 127.0.0.1 127.0.0.1 32924 6379\r\n}.
+   */
+  private static ByteBuf proxyLine(Channel channel) {
+    InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+    InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+    String family = remote.getAddress() instanceof java.net.Inet6Address ? "TCP6" : "TCP4";
+    String line = "PROXY " + family + " " + local.getAddress().getHostAddress() + " "
+        + remote.getAddress().getHostAddress() + " " + local.getPort() + " " + remote.getPort()
+        + "\r\n";
+    return io.netty.buffer.Unpooled.copiedBuffer(line, StandardCharsets.US_ASCII);
   }
 
   private void connectFailed(Throwable cause) {

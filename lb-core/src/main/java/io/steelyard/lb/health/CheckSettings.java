@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param tls how its TLS connections are made; {@code null} when none is
  * @param address where checks connect, HAProxy's {@code addr}; {@code null} for the server's
  * @param port the port checks connect to, HAProxy's {@code port}; 0 for the server's
+ * @param sendProxy whether checks start with a PROXY protocol line, HAProxy's {@code
+ *     check-send-proxy} (for the connection steps that take the server's settings)
  * @param timeout the longest a check may take once connected, HAProxy's {@code timeout check};
  *     {@code null} to use {@code inter} for the whole check, as HAProxy does when it is not set
  */
@@ -29,6 +31,7 @@ public record CheckSettings(
     CheckTls tls,
     InetAddress address,
     int port,
+    boolean sendProxy,
     Duration inter,
     Duration fastInter,
     Duration downInter,

@@ -92,12 +92,8 @@ public final class CheckTls {
     return caFile;
   }
 
-  /**
-   * A client handler for one connection to {@code server}, naming {@code sni}, else these
-   * settings' SNI, when not null.
-   */
-  SslHandler handler(ByteBufAllocator alloc, String stepSni, InetSocketAddress server) {
-    String sni = stepSni != null ? stepSni : this.sni;
+  /** A client handler for one connection to {@code server}, naming {@code sni} when not null. */
+  SslHandler handler(ByteBufAllocator alloc, String sni, InetSocketAddress server) {
     SSLEngine engine =
         sni == null
             ? context.newEngine(alloc)

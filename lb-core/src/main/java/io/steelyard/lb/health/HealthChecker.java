@@ -67,6 +67,7 @@ public final class HealthChecker {
             target,
             settings.check(),
             settings.tls(),
+            settings.sendProxy(),
             settings.checkTimeout(connectTimeout),
             settings.timeout());
     this.health = new Health(settings);

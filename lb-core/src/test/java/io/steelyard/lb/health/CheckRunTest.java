@@ -19,6 +19,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +63,7 @@ class CheckRunTest {
   static CheckOutcome run(Check check, CheckTls tls, InetSocketAddress server, Duration checkTimeout)
       throws Exception {
     EventLoop loop = group.next();
-    CheckRun run = new CheckRun(loop, bootstrap, server, check, tls, CONNECT, checkTimeout);
+    CheckRun run = new CheckRun(loop, bootstrap, server, check, tls, false, CONNECT, checkTimeout);
     CompletableFuture<CheckOutcome> outcome = new CompletableFuture<>();
     loop.execute(() -> run.start(outcome::complete));
     return outcome.get(10, TimeUnit.SECONDS);
@@ -219,6 +220,36 @@ class CheckRunTest {
           .isEqualTo(outcome(CheckStatus.L4CON, 0, "Connection refused"));
       assertThat(run(Check.redis(), closed))
           .isEqualTo(outcome(CheckStatus.L4CON, 0, "Connection refused"));
+    }
+
+    @Test
+    void aProxyLineGoesFirstWhereAConnectionAsksForIt() throws Exception {
+      Check check = Check.tcp().connect(CheckConnect.BARE.proxyHeader()).send("PING\r\n");
+      try (ScriptedServer server = ScriptedServer.thenHold()) {
+        assertThat(run(check, server.address())).isEqualTo(outcome(CheckStatus.L7OK, 0, "(tcp-check)"));
+        await().until(() -> server.received().size() == 1);
+        assertThat(new String(server.received().get(0), java.nio.charset.StandardCharsets.US_ASCII))
+            .matches("PROXY TCP4 127\\.0\\.0\\.1 127\\.0\\.0\\.1 \\d+ " + server.address().getPort()
+                + "\r\nPING\r\n");
+      }
+    }
+
+    @Test
+    void checkSendProxyTakesTheConnectionsThatTakeTheServersSettings() throws Exception {
+      try (ScriptedServer server = ScriptedServer.thenHold()) {
+        EventLoop loop = group.next();
+        for (Check check : List.of(Check.connect(), Check.tcp().connect(CheckConnect.BARE))) {
+          CheckRun run = new CheckRun(loop, bootstrap, server.address(), check, null, true,
+              CONNECT, null);
+          CompletableFuture<CheckOutcome> outcome = new CompletableFuture<>();
+          loop.execute(() -> run.start(outcome::complete));
+          outcome.get(10, TimeUnit.SECONDS);
+        }
+        await().until(() -> server.received().size() == 2);
+        assertThat(new String(server.received().get(0), java.nio.charset.StandardCharsets.US_ASCII))
+            .startsWith("PROXY TCP4 127.0.0.1 127.0.0.1 ");
+        assertThat(server.received().get(1)).isEmpty();
+      }
     }
 
     @Test
@@ -429,7 +460,7 @@ class CheckRunTest {
       try (ScriptedServer silent = ScriptedServer.thenHold()) {
         EventLoop loop = group.next();
         CheckRun run = new CheckRun(loop, bootstrap, silent.address(), Check.connect(),
-            CheckTls.verifyNone(), Duration.ofMillis(300), null);
+            CheckTls.verifyNone(), false, Duration.ofMillis(300), null);
         CompletableFuture<CheckOutcome> outcome = new CompletableFuture<>();
         loop.execute(() -> run.start(outcome::complete));
         assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(outcome(CheckStatus.L6TOUT, 0, ""));

@@ -12,7 +12,7 @@ class HealthTest {
   private static final Duration DOWN = Duration.ofSeconds(10);
 
   private static CheckSettings settings(int rise, int fall, boolean observe, OnError onError) {
-    return new CheckSettings(Check.connect(), null, null, 0, INTER, FAST, DOWN, rise, fall, null, observe, 3, onError, false);
+    return new CheckSettings(Check.connect(), null, null, 0, false, INTER, FAST, DOWN, rise, fall, null, observe, 3, onError, false);
   }
 
   private static Health health(int rise, int fall) {
@@ -166,7 +166,7 @@ class HealthTest {
     CheckSettings plain = settings(2, 3, false, OnError.FASTINTER);
     assertThat(plain.checkTimeout(Duration.ofSeconds(5))).isEqualTo(INTER);
     CheckSettings timed =
-        new CheckSettings(Check.connect(), null, null, 0, INTER, FAST, DOWN, 2, 3, Duration.ofSeconds(1), false, 3, OnError.FASTINTER, false);
+        new CheckSettings(Check.connect(), null, null, 0, false, INTER, FAST, DOWN, 2, 3, Duration.ofSeconds(1), false, 3, OnError.FASTINTER, false);
     assertThat(timed.checkTimeout(Duration.ofSeconds(5))).isEqualTo(INTER);
     assertThat(timed.checkTimeout(Duration.ZERO)).as("connect timeout 0, none").isEqualTo(INTER);
     assertThat(timed.checkTimeout(Duration.ofMillis(300))).isEqualTo(Duration.ofMillis(300));

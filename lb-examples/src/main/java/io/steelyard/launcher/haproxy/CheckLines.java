@@ -20,8 +20,9 @@ import java.util.Set;
  *       Check}. The last check option of a section wins, over its {@code defaults} section's.
  *   <li>{@code option tcp-check} and the {@code tcp-check} lines of a backend or listen section:
  *       <ul>
- *         <li>{@code tcp-check connect [default] [port N] [addr IP] [ssl] [sni NAME] [linger]
- *             [comment TEXT]};
+ *         <li>{@code tcp-check connect [default] [port N] [addr IP] [send-proxy] [ssl] [sni NAME]
+ *             [linger] [comment TEXT]}, {@code default} taking the server's {@code check-ssl},
+ *             {@code check-sni} and {@code check-send-proxy} too;
  *         <li>{@code tcp-check send TEXT [comment TEXT]}, {@code tcp-check send-binary HEX
  *             [comment TEXT]};
  *         <li>{@code tcp-check expect [!] string|rstring|binary|rbinary PATTERN} with {@code
@@ -32,8 +33,8 @@ import java.util.Set;
  *         <li>{@code tcp-check comment TEXT}.
  *       </ul>
  *       {@code send-lf}, {@code send-binary-lf}, {@code string-lf}, {@code binary-lf}, {@code
- *       set-var} and {@code unset-var} are errors, as are {@code connect}'s {@code send-proxy},
- *       {@code via-socks4}, {@code alpn} and {@code proto}. {@code linger} is taken and changes
+ *       set-var} and {@code unset-var} are errors, as are {@code connect}'s {@code via-socks4},
+ *       {@code alpn} and {@code proto}. {@code linger} is taken and changes
  *       nothing: Steelyard always closes a check's connection cleanly, where HAProxy resets it
  *       unless told {@code linger}; a clean close is what a server logs nothing about.
  * </ul>
@@ -164,23 +165,25 @@ final class CheckLines {
   }
 
   private static CheckConnect connect(ConfigLine line) {
-    CheckConnect connect = CheckConnect.SERVER;
+    CheckConnect connect = CheckConnect.BARE;
     for (int i = 2; i < line.words().size(); i++) {
       String keyword = line.word(i);
       switch (keyword) {
-        case "default", "linger" -> { }
+        case "linger" -> { }
+        case "default" -> connect = connect.withServerDefaults();
+        case "send-proxy" -> connect = connect.proxyHeader();
         case "ssl" -> connect = connect.tls();
         case "port" -> connect = connect.port(ConfigValues.integer("port", value(line, i++)));
         case "addr" -> connect = connect.address(ConfigValues.ipAddress("addr", value(line, i++)));
         case "sni" -> connect = connect.sni(value(line, i++));
         case "comment" -> connect = connect.comment(value(line, i++));
-        case "send-proxy", "via-socks4", "alpn", "proto" ->
+        case "via-socks4", "alpn", "proto" ->
             throw new IllegalArgumentException(
                 "'" + keyword + "' is not supported by Steelyard (supported: 'default', 'port',"
-                    + " 'addr', 'ssl', 'sni', 'linger', 'comment').");
+                    + " 'addr', 'send-proxy', 'ssl', 'sni', 'linger', 'comment').");
         default -> throw new IllegalArgumentException(
-            "expects 'comment', 'port', 'addr', 'default', 'ssl', 'sni' or 'linger' but got '"
-                + keyword + "' as argument.");
+            "expects 'comment', 'port', 'addr', 'send-proxy', 'default', 'ssl', 'sni' or 'linger'"
+                + " but got '" + keyword + "' as argument.");
       }
     }
     return connect;

@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
  *   <li>{@code on-marked-down shutdown-sessions} (needs {@code check}): closes the server's
  *       connections when it goes down.
  *   <li>{@code port N}, {@code addr IP}: where checks connect, rather than the server's port and
- *       address; {@code check-ssl}, {@code verify none|required}, {@code ca-file FILE}, {@code
+ *       address; {@code check-send-proxy}: checks start with a PROXY protocol line; {@code check-ssl}, {@code verify none|required}, {@code ca-file FILE}, {@code
  *       check-sni NAME}: checks over TLS, see {@link CheckTlsOptions}. Like {@code inter}, they
  *       have no effect on a server without {@code check}.
  *   <li>{@code agent-check}, {@code agent-port}, {@code agent-addr}, {@code agent-inter}, {@code
@@ -56,7 +56,8 @@ final class ServerOptions {
   /** No option: what a section starts from when no {@code defaults} section gives any. */
   static final ServerOptions NONE = new ServerOptions(List.of());
 
-  private static final Set<String> FLAGS = Set.of("backup", "check", "check-ssl", "agent-check");
+  private static final Set<String> FLAGS =
+      Set.of("backup", "check", "check-ssl", "check-send-proxy", "agent-check");
 
   /** The options that together say how checks make TLS connections. */
   private static final Set<String> TLS = Set.of("check-ssl", "verify", "ca-file", "check-sni");
@@ -148,6 +149,8 @@ final class ServerOptions {
       case "on-error":
         OnError onError = OnError.of(argument(line, at));
         return s -> s.onError(onError);
+      case "check-send-proxy":
+        return ServerBuilder::checkSendProxy;
       case "port":
         int port = count(line, at);
         return s -> s.checkPort(port);
@@ -165,8 +168,9 @@ final class ServerOptions {
         throw new IllegalArgumentException(
             "unknown keyword '" + keyword + "' (Steelyard supports weight, maxconn, maxqueue,"
                 + " backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit,"
-                + " on-error, on-marked-down, port, addr, check-ssl, check-sni, verify, ca-file,"
-                + " agent-check, agent-port, agent-addr, agent-inter and agent-send).");
+                + " on-error, on-marked-down, port, addr, check-ssl, check-sni, check-send-proxy,"
+                + " verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and"
+                + " agent-send).");
     }
   }
 

@@ -259,7 +259,7 @@ class HaproxyConfigTest {
     void theLinesOfASectionWithABadHeaderAreStillChecked() {
       assertThat(error(DEFAULTS + "backend 'b k'\n  server s1 127.0.0.1:1 bogus\n"))
           .isEqualTo("parsing [haproxy.cfg:6] : character ' ' is not permitted in 'backend' name 'b k'.\n"
-              + "parsing [haproxy.cfg:7] : 'server b k/s1' : unknown keyword 'bogus' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error, on-marked-down, port, addr, check-ssl, check-sni, verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and agent-send).");
+              + "parsing [haproxy.cfg:7] : 'server b k/s1' : unknown keyword 'bogus' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error, on-marked-down, port, addr, check-ssl, check-sni, check-send-proxy, verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and agent-send).");
     }
 
     @Test
@@ -905,7 +905,7 @@ class HaproxyConfigTest {
 
   @Nested
   class ServerChecks {
-    private static final CheckSettings DEFAULT_CHECK = new CheckSettings(Check.connect(), null, null, 0, Duration.ofSeconds(2),
+    private static final CheckSettings DEFAULT_CHECK = new CheckSettings(Check.connect(), null, null, 0, false, Duration.ofSeconds(2),
         Duration.ofSeconds(2), Duration.ofSeconds(2), 2, 3, null, false, 10, OnError.FASTINTER, false);
 
     private ServerConfig server(String options) {
@@ -923,7 +923,7 @@ class HaproxyConfigTest {
       ServerConfig server = server("check inter 200 fastinter 100ms downinter 5s rise 3 fall 4 observe layer4"
           + " error-limit 5 on-error sudden-death on-marked-down shutdown-sessions maxqueue 7");
       assertThat(server.check())
-          .isEqualTo(new CheckSettings(Check.connect(), null, null, 0, Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(5),
+          .isEqualTo(new CheckSettings(Check.connect(), null, null, 0, false, Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(5),
               3, 4, null, true, 5, OnError.SUDDEN_DEATH, true));
       assertThat(server.maxQueue()).isEqualTo(7);
     }
@@ -1066,7 +1066,7 @@ class HaproxyConfigTest {
       assertThat(error(withBackend("  default-server bogus", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'default-server' : unknown keyword 'bogus' (Steelyard supports weight,"
               + " maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit,"
-              + " on-error, on-marked-down, port, addr, check-ssl, check-sni, verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and agent-send).");
+              + " on-error, on-marked-down, port, addr, check-ssl, check-sni, check-send-proxy, verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and agent-send).");
       assertThat(error(withBackend("  default-server inter", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'default-server' : 'inter' expects a delay as argument.");
       assertThat(error(withFrontend("  default-server check")))
@@ -1228,7 +1228,7 @@ class HaproxyConfigTest {
       assertThat(error(withBackend("  server s1 127.0.0.1:1 weight heavy")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : 'weight' expects an integer argument (got 'heavy').");
       assertThat(error(withBackend("  server s1 127.0.0.1:1 send-proxy")))
-          .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : unknown keyword 'send-proxy' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error, on-marked-down, port, addr, check-ssl, check-sni, verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and agent-send).");
+          .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : unknown keyword 'send-proxy' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error, on-marked-down, port, addr, check-ssl, check-sni, check-send-proxy, verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and agent-send).");
       assertThat(error(withBackend("  server s1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'server' expects <name> and <addr>[:<port>] as arguments.");
       assertThat(error(withBackend("  server 's 1' 127.0.0.1:1")))
@@ -1576,7 +1576,7 @@ class HaproxyConfigTest {
       Check check = backendCheck(
           "  option tcp-check",
           "  tcp-check comment \"say hello\"",
-          "  tcp-check connect port 6380 linger",
+          "  tcp-check connect port 6380 send-proxy linger",
           "  tcp-check send PING\\r\\n",
           "  tcp-check send-binary 0d0a comment crlf",
           "  tcp-check expect min-recv 4 ! rstring ^-ERR error-status L7STS",
@@ -1584,7 +1584,7 @@ class HaproxyConfigTest {
           "  server s1 127.0.0.1:1 check");
       assertThat(check).isEqualTo(Check.tcp()
           .comment("say hello")
-          .connect(CheckConnect.SERVER.port(6380))
+          .connect(CheckConnect.BARE.port(6380).proxyHeader())
           .send("PING\r\n")
           .send(CheckSend.binary("0d0a").comment("crlf"))
           .expect(CheckExpect.rstring("^-ERR").negated().minRecv(4).errorStatus(CheckStatus.L7STS))
