@@ -52,6 +52,9 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
   private final InetSocketAddress server;
   private final Check check;
   private final List<Check.Step> steps;
+  /** Where each connection step connects, by step index; {@code null} for the other steps. */
+  private final InetSocketAddress[] targets;
+  private final ChannelFutureListener connectDone = this::connectDone;
   private final CheckTls tls;
   private final boolean sendProxy;
   private final long connectNanos;
@@ -95,6 +98,16 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
     this.server = server;
     this.check = check;
     this.steps = check.steps();
+    this.targets = new InetSocketAddress[steps.size()];
+    for (int i = 0; i < targets.length; i++) {
+      if (steps.get(i).rule() instanceof CheckConnect connect) {
+        targets[i] = connect.address() == null && connect.port() == 0
+            ? server
+            : new InetSocketAddress(
+                connect.address() == null ? server.getAddress() : connect.address(),
+                connect.port() == 0 ? server.getPort() : connect.port());
+      }
+    }
     this.tls = tls;
     this.sendProxy = sendProxy;
     this.connectNanos = connectTimeout.toNanos();
@@ -152,29 +165,28 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
     inputEnded = false;
     phase = Phase.CONNECTING;
     restartDeadline(connectNanos);
-    long run = generation;
-    InetSocketAddress target =
-        new InetSocketAddress(
-            connect.address() == null ? server.getAddress() : connect.address(),
-            connect.port() == 0 ? server.getPort() : connect.port());
-    ChannelFuture future = bootstrap.connect(target);
+    ChannelFuture future = bootstrap.connect(targets[index]);
     channel = future.channel();
-    future.addListener((ChannelFutureListener) f -> {
-      if (run != generation) {
-        f.channel().close();
-      } else if (!f.isSuccess()) {
-        connectFailed(f.cause());
-      } else {
-        if (connect.sendProxy() || connect.serverDefaults() && sendProxy) {
-          channel.writeAndFlush(proxyLine(channel), channel.voidPromise());
-        }
-        if (tls(connect)) {
-          handshake(connect, run);
-        } else {
-          connected();
-        }
+    future.addListener(connectDone);
+  }
+
+  /** Goes on once the connection of the current step is made, or fails the check. */
+  private void connectDone(ChannelFuture future) {
+    if (future.channel() != channel || done == null) {
+      future.channel().close(); // a run that ended, or a connection it no longer waits for
+    } else if (!future.isSuccess()) {
+      connectFailed(future.cause());
+    } else {
+      CheckConnect connect = (CheckConnect) current.rule();
+      if (connect.sendProxy() || connect.serverDefaults() && sendProxy) {
+        channel.writeAndFlush(proxyLine(channel), channel.voidPromise());
       }
-    });
+      if (tls(connect)) {
+        handshake(connect, generation);
+      } else {
+        connected();
+      }
+    }
   }
 
   private void handshake(CheckConnect connect, long run) {
