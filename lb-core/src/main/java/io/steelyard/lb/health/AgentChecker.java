@@ -2,18 +2,16 @@ package io.steelyard.lb.health;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Asks one server's agent every {@code agent-inter} on an event loop and hands each answer to its
  * {@link Listener}, which applies it. Only an answer changes anything: an agent that cannot be
  * reached, times out or closes without a whole line is only shown in the stats, as in HAProxy.
  */
-public final class AgentChecker {
+public final class AgentChecker extends RepeatingCheck {
 
   /** Told of each answer, on the checker's event loop. */
   public interface Listener {
@@ -26,18 +24,11 @@ public final class AgentChecker {
 
   private static final String INCOMPLETE = "Ignoring incomplete line from agent";
 
-  private final EventLoop loop;
-  private final CheckRun run;
   private final Duration inter;
   private final Listener listener;
-  private final LineReader reader = new LineReader();
+  private final LineReader reader;
   private volatile CheckOutcome last;
-  private volatile boolean running;
   private volatile boolean down;
-  private volatile long lastDurationMillis = -1;
-  private ScheduledFuture<?> next;
-  private long started;
-  private boolean stopped;
 
   /**
    * @param bootstrap a bootstrap with the channel type of the balancer's transport; cloned here
@@ -52,17 +43,35 @@ public final class AgentChecker {
       Duration connectTimeout,
       Duration checkTimeout,
       Listener listener) {
-    this.loop = loop;
-    this.inter = agent.inter();
-    InetSocketAddress target = new InetSocketAddress(
-        agent.address() == null ? server.getAddress() : agent.address(), agent.port());
-    Duration connect =
-        checkTimeout == null || connectTimeout.isZero() || connectTimeout.compareTo(inter) > 0
-            ? inter
-            : connectTimeout;
-    this.run =
+    this(loop, bootstrap, server, agent, connectTimeout, checkTimeout, listener, new LineReader());
+  }
+
+  private AgentChecker(
+      EventLoop loop,
+      Bootstrap bootstrap,
+      InetSocketAddress server,
+      AgentCheck agent,
+      Duration connectTimeout,
+      Duration checkTimeout,
+      Listener listener,
+      LineReader reader) {
+    super(
+        loop,
         new CheckRun(
-            loop, bootstrap, target, agent.steps(reader), null, false, connect, checkTimeout);
+            loop,
+            bootstrap,
+            new InetSocketAddress(
+                agent.address() == null ? server.getAddress() : agent.address(), agent.port()),
+            agent.steps(reader),
+            null,
+            false,
+            checkTimeout == null || connectTimeout.isZero()
+                    || connectTimeout.compareTo(agent.inter()) > 0
+                ? agent.inter()
+                : connectTimeout,
+            checkTimeout));
+    this.inter = agent.inter();
+    this.reader = reader;
     this.listener = listener;
   }
 
@@ -76,43 +85,13 @@ public final class AgentChecker {
     return new CheckStats(1, 1, down ? 0 : 1, !down, 0, 0, last, running, lastDurationMillis);
   }
 
-  /** Starts asking after {@code delay}. */
-  public void start(Duration delay) {
-    loop.execute(() -> schedule(delay));
-  }
-
-  /** Stops asking; an exchange under way is cut short unheard. */
-  public void stop() {
-    loop.execute(() -> {
-      stopped = true;
-      if (next != null) {
-        next.cancel(false);
-      }
-      run.cancel();
-      running = false;
-    });
-  }
-
-  private void schedule(Duration delay) {
-    if (!stopped) {
-      next = loop.schedule(this::ask, delay.toNanos(), TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private void ask() {
-    started = System.nanoTime();
-    running = true;
+  @Override
+  void beforeRun() {
     reader.reply = null;
-    run.start(this::answered);
   }
 
-  private void answered(CheckOutcome ran) {
-    running = false;
-    if (stopped) {
-      return;
-    }
-    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    lastDurationMillis = millis;
+  @Override
+  void completed(CheckOutcome ran, long millis) {
     AgentReply reply = reader.reply;
     if (reply == null) {
       boolean incomplete = ran.info().equals(INCOMPLETE);

@@ -2,11 +2,8 @@ package io.steelyard.lb.health;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Checks one server with its {@link Check} on an event loop, never blocking it, and reports when
@@ -14,7 +11,7 @@ import java.util.function.Consumer;
  * CheckRun}'s; this class adds the timer. Live traffic reaches it through {@link #observe}, from
  * any thread.
  */
-public final class HealthChecker {
+public final class HealthChecker extends RepeatingCheck {
 
   /** Told of each change, on the checker's event loop. */
   public interface Listener {
@@ -28,24 +25,15 @@ public final class HealthChecker {
     void down(CheckOutcome outcome, long checkMillis);
   }
 
-  private final EventLoop loop;
-  private final CheckRun run;
   private final Health health;
   private final Listener listener;
   private final int errorLimit;
   private final CheckSettings settings;
-  private final Consumer<CheckOutcome> checked = this::checked;
   private volatile boolean up = true;
-  private volatile boolean running;
-  private volatile boolean paused;
   private volatile int healthValue;
   private volatile long failedChecks;
   private volatile long downTransitions;
   private volatile CheckOutcome last;
-  private volatile long lastDurationMillis = -1;
-  private ScheduledFuture<?> next;
-  private long started;
-  private boolean stopped;
 
   /**
    * @param bootstrap a bootstrap with the channel type of the balancer's transport; cloned here
@@ -59,8 +47,8 @@ public final class HealthChecker {
       CheckSettings settings,
       Duration connectTimeout,
       Listener listener) {
-    this.loop = loop;
-    this.run =
+    super(
+        loop,
         new CheckRun(
             loop,
             bootstrap,
@@ -69,7 +57,7 @@ public final class HealthChecker {
             settings.tls(),
             settings.sendProxy(),
             settings.checkTimeout(connectTimeout),
-            settings.timeout());
+            settings.timeout()));
     this.health = new Health(settings);
     this.settings = settings;
     this.healthValue = health.value();
@@ -93,23 +81,6 @@ public final class HealthChecker {
         paused ? null : last, running, lastDurationMillis);
   }
 
-  /** Starts checking after {@code delay}, which spreads the first checks of many servers. */
-  public void start(Duration delay) {
-    loop.execute(() -> schedule(delay));
-  }
-
-  /** Stops checking; a check under way is cut short unheard. */
-  public void stop() {
-    loop.execute(() -> {
-      stopped = true;
-      if (next != null) {
-        next.cancel(false);
-      }
-      run.cancel();
-      running = false;
-    });
-  }
-
   /**
    * Pauses the checks while the server is in maintenance, as HAProxy does: none runs, the server
    * counts as down, and the stats show no last outcome. Takes effect at once, from any thread.
@@ -122,11 +93,7 @@ public final class HealthChecker {
     up = false;
     healthValue = 0;
     loop.execute(() -> {
-      if (next != null) {
-        next.cancel(false);
-      }
-      run.cancel();
-      running = false;
+      cancel();
       health.maintenance();
     });
   }
@@ -173,25 +140,8 @@ public final class HealthChecker {
     });
   }
 
-  private void schedule(Duration delay) {
-    if (!stopped && !paused) {
-      next = loop.schedule(this::check, delay.toNanos(), TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private void check() {
-    started = System.nanoTime();
-    running = true;
-    run.start(checked);
-  }
-
-  private void checked(CheckOutcome outcome) {
-    running = false;
-    if (stopped || paused) {
-      return;
-    }
-    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    lastDurationMillis = millis;
+  @Override
+  void completed(CheckOutcome outcome, long millis) {
     last = outcome;
     if (outcome.status().passed()) {
       boolean cameUp = health.passed();

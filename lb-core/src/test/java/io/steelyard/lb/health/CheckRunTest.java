@@ -62,8 +62,15 @@ class CheckRunTest {
 
   static CheckOutcome run(Check check, CheckTls tls, InetSocketAddress server, Duration checkTimeout)
       throws Exception {
+    return run(check, tls, false, CONNECT, server, checkTimeout);
+  }
+
+  /** One run of {@code check} with these settings, on the test's event loop. */
+  static CheckOutcome run(Check check, CheckTls tls, boolean sendProxy, Duration connectTimeout,
+      InetSocketAddress server, Duration checkTimeout) throws Exception {
     EventLoop loop = group.next();
-    CheckRun run = new CheckRun(loop, bootstrap, server, check, tls, false, CONNECT, checkTimeout);
+    CheckRun run =
+        new CheckRun(loop, bootstrap, server, check, tls, sendProxy, connectTimeout, checkTimeout);
     CompletableFuture<CheckOutcome> outcome = new CompletableFuture<>();
     loop.execute(() -> run.start(outcome::complete));
     return outcome.get(10, TimeUnit.SECONDS);
@@ -237,13 +244,8 @@ class CheckRunTest {
     @Test
     void checkSendProxyTakesTheConnectionsThatTakeTheServersSettings() throws Exception {
       try (ScriptedServer server = ScriptedServer.thenHold()) {
-        EventLoop loop = group.next();
         for (Check check : List.of(Check.connect(), Check.tcp().connect(CheckConnect.BARE))) {
-          CheckRun run = new CheckRun(loop, bootstrap, server.address(), check, null, true,
-              CONNECT, null);
-          CompletableFuture<CheckOutcome> outcome = new CompletableFuture<>();
-          loop.execute(() -> run.start(outcome::complete));
-          outcome.get(10, TimeUnit.SECONDS);
+          run(check, null, true, CONNECT, server.address(), null);
         }
         await().until(() -> server.received().size() == 2);
         assertThat(new String(server.received().get(0), java.nio.charset.StandardCharsets.US_ASCII))
@@ -458,12 +460,8 @@ class CheckRunTest {
             .isEqualTo(outcome(CheckStatus.L6RSP, 0, "SSL handshake failure"));
       }
       try (ScriptedServer silent = ScriptedServer.thenHold()) {
-        EventLoop loop = group.next();
-        CheckRun run = new CheckRun(loop, bootstrap, silent.address(), Check.connect(),
-            CheckTls.verifyNone(), false, Duration.ofMillis(300), null);
-        CompletableFuture<CheckOutcome> outcome = new CompletableFuture<>();
-        loop.execute(() -> run.start(outcome::complete));
-        assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(outcome(CheckStatus.L6TOUT, 0, ""));
+        assertThat(run(Check.connect(), CheckTls.verifyNone(), false, Duration.ofMillis(300),
+            silent.address(), null)).isEqualTo(outcome(CheckStatus.L6TOUT, 0, ""));
       }
     }
   }
