@@ -161,6 +161,7 @@ class RealServerChecksTest {
 
       events.clear();
       start(Check.mysql("haproxy"), b -> b
+          .server("s1", mariadb.hostPort(), checked())
           .server("nobody", mariadb.hostPort(), s -> s.check(Check.mysql("nobody"))
               .inter(ofMillis(200)).fall(2))
           .server("redis", redis.hostPort(), checked()));
@@ -172,6 +173,13 @@ class RealServerChecksTest {
       // Redis answers the login packet with an error line, not a MySQL packet.
       assertThat(awaitEvent("redis", ServerStatus.DOWN).message())
           .startsWith("Server bk/redis is DOWN, reason: Layer7 ");
+
+      awaitOutcome("s1", new CheckOutcome(CheckStatus.L7OK, 0, ""));
+      mariadb.pause();
+      assertThat(durationless(awaitEvent("s1", ServerStatus.DOWN))).startsWith(
+          "Server bk/s1 is DOWN, reason: Layer7 timeout, check duration: Nms.");
+      mariadb.resume();
+      awaitEvent("s1", ServerStatus.UP);
     }
   }
 
