@@ -359,6 +359,10 @@ final class Backend {
     if (weight != null && weight != server.member().weight()) {
       reweigh(server, weight); // as HAProxy, which logs no line for an agent's weight
     }
+    Integer maxConn = reply.maxConn();
+    if (maxConn != null && maxConn != server.member().maxConn()) {
+      maxConn(server, maxConn);
+    }
     if (reply.health() == null || reply.down() == wasDown || !server.checkedUp()
         || server.adminState() == AdminState.MAINT) {
       return;
@@ -398,6 +402,18 @@ final class Backend {
     reweigh(server, weight);
     notifier.serverChanged(new ServerEvent(name(), server.name(), server.status(),
         TransitionLines.weight(name(), server.name(), weight)));
+  }
+
+  /**
+   * Sets {@code server}'s maxconn, 0 for none; clients beyond a limit now wait in the queues, and
+   * those a higher limit lets in leave them.
+   */
+  private void maxConn(Server server, int maxConn) {
+    if (maxConn > 0) {
+      queueing = true;
+    }
+    scheduler.setMaxConn(server.member(), maxConn);
+    serveQueues();
   }
 
   /** Sets {@code server}'s weight and serves the queues it may now take from. */

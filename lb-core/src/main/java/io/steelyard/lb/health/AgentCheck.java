@@ -10,9 +10,8 @@ import java.time.Duration;
  * beside the server, on {@link #port} (and {@link #address}, the server's by default), sends
  * {@link #send} if set and reads one line of words that steer the server: {@code up}, {@code
  * down} (or {@code stopped}, {@code fail}), {@code ready}, {@code drain}, {@code maint}, a weight
- * such as {@code 75%} of the configured one, and a message after {@code #}. {@code maxconn:N}
- * is read but not applied: Steelyard does not change a server's maxconn at run time, and the
- * agent's description says so.
+ * such as {@code 75%} of the configured one, {@code maxconn:N} (0 for no limit), and a message
+ * after {@code #}.
  * It runs beside the health check, if any: the server is up when both say so. An agent that
  * cannot be reached, or answers nothing, changes nothing.
  *

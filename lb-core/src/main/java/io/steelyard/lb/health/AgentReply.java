@@ -97,10 +97,12 @@ public record AgentReply(
     return null;
   }
 
-  /**
-   * HAProxy's words about a {@code maxconn:} it cannot read, or {@code null}; Steelyard's, that it
-   * does not change a server's maxconn at run time, for one it can.
-   */
+  /** The maxconn it asks for, 0 for no limit; {@code null} when none or one that cannot be read. */
+  public Integer maxConn() {
+    return maxConnWord == null || maxConnWarning() != null ? null : Integer.valueOf(maxConnWord);
+  }
+
+  /** HAProxy's words about a {@code maxconn:} it cannot read, or {@code null}. */
   public String maxConnWarning() {
     if (maxConnWord == null) {
       return null;
@@ -111,7 +113,7 @@ public record AgentReply(
     if (!maxConnWord.chars().allMatch(Character::isDigit) || maxConnWord.length() > 9) {
       return "Trailing garbage in maxconn string";
     }
-    return "maxconn changes are not supported by Steelyard";
+    return null;
   }
 
   /**

@@ -151,6 +151,21 @@ abstract sealed class AbstractScheduler implements Scheduler
   }
 
   @Override
+  public final synchronized void setMaxConn(Member member, int maxConn) {
+    checkMember(member);
+    if (maxConn < 0) {
+      throw new IllegalArgumentException(
+          "server '" + member.name() + "': maxconn must be >= 0: " + maxConn);
+    }
+    if (member.maxConn != maxConn) {
+      member.maxConn = maxConn;
+      if (!member.backup()) {
+        usableChanged(member); // full or not: in or out of the algorithm's structures
+      }
+    }
+  }
+
+  @Override
   public final synchronized void setUsable(Member member, boolean usable) {
     checkMember(member);
     if (member.usable != usable) {

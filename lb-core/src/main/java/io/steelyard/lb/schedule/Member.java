@@ -11,8 +11,9 @@ import static java.util.Objects.requireNonNull;
  * which schedulers break ties. Ids are never reused, so that they may index per-server state for
  * the life of the backend: once a server has been removed ({@link Scheduler#remove}), the ids of
  * the members that remain no longer match their positions in {@link Scheduler#members()}. Weight
- * and usability change only through the scheduler that owns the member ({@link
- * Scheduler#setWeight}, {@link Scheduler#setUsable}), so that it can re-order its structures;
+ * usability and maxconn change only through the scheduler that owns the member ({@link
+ * Scheduler#setWeight}, {@link Scheduler#setUsable}, {@link Scheduler#setMaxConn}), so that it can
+ * re-order its structures;
  * {@link #inflight()} counts the connections acquired and not yet released.
  */
 public final class Member {
@@ -21,9 +22,9 @@ public final class Member {
 
   private final int id;
   private final String name;
-  private final int maxConn;
   private final boolean backup;
   volatile int weight;
+  volatile int maxConn;
   volatile boolean usable;
   volatile int inflight;
   volatile boolean removed;

@@ -82,6 +82,15 @@ public interface Scheduler {
   void setWeight(Member member, int weight);
 
   /**
+   * Changes the most connections a server takes at once (0 for no limit) for the next decisions;
+   * connections in flight beyond a lower limit stay until released.
+   *
+   * @throws IllegalArgumentException naming the server and the value when it is negative, or when
+   *     {@code member} is not one of {@link #members()}
+   */
+  void setMaxConn(Member member, int maxConn);
+
+  /**
    * Takes a server in or out of the rotation (health checks, drain, maintenance). Its connections
    * in flight stay counted until they are released.
    *

@@ -50,10 +50,13 @@ class AgentReplyTest {
   }
 
   @Test
-  void maxconnIsReadButSaidToBeUnsupported() {
-    assertThat(outcome("maxconn:10"))
-        .isEqualTo(CheckOutcome.of(CheckStatus.CHECKED,
-            "agent warns : maxconn changes are not supported by Steelyard"));
+  void maxconnIsReadAsHaproxyReadsIt() {
+    assertThat(AgentReply.parse("maxconn:10").maxConn()).isEqualTo(10);
+    assertThat(AgentReply.parse("maxconn:0").maxConn()).isZero();
+    assertThat(outcome("maxconn:10")).isEqualTo(CheckOutcome.of(CheckStatus.CHECKED, ""));
+    assertThat(AgentReply.parse("maxconn:1x").maxConn()).isNull();
+    assertThat(outcome("maxconn:1x"))
+        .isEqualTo(CheckOutcome.of(CheckStatus.CHECKED, "agent warns : Trailing garbage in maxconn string"));
     assertThat(outcome("maxconn:"))
         .isEqualTo(CheckOutcome.of(CheckStatus.CHECKED,
             "agent warns : maxconn string empty or preceded by garbage"));

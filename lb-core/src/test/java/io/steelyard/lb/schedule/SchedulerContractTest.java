@@ -86,6 +86,35 @@ class SchedulerContractTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"leastconn", "roundrobin", "source", "first"})
+  void aMaxconnChangedAtRunTimeTakesEffectAtTheNextPick(String algorithm) {
+    Scheduler scheduler =
+        new TestPool().server("a", 1, 1).server("b", 1, 1).scheduler(Balance.named(algorithm));
+    Member a = member(scheduler, "a");
+    assertThat(scheduler.acquire(ipv4(1), null)).isNotNull();
+    assertThat(scheduler.acquire(ipv4(2), null)).isNotNull();
+    assertThat(scheduler.acquire(ipv4(3), null)).isNull();
+
+    scheduler.setMaxConn(a, 2);
+    assertThat(a.maxConn()).isEqualTo(2);
+    assertThat(scheduler.acquire(ipv4(4), null)).isSameAs(a);
+    assertThat(scheduler.acquire(ipv4(5), null)).isNull();
+
+    scheduler.setMaxConn(a, 1);
+    scheduler.release(a);
+    assertThat(scheduler.acquire(ipv4(6), null)).isNull();
+    scheduler.release(a);
+    assertThat(scheduler.acquire(ipv4(7), null)).isSameAs(a);
+
+    scheduler.setMaxConn(a, 0);
+    for (int i = 0; i < 5; i++) {
+      assertThat(scheduler.acquire(ipv4(10 + i), null)).isSameAs(a);
+    }
+    assertThatThrownBy(() -> scheduler.setMaxConn(a, -1))
+        .hasMessage("server 'a': maxconn must be >= 0: -1");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"leastconn", "roundrobin", "source", "first"})
   void skipsServersAtMaxconnAndReturnsNullWhenAllAreFull(String algorithm) {
     Scheduler scheduler =
         new TestPool().server("a", 1, 2).server("b", 3, 3).scheduler(Balance.named(algorithm));

@@ -192,9 +192,10 @@ class HealthCheckSideBySideTest {
       """;
 
   /**
-   * An agent that answers {@code drain}, {@code 50%}, {@code up}, {@code ready}, {@code down #
-   * maintenance window}, {@code up}, {@code maint} and {@code ready} in turn steers the server
-   * alike in both: status, weight, the agent's columns, and the lines logged.
+   * An agent that answers {@code drain}, {@code 50%}, {@code maxconn:5}, {@code up}, {@code
+   * ready}, {@code down # maintenance window}, {@code up maxconn:0}, {@code maint} and {@code
+   * ready} in turn steers the server alike in both: status, weight, maxconn, the agent's columns,
+   * and the lines logged.
    */
   @Test
   void anAgentSteersTheServerAsHaproxysDoes(@TempDir Path dir) throws Exception {
@@ -218,8 +219,8 @@ class HealthCheckSideBySideTest {
           })
           .start();
 
-      for (String answer : List.of("up", "drain", "50%", "up", "ready", "down # maintenance window",
-          "up", "maint", "ready")) {
+      for (String answer : List.of("up", "drain", "50%", "maxconn:5", "up", "ready",
+          "down # maintenance window", "up maxconn:0", "maint", "ready")) {
         agent.answer(answer);
         Map<String, String> haproxyRows = agentColumns(haproxySocket);
         Map<String, String> steelyardRows = agentColumns(steelyardSocket);
@@ -250,8 +251,8 @@ class HealthCheckSideBySideTest {
   private static Map<String, String> agentColumns(Path socket) throws Exception {
     long settle = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
     return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-        .until(() -> readColumns(socket, List.of("status", "weight", "agent_status", "agent_code",
-                "last_agt", "check_status")),
+        .until(() -> readColumns(socket, List.of("status", "weight", "slim", "agent_status",
+                "agent_code", "last_agt", "check_status")),
             rows -> System.nanoTime() > settle
                 && rows.values().stream().noneMatch(r -> r.contains("* ")));
   }
