@@ -12,13 +12,10 @@ import io.steelyard.lb.health.ServerEvent;
 import io.steelyard.lb.testing.ScriptedServer;
 import io.steelyard.lb.testing.TestAgent;
 import io.steelyard.lb.testing.Tools;
+import io.steelyard.lb.testing.UnixSocket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -285,7 +282,7 @@ class HealthCheckSideBySideTest {
 
   private static Map<String, String> readColumns(Path socket, List<String> columns)
       throws IOException {
-    List<String> lines = ask(socket, "show stat\n").lines().toList();
+    List<String> lines = UnixSocket.ask(socket, "show stat\n").lines().toList();
     List<String> header = List.of(lines.get(0).substring(2).split(",", -1));
     Map<String, String> rows = new TreeMap<>();
     for (String line : lines.subList(1, lines.size())) {
@@ -324,18 +321,6 @@ class HealthCheckSideBySideTest {
     }
     fields.add(field.toString());
     return fields;
-  }
-
-  private static String ask(Path socket, String command) throws IOException {
-    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      channel.connect(UnixDomainSocketAddress.of(socket));
-      channel.write(ByteBuffer.wrap(command.getBytes(StandardCharsets.US_ASCII)));
-      ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
-      while (channel.read(buffer) >= 0 && buffer.hasRemaining()) {
-        // Read until the proxy closes, as it does after one command.
-      }
-      return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
-    }
   }
 
   /** {@code file} with its own listening ports and stats socket. */

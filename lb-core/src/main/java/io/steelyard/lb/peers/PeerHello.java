@@ -1,0 +1,77 @@
+package io.steelyard.lb.peers;
+
+/**
+ * The greeting that opens a peer session, sent by the side that connects: {@code HAProxyS 2.1},
+ * then the name of the peer it expects to reach, then its own name, process id and relative
+ * process id, a line each. The other side answers one status line: {@link #ACCEPTED} or one of
+ * the refusals.
+ *
+ * @param version the protocol version, {@code 2.1} (HAProxy falls back to {@code 2.0} on {@link
+ *     #BAD_VERSION})
+ * @param to the name of the peer being reached
+ * @param from the name of the peer that connects
+ * @param pid its process id
+ */
+public record PeerHello(String version, String to, String from, long pid) {
+  /** The protocol's name, the first word of a greeting. */
+  public static final String PROTOCOL = "HAProxyS";
+  /** The version Steelyard speaks. */
+  public static final String VERSION = "2.1";
+  /** The longest greeting read, beyond which the session is a protocol error. */
+  public static final int MAX_LENGTH = 512;
+
+  /** The session is open. */
+  public static final int ACCEPTED = 200;
+  /** Both sides connected at once; the other session wins. */
+  public static final int TRY_AGAIN = 300;
+  /** The greeting could not be read. */
+  public static final int PROTOCOL_ERROR = 501;
+  /** The version is not one this side speaks. */
+  public static final int BAD_VERSION = 502;
+  /** The second line is not this side's name. */
+  public static final int WRONG_NAME = 503;
+  /** The connecting side's name is not one of this side's peers. */
+  public static final int UNKNOWN_PEER = 504;
+
+  /** The greeting as it goes on the wire. */
+  public String text() {
+    return PROTOCOL + " " + version + "\n" + to + "\n" + from + " " + pid + " 1\n";
+  }
+
+  /**
+   * The greeting in {@code text} (its three lines, each ended by a line feed), or {@code null}
+   * when it is not one; {@link #status} then says how to answer.
+   */
+  public static PeerHello parse(String text) {
+    String[] lines = text.split("\n", -1);
+    if (lines.length != 4 || !lines[3].isEmpty() || !lines[0].startsWith(PROTOCOL + " ")) {
+      return null;
+    }
+    String[] from = lines[2].split(" ");
+    if (from.length < 2 || from[0].isEmpty() || lines[1].isEmpty()) {
+      return null;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(from[1]);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    return new PeerHello(lines[0].substring(PROTOCOL.length() + 1), lines[1], from[0], pid);
+  }
+
+  /**
+   * How this side, named {@code self} and knowing {@code isPeer}'s names, answers this greeting:
+   * {@link #ACCEPTED}, {@link #BAD_VERSION} for a version other than 2.x, {@link #WRONG_NAME} or
+   * {@link #UNKNOWN_PEER}.
+   */
+  public int status(String self, java.util.function.Predicate<String> isPeer) {
+    if (!version.startsWith("2.")) {
+      return BAD_VERSION;
+    }
+    if (!to.equals(self)) {
+      return WRONG_NAME;
+    }
+    return isPeer.test(from) ? ACCEPTED : UNKNOWN_PEER;
+  }
+}
