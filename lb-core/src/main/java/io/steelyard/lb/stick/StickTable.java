@@ -4,8 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy.CacheEntry;
-import com.github.benmanes.caffeine.cache.Policy.FixedExpiration;
+import com.github.benmanes.caffeine.cache.Policy.VarExpiration;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -40,17 +41,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * it shares the entry of the IPv4 address.
  *
  * <p><b>Expiry.</b> An entry expires {@link #expire()} after it was last touched, that is matched
- * or stored, as timed by the table's {@link Ticker} to within a second (Caffeine records an access
- * time at most once a second). It does so even while in use, as HAProxy's entries for {@code stick
- * on} do, which no connection holds once stored. An expired entry is never matched, nor listed;
- * the table removes it during later work.
+ * or stored, as timed by the table's {@link Ticker}; an entry a peer sent expires when the
+ * peer's did, unless touched here first ({@link #setServer(InetAddress, int, Duration)}). It does
+ * so even while in use, as HAProxy's entries for {@code stick on} do, which no connection holds
+ * once stored. An expired entry is never matched, nor listed; the table removes it during later
+ * work.
  *
  * <p><b>When the table is full</b> ({@link #size()} entries) and a new client must be stored, the
- * table has Caffeine remove expired entries, then, if it is still full, purges one entry: the
- * least recently touched of those not in use, that is which count no open connection ({@link
- * StickEntry}). When every entry is in use, the new client is not stored. "Least recently touched" is Caffeine's access order,
- * the order in which entries also expire: each touch moves the entry to the young end, except one
- * whose record Caffeine drops. A match, or a store of a client that has an entry, is a read for
+ * table has Caffeine remove expired entries, then, if it is still full, purges one entry: the one
+ * to expire soonest of those not in use, that is which count no open connection ({@link
+ * StickEntry}); as entries live {@link #expire()} from their last touch, that is the least
+ * recently touched, but for entries from a peer. When every entry is in use, the new client is not
+ * stored. Each touch moves the entry's expiry on, except one whose record Caffeine drops. A match, or a store of a client that has an entry, is a read for
  * Caffeine, which records reads through a lossy buffer (16 per stripe, dropping those that arrive
  * while it is full); a dropped touch leaves the entry where it was, still renewing its expiry.
  * HAProxy 2.6 purges the same entries, oldest first and not in use, but {@code size / 256 + 1} at
@@ -74,19 +76,38 @@ public final class StickTable {
   private final int size;
   private final Duration expire;
   private final Cache<InetAddress, StickEntry> cache;
-  private final FixedExpiration<InetAddress, StickEntry> expiration;
+  private final VarExpiration<InetAddress, StickEntry> expiration;
   private final ReentrantLock additions = new ReentrantLock();
 
   private StickTable(int size, Duration expire, Ticker ticker) {
     this.size = size;
     this.expire = expire;
+    long nanos = expire.toNanos();
     cache =
         Caffeine.newBuilder()
-            .expireAfterAccess(expire)
+            .expireAfter(
+                new Expiry<InetAddress, StickEntry>() {
+                  @Override
+                  public long expireAfterCreate(InetAddress client, StickEntry entry, long now) {
+                    return nanos;
+                  }
+
+                  @Override
+                  public long expireAfterUpdate(
+                      InetAddress client, StickEntry entry, long now, long left) {
+                    return nanos;
+                  }
+
+                  @Override
+                  public long expireAfterRead(
+                      InetAddress client, StickEntry entry, long now, long left) {
+                    return nanos;
+                  }
+                })
             .ticker(ticker)
             .executor(Runnable::run)
             .build();
-    expiration = cache.policy().expireAfterAccess().orElseThrow();
+    expiration = cache.policy().expireVariably().orElseThrow();
   }
 
   /** A builder of stick tables; {@link Builder#size} and {@link Builder#expire} must be set. */
@@ -156,6 +177,27 @@ public final class StickTable {
       return false;
     }
     entry.serverId = serverId;
+    return true;
+  }
+
+  /**
+   * Sets the server that {@code client} sticks to as a peer sent it: like {@link #setServer}, but
+   * the entry then expires in {@code timeToLive}, the time the peer's own entry had left, until
+   * something touches it here. HAProxy's timed updates of its peers protocol.
+   *
+   * @return whether the client has an entry now: {@code false} when it had none and the table is
+   *     full of entries in use
+   * @throws IllegalArgumentException naming the value when {@code serverId} is negative, or
+   *     {@code timeToLive} not positive
+   */
+  public boolean setServer(InetAddress client, int serverId, Duration timeToLive) {
+    if (timeToLive.isNegative() || timeToLive.isZero()) {
+      throw new IllegalArgumentException("time to live must be > 0: " + timeToLive);
+    }
+    if (!setServer(client, serverId)) {
+      return false;
+    }
+    expiration.setExpiresAfter(client, timeToLive.compareTo(expire) > 0 ? expire : timeToLive);
     return true;
   }
 
@@ -243,8 +285,8 @@ public final class StickTable {
   }
 
   /**
-   * Purges the first entry in access order (least recently touched first) that is not in use;
-   * returns {@code false} when every entry is in use. Takes O(k) for the k entries in use that were
+   * Purges the first entry in expiry order (soonest first) that is not in use; returns {@code
+   * false} when every entry is in use. Takes O(k) for the k entries in use that were
    * touched before it.
    */
   private boolean purgeOldestUnused() {

@@ -46,6 +46,29 @@ class StickTableTest {
   }
 
   @Test
+  void aPeersEntryLivesTheTimeItHadLeftUntilTouchedHere() {
+    assertThat(table.setServer(A, 2, ofMinutes(5))).isTrue();
+    assertThat(table.setServer(B, 1, ofMinutes(90))).isTrue();
+    assertThat(table.entry(A)).hasValueSatisfying(
+        entry -> assertThat(entry.expiresIn()).isEqualTo(ofMinutes(5)));
+    assertThat(table.entry(B)).hasValueSatisfying(
+        entry -> assertThat(entry.expiresIn()).isEqualTo(ofMinutes(30)));
+
+    ticker.advance(ofMinutes(4));
+    assertThat(table.match(A)).isEqualTo(2);
+    assertThat(table.entry(A)).hasValueSatisfying(
+        entry -> assertThat(entry.expiresIn()).isEqualTo(ofMinutes(30)));
+    ticker.advance(ofMinutes(29));
+    assertThat(table.match(A)).isEqualTo(2);
+
+    table.setServer(B, 1, ofSeconds(1));
+    ticker.advance(ofSeconds(1));
+    assertThat(table.entry(B)).isEmpty();
+    assertThatThrownBy(() -> table.setServer(A, 1, java.time.Duration.ZERO))
+        .hasMessage("time to live must be > 0: PT0S");
+  }
+
+  @Test
   void anEntryExpiresAfterItsLastStore() {
     table.store(A, 1).connectionClosed();
     ticker.advance(ofMinutes(30).minusSeconds(1));
