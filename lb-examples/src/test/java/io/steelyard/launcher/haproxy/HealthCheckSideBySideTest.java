@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * same transitions, but for the time a check took.
  */
 class HealthCheckSideBySideTest {
-  private static final String FILE = """
+  /** Both files' start: the stats socket, the log on standard output, the timeouts. */
+  private static final String HEADER = """
       global
         stats socket SOCKET level admin
         log stdout format raw local0
@@ -49,6 +50,9 @@ class HealthCheckSideBySideTest {
         timeout connect 1s
         timeout client 5s
         timeout server 5s
+      """;
+
+  private static final String FILE = HEADER + """
         timeout check 500ms
         default-server inter 200 rise 1 fall 1
       listen redis
@@ -172,16 +176,7 @@ class HealthCheckSideBySideTest {
         .isEqualTo(transitions(Files.readString(haproxyLog).lines().toList()));
   }
 
-  private static final String AGENT_FILE = """
-      global
-        stats socket SOCKET level admin
-        log stdout format raw local0
-      defaults
-        mode tcp
-        log global
-        timeout connect 1s
-        timeout client 5s
-        timeout server 5s
+  private static final String AGENT_FILE = HEADER + """
       listen app
         bind 127.0.0.1:PORT1
         server s1 SERVER check inter 200 weight 10 agent-check agent-port AGENT agent-inter 200
