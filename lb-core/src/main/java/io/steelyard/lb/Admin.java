@@ -64,7 +64,13 @@ public final class Admin {
             Addresses.server(backend, "backend '" + backend + "': server '" + name + "'", address),
             running.checkTimeout(),
             running.check());
-    if (!forwarding.addServer(backend, server)) {
+    boolean added;
+    try {
+      added = forwarding.addServer(backend, server);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(backend, "backend '" + backend + "': " + e.getMessage());
+    }
+    if (!added) {
       throw ConfigException.duplicateServer(backend, name);
     }
   }

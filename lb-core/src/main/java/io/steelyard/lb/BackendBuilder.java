@@ -8,6 +8,7 @@ import io.steelyard.lb.transport.Source;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,6 +143,14 @@ public final class BackendBuilder extends BackendSettingsBuilder<BackendBuilder>
     Check protocol = Checks.first(this.check, defaults.check, Check.connect());
     servers.forEach((server, pending) ->
         built.add(pending.options().build(server, pending.address(), check, protocol)));
+    Map<Integer, String> ids = new HashMap<>();
+    for (ServerConfig server : built) {
+      String other = server.id() == 0 ? null : ids.putIfAbsent(server.id(), server.name());
+      if (other != null) {
+        throw new ConfigException(name, what + "server '" + server.name() + "': id "
+            + server.id() + " is already used by server '" + other + "'");
+      }
+    }
     return new BackendConfig(
         name,
         Checks.first(balance, defaults.balance, Balance.roundRobin()),

@@ -32,6 +32,7 @@ public final class ServerBuilder {
   private Check protocol;
   private CheckTls tls;
   private AgentCheck agent;
+  private Integer id;
   private Integer checkPort;
   private boolean checkSendProxy;
   private InetAddress checkAddress;
@@ -48,6 +49,17 @@ public final class ServerBuilder {
   ServerBuilder(String backend, String server) {
     this.backend = backend;
     this.what = "backend '" + backend + "': server '" + server + "': ";
+  }
+
+  /**
+   * Its number in the backend, 1 and up, unique there: HAProxy's {@code id}, which the stats call
+   * {@code sid} and stick tables and peers {@code server_id}. Servers without one take the
+   * smallest numbers free, in the order they are declared.
+   */
+  public ServerBuilder id(int id) {
+    Checks.unset(backend, what + "id", this.id);
+    this.id = Checks.range(backend, what + "id", id, 1, Integer.MAX_VALUE);
+    return this;
   }
 
   /** Its share of connections relative to the other servers, 0 to 256; 0 takes none. */
@@ -242,6 +254,7 @@ public final class ServerBuilder {
         maxQueue == null ? 0 : maxQueue,
         backup,
         checkSettings,
-        agent);
+        agent,
+        id == null ? 0 : id);
   }
 }

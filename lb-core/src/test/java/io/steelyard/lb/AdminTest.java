@@ -3,6 +3,7 @@ package io.steelyard.lb;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.steelyard.lb.health.AdminState;
@@ -10,6 +11,7 @@ import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.schedule.Balance;
 import io.steelyard.lb.stats.BackendStats;
 import io.steelyard.lb.stats.ConnectionInfo;
+import io.steelyard.lb.stats.ServerStats;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import java.io.IOException;
@@ -146,6 +148,28 @@ class AdminTest {
       onS2.getOutputStream().write("still here\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       assertThat(TestClient.readLine(onS2)).isEqualTo("still here");
     }
+  }
+
+  @Test
+  void serversTakeTheirIdOrTheSmallestFreeOneAsHaproxyDoes() {
+    try (Balancer numbered = Balancer.builder()
+        .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+        .backend("bk", b -> b.server("a", s1.hostPort()).server("b", s2.hostPort(), s -> s.id(1)))
+        .start()) {
+      assertThat(numbered.stats().backend("bk").servers())
+          .extracting(ServerStats::name, ServerStats::sid)
+          .containsExactly(tuple("a", 2), tuple("b", 1));
+      numbered.admin().addServer("bk", "c", s3.hostPort(), s -> {});
+      assertThat(numbered.stats().backend("bk").server("c").sid()).isEqualTo(3);
+      assertThatThrownBy(() -> numbered.admin().addServer("bk", "d", s3.hostPort(), s -> s.id(2)))
+          .hasMessage("backend 'bk': server 'd': id 2 is already used");
+    }
+    assertThatThrownBy(() -> Balancer.builder()
+        .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+        .backend("bk", b -> b.server("a", s1.hostPort(), s -> s.id(4))
+            .server("b", s2.hostPort(), s -> s.id(4)))
+        .build())
+        .hasMessage("backend 'bk': server 'b': id 4 is already used by server 'a'");
   }
 
   @Test

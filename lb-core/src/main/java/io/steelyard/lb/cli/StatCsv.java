@@ -131,7 +131,7 @@ final class StatCsv {
         for (ServerStats server : backend.servers()) {
           boolean hidden = (hideMaint && server.status() == ServerStatus.MAINT)
               || (hideDown && !server.status().takesStuckClients());
-          if ((sid == -1 || sid == server.id() + 1) && !hidden) {
+          if ((sid == -1 || sid == server.sid()) && !hidden) {
             csv.append(line(server(name, server, proxy.getValue(), operator)));
           }
         }
@@ -214,7 +214,7 @@ final class StatCsv {
   }
 
   private static String[] server(String backend, ServerStats server, int iid, boolean operator) {
-    String[] row = row(backend, server.name(), iid, server.id() + 1, 2);
+    String[] row = row(backend, server.name(), iid, server.sid(), 2);
     Traffic traffic = server.traffic();
     traffic(row, traffic);
     set(row, "qcur", traffic.queued());

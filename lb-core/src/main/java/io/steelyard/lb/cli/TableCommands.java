@@ -23,8 +23,8 @@ import java.util.Optional;
  * </pre>
  *
  * <p>{@code use} counts the connections open on the entry, {@code exp} is the time left in
- * milliseconds, {@code server_id} is HAProxy's server id (Steelyard's plus one) and {@code
- * server_key} the server's name. Where HAProxy prints the entry's memory address, Steelyard
+ * milliseconds, {@code server_id} is the server's HAProxy id (its {@code id}, the stats' {@code
+ * sid}) and {@code server_key} the server's name. Where HAProxy prints the entry's memory address, Steelyard
  * prints a number derived from the key, stable while the entry lives.
  *
  * <p>Levels as in HAProxy: below {@link Level#OPERATOR}, {@code show table <t>} prints the
@@ -69,7 +69,7 @@ final class TableCommands {
     if (!session.allows(Level.OPERATOR)) {
       return answer.append("# contents not dumped due to insufficient privileges\n").toString();
     }
-    Map<Integer, String> servers = servers(balancer, name);
+    Map<Integer, ServerStats> servers = servers(balancer, name);
     for (StickEntry.Snapshot entry : table.entries()) {
       answer.append(line(servers, entry));
     }
@@ -133,25 +133,25 @@ final class TableCommands {
     return "# table: " + name + ", type: ip, size:" + table.size() + ", used:" + table.used() + "\n";
   }
 
-  /** The names of the backend's servers by id. */
-  private static Map<Integer, String> servers(Balancer balancer, String backend) {
-    Map<Integer, String> names = new HashMap<>();
+  /** The backend's servers by the scheduler's id, which the stick table stores. */
+  private static Map<Integer, ServerStats> servers(Balancer balancer, String backend) {
+    Map<Integer, ServerStats> servers = new HashMap<>();
     for (ServerStats server : balancer.stats().backend(backend).servers()) {
-      names.put(server.id(), server.name());
+      servers.put(server.id(), server);
     }
-    return names;
+    return servers;
   }
 
-  private static String line(Map<Integer, String> servers, StickEntry.Snapshot entry) {
+  private static String line(Map<Integer, ServerStats> servers, StickEntry.Snapshot entry) {
+    ServerStats server = servers.get(entry.serverId());
     StringBuilder line = new StringBuilder()
         .append(String.format("0x%012x", entry.client().hashCode() & 0xffffffffL))
         .append(": key=").append(entry.client().getHostAddress())
         .append(" use=").append(entry.currentConnections())
         .append(" exp=").append(entry.expiresIn().toMillis())
-        .append(" server_id=").append(entry.serverId() + 1);
-    String server = servers.get(entry.serverId());
+        .append(" server_id=").append(server == null ? entry.serverId() + 1 : server.sid());
     if (server != null) {
-      line.append(" server_key=").append(server);
+      line.append(" server_key=").append(server.name());
     }
     return line.append('\n').toString();
   }

@@ -15,6 +15,8 @@ import java.net.InetSocketAddress;
  * @param backup whether it takes connections only when no active server is usable
  * @param check how it is checked, or {@code null} when it is not
  * @param agent its agent check, or {@code null}
+ * @param id its number in the backend, HAProxy's {@code id} (the {@code sid} of the stats, and
+ *     the {@code server_id} of stick tables and peers); 0 to number it automatically
  */
 public record ServerConfig(
     String name,
@@ -24,4 +26,5 @@ public record ServerConfig(
     int maxQueue,
     boolean backup,
     CheckSettings check,
-    AgentCheck agent) {}
+    AgentCheck agent,
+    int id) {}

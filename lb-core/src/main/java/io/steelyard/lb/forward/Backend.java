@@ -19,7 +19,9 @@ import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +74,10 @@ final class Backend {
     this.checks = requireNonNull(checks, "checks");
     this.shutdownSessions = requireNonNull(shutdownSessions, "shutdownSessions");
     List<Server> list = new ArrayList<>();
+    Set<Integer> sids = new HashSet<>();
+    config.servers().forEach(server -> sids.add(server.id()));
     for (ServerConfig server : config.servers()) {
-      list.add(new Server(list.size(), server, true));
+      list.add(new Server(list.size(), sid(server, sids), server, true));
     }
     this.scheduler = config.balance().newScheduler(list.stream().map(Server::member).toList());
     this.stickiness = Stickiness.of(config.stick());
@@ -83,6 +87,19 @@ final class Backend {
 
   String name() {
     return config.name();
+  }
+
+  /** {@code server}'s configured id, else the smallest not in {@code used}; added to it. */
+  private static int sid(ServerConfig server, Set<Integer> used) {
+    int sid = server.id();
+    if (sid == 0) {
+      sid = 1;
+      while (used.contains(sid)) {
+        sid++;
+      }
+    }
+    used.add(sid);
+    return sid;
   }
 
   Scheduler scheduler() {
@@ -466,6 +483,8 @@ final class Backend {
    * Adds a server at run time, in maintenance as HAProxy's {@code add server} does: it takes
    * connections once an operator sets it ready. Returns false, and adds nothing, when the backend
    * has a server of that name.
+   *
+   * @throws IllegalArgumentException naming the id when another server has it
    */
   boolean add(ServerConfig config) {
     Server server;
@@ -476,7 +495,17 @@ final class Backend {
           return false;
         }
       }
-      server = new Server(current.length, config, false);
+      Set<Integer> sids = new HashSet<>();
+      for (Server other : current) {
+        if (other != null) {
+          sids.add(other.sid());
+        }
+      }
+      if (config.id() != 0 && sids.contains(config.id())) {
+        throw new IllegalArgumentException(
+            "server '" + config.name() + "': id " + config.id() + " is already used");
+      }
+      server = new Server(current.length, sid(config, sids), config, false);
       server.adminState(AdminState.MAINT);
       scheduler.add(server.member());
       Server[] next = Arrays.copyOf(current, current.length + 1);

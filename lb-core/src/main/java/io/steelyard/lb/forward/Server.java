@@ -26,6 +26,8 @@ import java.util.ArrayDeque;
  */
 final class Server {
   private final Member member;
+  /** HAProxy's id of the server: configured, or the smallest free when it was created. */
+  private final int sid;
   private final InetSocketAddress address;
   private final CheckSettings check;
   private final AgentCheck agentCheck;
@@ -45,7 +47,8 @@ final class Server {
    * The server {@code config} describes, with member id {@code id} in its backend's scheduler, in
    * rotation ({@code usable}) or out of it.
    */
-  Server(int id, ServerConfig config, boolean usable) {
+  Server(int id, int sid, ServerConfig config, boolean usable) {
+    this.sid = sid;
     this.member =
         new Member(id, config.name(), config.weight(), config.maxConn(), config.backup(), usable);
     this.address = requireNonNull(config.address(), "address");
@@ -70,7 +73,13 @@ final class Server {
         maxQueue,
         Instant.ofEpochMilli(lastChangeMillis),
         checkStats(),
-        agent == null ? null : agent.stats());
+        agent == null ? null : agent.stats(),
+        sid);
+  }
+
+  /** HAProxy's id of the server ({@code sid}, {@code server_id}). */
+  int sid() {
+    return sid;
   }
 
   Member member() {

@@ -12,7 +12,7 @@ import java.time.Instant;
  * @param weight its current weight
  * @param backup whether it is a backup server
  * @param id its number in the backend, from 0 in declaration order, then in the order servers were
- *     added at run time; never reused (HAProxy's {@code sid} is this plus one)
+ *     added at run time; never reused (the scheduler's; HAProxy's is {@code sid})
  * @param address where its connections go
  * @param initialWeight the weight it was configured with
  * @param maxConn the most connections it takes at once, 0 for no limit
@@ -20,6 +20,8 @@ import java.time.Instant;
  * @param lastChange when its status last changed, or when it was created
  * @param check its health checks, or {@code null} when it is not checked
  * @param agent its agent check (health 1 while the agent says up, 0 while down), or {@code null}
+ * @param sid HAProxy's id of the server: its configured {@code id}, else the smallest free one
+ *     when it was created
  */
 public record ServerStats(
     String name,
@@ -34,4 +36,5 @@ public record ServerStats(
     int maxQueue,
     Instant lastChange,
     CheckStats check,
-    CheckStats agent) {}
+    CheckStats agent,
+    int sid) {}

@@ -19,6 +19,9 @@ import java.util.stream.Collectors;
  * defaults.
  *
  * <ul>
+ *   <li>{@code id N}: the server's number in its backend, HAProxy's (the stats' {@code sid}, the
+ *       {@code server_id} of stick tables and peers), unique there; servers without one take the
+ *       smallest free numbers in order.
  *   <li>{@code weight N} (0 to 256, default 1): the server's share of connections; {@code maxconn
  *       N} (0, the default, for none): the most it takes at once, further clients waiting in a
  *       queue; {@code maxqueue N} (0 for none): the most clients waiting for it, beyond which a
@@ -149,6 +152,9 @@ final class ServerOptions {
       case "on-error":
         OnError onError = OnError.of(argument(line, at));
         return s -> s.onError(onError);
+      case "id":
+        int id = count(line, at);
+        return s -> s.id(id);
       case "check-send-proxy":
         return ServerBuilder::checkSendProxy;
       case "port":
@@ -166,7 +172,7 @@ final class ServerOptions {
         return ServerBuilder::onMarkedDownShutdownSessions;
       default:
         throw new IllegalArgumentException(
-            "unknown keyword '" + keyword + "' (Steelyard supports weight, maxconn, maxqueue,"
+            "unknown keyword '" + keyword + "' (Steelyard supports id, weight, maxconn, maxqueue,"
                 + " backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit,"
                 + " on-error, on-marked-down, port, addr, check-ssl, check-sni, check-send-proxy,"
                 + " verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and"

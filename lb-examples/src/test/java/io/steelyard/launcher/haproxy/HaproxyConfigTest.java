@@ -259,7 +259,7 @@ class HaproxyConfigTest {
     void theLinesOfASectionWithABadHeaderAreStillChecked() {
       assertThat(error(DEFAULTS + "backend 'b k'\n  server s1 127.0.0.1:1 bogus\n"))
           .isEqualTo("parsing [haproxy.cfg:6] : character ' ' is not permitted in 'backend' name 'b k'.\n"
-              + "parsing [haproxy.cfg:7] : 'server b k/s1' : unknown keyword 'bogus' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error, on-marked-down, port, addr, check-ssl, check-sni, check-send-proxy, verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and agent-send).");
+              + "parsing [haproxy.cfg:7] : 'server b k/s1' : unknown keyword 'bogus' (Steelyard supports id, weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error, on-marked-down, port, addr, check-ssl, check-sni, check-send-proxy, verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and agent-send).");
     }
 
     @Test
@@ -1064,7 +1064,7 @@ class HaproxyConfigTest {
     @Test
     void mistakesAreErrorsAtTheDefaultServerLine() {
       assertThat(error(withBackend("  default-server bogus", "  server s1 127.0.0.1:1")))
-          .isEqualTo("parsing [haproxy.cfg:10] : 'default-server' : unknown keyword 'bogus' (Steelyard supports weight,"
+          .isEqualTo("parsing [haproxy.cfg:10] : 'default-server' : unknown keyword 'bogus' (Steelyard supports id, weight,"
               + " maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit,"
               + " on-error, on-marked-down, port, addr, check-ssl, check-sni, check-send-proxy, verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and agent-send).");
       assertThat(error(withBackend("  default-server inter", "  server s1 127.0.0.1:1")))
@@ -1228,7 +1228,7 @@ class HaproxyConfigTest {
       assertThat(error(withBackend("  server s1 127.0.0.1:1 weight heavy")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : 'weight' expects an integer argument (got 'heavy').");
       assertThat(error(withBackend("  server s1 127.0.0.1:1 send-proxy")))
-          .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : unknown keyword 'send-proxy' (Steelyard supports weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error, on-marked-down, port, addr, check-ssl, check-sni, check-send-proxy, verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and agent-send).");
+          .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : unknown keyword 'send-proxy' (Steelyard supports id, weight, maxconn, maxqueue, backup, check, inter, fastinter, downinter, rise, fall, observe, error-limit, on-error, on-marked-down, port, addr, check-ssl, check-sni, check-send-proxy, verify, ca-file, agent-check, agent-port, agent-addr, agent-inter and agent-send).");
       assertThat(error(withBackend("  server s1")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'server' expects <name> and <addr>[:<port>] as arguments.");
       assertThat(error(withBackend("  server 's 1' 127.0.0.1:1")))
@@ -1626,6 +1626,15 @@ class HaproxyConfigTest {
       assertThat(error(withBackend("  server s1 127.0.0.1:80 check agent-check")))
           .isEqualTo("parsing [haproxy.cfg:10] : 'server bk/s1' : server s1 does not have agent"
               + " port. Agent check has been disabled.");
+    }
+
+    @Test
+    void serverIdsAreTakenAndUniqueInTheirBackend() {
+      BalancerConfig config = check(withBackend("  server s1 127.0.0.1:1 id 7", "  server s2 127.0.0.1:2"));
+      assertThat(config.backends().get(0).servers()).extracting(ServerConfig::id).containsExactly(7, 0);
+      assertThat(error(withBackend("  server s1 127.0.0.1:1 id 7", "  server s2 127.0.0.1:2 id 7")))
+          .isEqualTo("parsing [haproxy.cfg:11] : backend 'bk': server 's2': id 7 is already used by"
+              + " server 's1'");
     }
 
     @Test
