@@ -76,7 +76,7 @@ class StatsSocketTest {
             .backend("bk", b -> b.balance(Balance.leastConn())
                 .stickOnSource(t -> t.size(1000).expire(ofMinutes(30)))
                 .server("s1", s1.hostPort(), s -> s.weight(10))
-                .server("s2", s2.hostPort(), s -> s.check().inter(ofMillis(100)))
+                .server("s2", s2.hostPort(), s -> s.id(12).check().inter(ofMillis(100)))
                 .server("s3", hostPort(TestBackend.refusingAddress()),
                     s -> s.check().inter(ofMillis(100))))
             .attach(StatsSocket.unix(admin).mode(0660).level(Level.ADMIN))
@@ -140,7 +140,9 @@ class StatsSocketTest {
     assertThat(keys(admin("show stat -1 4 -1"))).containsExactly("bk/s1", "bk/s2", "bk/s3");
     assertThat(keys(admin("show stat bk 2 -1"))).containsExactly("bk/BACKEND");
     assertThat(keys(admin("show stat 1 -1 -1"))).containsExactly("ft/FRONTEND");
-    assertThat(keys(admin("show stat 2 4 3"))).containsExactly("bk/s3");
+    assertThat(keys(admin("show stat 2 4 2"))).as("s3, the first id free after s1's")
+        .containsExactly("bk/s3");
+    assertThat(keys(admin("show stat 2 4 12"))).as("s2's own id").containsExactly("bk/s2");
     assertThat(keys(admin("show stat -1 4 -1 up"))).containsExactly("bk/s1", "bk/s2");
     assertThat(keys(admin("show stat 2 4"))).as("the filter needs its three words").hasSize(5);
     assertThat(admin("show stat nope 1 -1")).isEqualTo("No such proxy.\n\n");
@@ -168,7 +170,7 @@ class StatsSocketTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     String status = "";
     while (!status.equals(last) && System.nanoTime() < deadline) {
-      socat.send("show stat 2 4 2\n");
+      socat.send("show stat 2 4 12\n"); // s2's own id
       String answer = socat.readUntil("\n\n> ");
       status = rows(answer.substring(0, answer.length() - 2)).get("bk/s2").get("status");
       if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(status)) {
@@ -233,6 +235,11 @@ class StatsSocketTest {
     assertThat(admin("shutdown sessions server")).isEqualTo("Require 'backend/server'.\n\n");
   }
 
+  /** HAProxy's id of the fixture's server {@code name}: s2 has its own, s1 the first free one. */
+  private static int serverId(String name) {
+    return name.equals("s2") ? 12 : 1;
+  }
+
   @Test
   void showTableAndClearTableWorkOnTheBackendsStickTable() throws Exception {
     String first = TestClient.whoAnswers(front, TestClient.loopback(2));
@@ -243,8 +250,8 @@ class StatsSocketTest {
     String entry = "0x[0-9a-f]{12}: key=%s use=0 exp=\\d+ server_id=%d server_key=%s";
     assertThat(table.lines().skip(1).filter(l -> !l.isEmpty()).sorted().toList())
         .hasSize(2)
-        .anyMatch(l -> l.matches(String.format(entry, "127.0.0.2", first.charAt(1) - '0', first)))
-        .anyMatch(l -> l.matches(String.format(entry, "127.0.0.3", second.charAt(1) - '0', second)));
+        .anyMatch(l -> l.matches(String.format(entry, "127.0.0.2", serverId(first), first)))
+        .anyMatch(l -> l.matches(String.format(entry, "127.0.0.3", serverId(second), second)));
     long exp = Long.parseLong(table.replaceAll("(?s).*exp=(\\d+).*", "$1"));
     assertThat(exp).isBetween(ofMinutes(29).toMillis(), ofMinutes(30).toMillis());
 
