@@ -11,11 +11,10 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.steelyard.lb.testing.ScriptedServer;
+import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestCertificate;
 import io.steelyard.lb.transport.Transport;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -216,7 +215,7 @@ class CheckRunTest {
 
     @Test
     void aRefusedConnectionSaysWhichConnectionStep() throws Exception {
-      InetSocketAddress closed = closedPort();
+      InetSocketAddress closed = TestBackend.refusingAddress();
       assertThat(run(Check.tcp(), closed)).isEqualTo(outcome(CheckStatus.L4CON, 0,
           "Connection refused at initial connection step of tcp-check"));
       Check explicit = Check.tcp().connect(CheckConnect.SERVER.port(closed.getPort()).comment("cx"));
@@ -466,10 +465,4 @@ class CheckRunTest {
     }
   }
 
-  /** A loopback port with nothing listening: one just closed. */
-  static InetSocketAddress closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return (InetSocketAddress) socket.getLocalSocketAddress();
-    }
-  }
 }

@@ -3,6 +3,7 @@ package io.steelyard.lb.peers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.steelyard.lb.testing.ScriptedServer;
+import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.Tools;
 import io.steelyard.lb.testing.UnixSocket;
 import java.io.ByteArrayOutputStream;
@@ -63,10 +64,10 @@ class PeerWireInteropTest {
     try (ServerSocket sy = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
         ScriptedServer s1 = ScriptedServer.thenClose(ScriptedServer.write("hello\n"))) {
       sy.setSoTimeout(15_000);
-      int front = freePort();
+      int front = TestBackend.refusingAddress().getPort();
       Path socket = dir.resolve("haproxy.sock");
       String config = CONFIG.replace("SOCKET", socket.toString())
-          .replace("HAP_PORT", String.valueOf(freePort()))
+          .replace("HAP_PORT", String.valueOf(TestBackend.refusingAddress().getPort()))
           .replace("SY_PORT", String.valueOf(sy.getLocalPort()))
           .replace("FRONT_PORT", String.valueOf(front))
           .replace("SERVER", "127.0.0.1:" + s1.address().getPort());
@@ -187,9 +188,4 @@ class PeerWireInteropTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -3,7 +3,6 @@ package io.steelyard.lb.testing;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +45,7 @@ public final class RealServer implements AutoCloseable {
   public static RealServer redis() throws IOException {
     Tools.require("redis-server");
     Path dir = Files.createTempDirectory("redis");
-    int port = freePort();
+    int port = TestBackend.refusingAddress().getPort();
     return new RealServer("redis-server", dir, port, List.of("redis-server", "--port",
         String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
         "--dir", dir.toString()));
@@ -68,7 +67,7 @@ public final class RealServer implements AutoCloseable {
         "-A", "trust", "-U", "postgres", "--no-sync")));
     Path rules = dir.resolve("data").resolve("pg_hba.conf");
     Files.writeString(rules, "host all nobody 127.0.0.1/32 reject\n" + Files.readString(rules));
-    int port = freePort();
+    int port = TestBackend.refusingAddress().getPort();
     return new RealServer("postgres", dir, port, asPostgres(root, List.of(POSTGRES + "postgres",
         "-D", dir.resolve("data").toString(), "-p", String.valueOf(port), "-k", dir.toString(),
         "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off")));
@@ -84,7 +83,7 @@ public final class RealServer implements AutoCloseable {
     run(List.of("mariadb-install-db", "--no-defaults", "--datadir=" + dir.resolve("data"),
         "--user=" + System.getProperty("user.name"), "--auth-root-authentication-method=normal",
         "--skip-test-db"));
-    int port = freePort();
+    int port = TestBackend.refusingAddress().getPort();
     RealServer server = new RealServer("mariadbd", dir, port, List.of("mariadbd", "--no-defaults",
         "--datadir=" + dir.resolve("data"), "--socket=" + dir.resolve("socket"),
         "--port=" + port, "--bind-address=127.0.0.1", "--user=" + System.getProperty("user.name"),
@@ -200,11 +199,6 @@ public final class RealServer implements AutoCloseable {
     return output;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 
   private static void sleep(long millis) {
     try {

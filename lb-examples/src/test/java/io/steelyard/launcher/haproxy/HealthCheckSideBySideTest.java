@@ -10,12 +10,11 @@ import io.steelyard.lb.Balancer;
 import io.steelyard.lb.health.HealthListener;
 import io.steelyard.lb.health.ServerEvent;
 import io.steelyard.lb.testing.ScriptedServer;
+import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestAgent;
 import io.steelyard.lb.testing.Tools;
 import io.steelyard.lb.testing.UnixSocket;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +131,7 @@ class HealthCheckSideBySideTest {
         .replace("TCP_PONG", serve(ScriptedServer.thenClose(read(6), write("+PONG\r\n"))))
         .replace("TCP_NOPE", serve(ScriptedServer.thenClose(read(6), write("-NOPE\r\n"))))
         .replace("SILENT_HOLD", serve(ScriptedServer.thenHold(read(6))))
-        .replace("REFUSED", "127.0.0.1:" + closedPort())
+        .replace("REFUSED", "127.0.0.1:" + TestBackend.refusingAddress().getPort())
         .replace("SMTP_554", serve(ScriptedServer.thenClose(write("554 go away\r\n"))))
         .replace("MYSQL_DENIED", serve(ScriptedServer.thenClose(
             writeHex(packet(0, "0a" + "352e372e3432" + "00" + "01000000")), read(46),
@@ -322,14 +321,9 @@ class HealthCheckSideBySideTest {
   private static String ports(String file, Path socket) throws IOException {
     String text = file.replace("SOCKET", socket.toString());
     for (int i = 1; i <= 6; i++) {
-      text = text.replace("PORT" + i, String.valueOf(closedPort()));
+      text = text.replace("PORT" + i, String.valueOf(TestBackend.refusingAddress().getPort()));
     }
     return text;
   }
 
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }
