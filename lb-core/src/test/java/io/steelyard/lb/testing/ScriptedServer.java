@@ -11,8 +11,10 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -41,7 +43,8 @@ public final class ScriptedServer implements AutoCloseable {
   private final ServerSocket listener;
   private final List<Step> script;
   private final boolean closeAtEnd;
-  private final List<byte[]> received = new CopyOnWriteArrayList<>();
+  /** Each accepted connection's bytes, in the order accepted; null until it finishes. */
+  private final List<AtomicReference<byte[]>> received = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<Socket> open = new ConcurrentLinkedQueue<>();
   private final Thread acceptor;
 
@@ -97,9 +100,9 @@ public final class ScriptedServer implements AutoCloseable {
     return (InetSocketAddress) listener.getLocalSocketAddress();
   }
 
-  /** What each finished connection received, in order. */
+  /** What each finished connection received, in the order the connections were accepted. */
   public List<byte[]> received() {
-    return List.copyOf(received);
+    return received.stream().map(AtomicReference::get).filter(Objects::nonNull).toList();
   }
 
   private void accept() {
@@ -107,7 +110,9 @@ public final class ScriptedServer implements AutoCloseable {
       try {
         Socket socket = listener.accept();
         open.add(socket);
-        Thread player = new Thread(() -> play(socket), "scripted-connection");
+        AtomicReference<byte[]> result = new AtomicReference<>();
+        received.add(result);
+        Thread player = new Thread(() -> play(socket, result), "scripted-connection");
         player.setDaemon(true);
         player.start();
       } catch (IOException e) {
@@ -116,7 +121,7 @@ public final class ScriptedServer implements AutoCloseable {
     }
   }
 
-  private void play(Socket socket) {
+  private void play(Socket socket, AtomicReference<byte[]> result) {
     ByteArrayOutputStream got = new ByteArrayOutputStream();
     try (socket) {
       socket.setSoTimeout(BOUND_MILLIS);
@@ -138,7 +143,7 @@ public final class ScriptedServer implements AutoCloseable {
     } catch (IOException | InterruptedException e) {
       // The client went away or the test closed the server: the script ends here.
     } finally {
-      received.add(got.toByteArray());
+      result.set(got.toByteArray());
       open.remove(socket);
     }
   }
