@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -127,7 +128,7 @@ public final class BackendBuilder extends BackendSettingsBuilder<BackendBuilder>
     return this;
   }
 
-  BackendConfig build(DefaultsBuilder defaults) {
+  BackendConfig build(DefaultsBuilder defaults, Set<String> peers) {
     if (servers.isEmpty()) {
       throw new ConfigException(name, what + "has no server");
     }
@@ -162,7 +163,7 @@ public final class BackendBuilder extends BackendSettingsBuilder<BackendBuilder>
         protocol,
         Checks.first(retries, defaults.retries, DefaultsBuilder.RETRIES),
         Checks.first(redispatch, defaults.redispatch, false),
-        stickTable == null ? null : stickTable.build(stickMatch, stickStore),
+        stickTable == null ? null : stickTable.build(stickMatch, stickStore, peers),
         source,
         serverKeepAliveSet ? serverKeepAlive : defaults.serverKeepAlive);
   }

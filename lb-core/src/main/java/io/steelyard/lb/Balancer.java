@@ -2,13 +2,18 @@ package io.steelyard.lb;
 
 import static java.util.Objects.requireNonNull;
 
+import io.steelyard.lb.config.BackendConfig;
 import io.steelyard.lb.config.BalancerConfig;
+import io.steelyard.lb.config.PeersConfig;
 import io.steelyard.lb.forward.Forwarding;
 import io.steelyard.lb.health.HealthListener;
+import io.steelyard.lb.peers.PeerSection;
+import io.steelyard.lb.peers.ReplicatedTable;
 import io.steelyard.lb.stats.Limits;
 import io.steelyard.lb.stats.Stats;
 import io.steelyard.lb.transport.Transport;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -27,12 +32,14 @@ public final class Balancer implements AutoCloseable {
   private final BalancerConfig config;
   private final Forwarding forwarding;
   private final Admin admin;
+  private final List<PeerSection> peers;
   private final List<AutoCloseable> attached = new ArrayList<>();
   private boolean closed;
 
-  private Balancer(BalancerConfig config, Forwarding forwarding) {
+  private Balancer(BalancerConfig config, Forwarding forwarding, List<PeerSection> peers) {
     this.config = config;
     this.forwarding = forwarding;
+    this.peers = peers;
     this.admin = new Admin(forwarding, config);
   }
 
@@ -52,7 +59,17 @@ public final class Balancer implements AutoCloseable {
     } catch (IllegalStateException e) {
       throw new StartException(e.getMessage(), e.getCause());
     }
-    Balancer balancer = new Balancer(config, forwarding);
+    List<PeerSection> peers = new ArrayList<>();
+    try {
+      for (PeersConfig section : config.peers()) {
+        peers.add(startPeers(section, config, forwarding, transport));
+      }
+    } catch (IllegalStateException e) {
+      peers.forEach(PeerSection::close);
+      forwarding.close(Duration.ZERO);
+      throw new StartException(e.getMessage(), e.getCause());
+    }
+    Balancer balancer = new Balancer(config, forwarding, List.copyOf(peers));
     for (Attachment attachment : attachments) {
       AutoCloseable started;
       try {
@@ -66,6 +83,19 @@ public final class Balancer implements AutoCloseable {
       }
     }
     return balancer;
+  }
+
+  private static PeerSection startPeers(
+      PeersConfig section, BalancerConfig config, Forwarding forwarding, Transport transport) {
+    List<ReplicatedTable> tables = new ArrayList<>();
+    for (BackendConfig backend : config.backends()) {
+      if (backend.stick() != null && section.name().equals(backend.stick().peers())) {
+        tables.add(new ReplicatedTable(backend.name(),
+            forwarding.stickTable(backend.name()), forwarding.stickServers(backend.name())));
+      }
+    }
+    return PeerSection.start(section, tables, forwarding.eventLoops().next(),
+        forwarding.outboundBootstrap(), transport.serverChannelType());
   }
 
   /** The configuration it started with; {@link #admin()} changes are not reflected here. */
@@ -107,6 +137,11 @@ public final class Balancer implements AutoCloseable {
     return forwarding.healthy();
   }
 
+  /** The running sections of peers its stick tables are replicated with, in declaration order. */
+  public List<PeerSection> peers() {
+    return peers;
+  }
+
   /** Hears of server status changes and of changes of {@link #healthy()}. */
   public void addListener(HealthListener listener) {
     forwarding.addListener(listener);
@@ -139,6 +174,7 @@ public final class Balancer implements AutoCloseable {
         LOG.error("closing attachment {} failed", toClose.get(i), e);
       }
     }
+    peers.forEach(PeerSection::close);
     forwarding.close(config.drainTimeout());
   }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.steelyard.lb.config.BackendConfig;
 import io.steelyard.lb.config.BalancerConfig;
 import io.steelyard.lb.config.FrontendConfig;
+import io.steelyard.lb.config.PeersConfig;
 import io.steelyard.lb.health.HealthListener;
 import io.steelyard.lb.transport.Transport;
 import java.time.Duration;
@@ -38,6 +39,7 @@ public final class BalancerBuilder {
   private final DefaultsBuilder defaults = new DefaultsBuilder();
   private final Map<String, FrontendBuilder> frontends = new LinkedHashMap<>();
   private final Map<String, BackendBuilder> backends = new LinkedHashMap<>();
+  private final Map<String, PeersBuilder> peers = new LinkedHashMap<>();
   private Transport transport;
   private Integer maxConn;
   private Duration drainTimeout;
@@ -86,6 +88,21 @@ public final class BalancerBuilder {
     return this;
   }
 
+  /**
+   * Adds a section of peers that stick tables naming it ({@link StickTableBuilder#peers}) are
+   * replicated with; its name is unique among sections.
+   */
+  public BalancerBuilder peers(String name, Consumer<PeersBuilder> settings) {
+    Checks.name("peers", name);
+    if (peers.containsKey(name)) {
+      throw new ConfigException("peers '" + name + "' is defined twice");
+    }
+    PeersBuilder section = new PeersBuilder(name);
+    settings.accept(section);
+    peers.put(name, section);
+    return this;
+  }
+
   /** The most concurrent connections over all frontends (HAProxy's global maxconn); 0: no limit. */
   public BalancerBuilder maxConn(int maxConn) {
     Checks.unset(null, "maxconn", this.maxConn);
@@ -130,9 +147,13 @@ public final class BalancerBuilder {
     if (frontends.isEmpty()) {
       throw new ConfigException("no frontend is defined");
     }
+    List<PeersConfig> builtPeers = new ArrayList<>();
+    for (PeersBuilder section : peers.values()) {
+      builtPeers.add(section.build());
+    }
     List<BackendConfig> builtBackends = new ArrayList<>();
     for (BackendBuilder backend : backends.values()) {
-      builtBackends.add(backend.build(defaults));
+      builtBackends.add(backend.build(defaults, peers.keySet()));
     }
     List<FrontendConfig> builtFrontends = new ArrayList<>();
     for (FrontendBuilder frontend : frontends.values()) {
@@ -143,7 +164,8 @@ public final class BalancerBuilder {
         List.copyOf(builtBackends),
         maxConn == null ? 0 : maxConn,
         drainTimeout == null ? DRAIN_TIMEOUT : drainTimeout,
-        ioThreads == null ? Runtime.getRuntime().availableProcessors() : ioThreads);
+        ioThreads == null ? Runtime.getRuntime().availableProcessors() : ioThreads,
+        List.copyOf(builtPeers));
   }
 
   /**

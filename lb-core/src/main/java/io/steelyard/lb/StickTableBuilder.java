@@ -2,6 +2,7 @@ package io.steelyard.lb;
 
 import io.steelyard.lb.config.StickConfig;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * A backend's stick table of client addresses, HAProxy's {@code stick-table type ip size N expire
@@ -16,6 +17,7 @@ public final class StickTableBuilder {
   private final String what;
   private Integer size;
   private Duration expire;
+  private String peers;
 
   StickTableBuilder(String backend) {
     this.backend = backend;
@@ -36,8 +38,27 @@ public final class StickTableBuilder {
     return this;
   }
 
-  StickConfig build(boolean match, boolean store) {
+  /**
+   * Replicates the table with the section of peers called {@code section} ({@link
+   * BalancerBuilder#peers}): its entries are pushed to them and theirs are taken, as HAProxy's
+   * {@code peers} option of {@code stick-table}. The peers match servers by name, then by id.
+   */
+  public StickTableBuilder peers(String section) {
+    Checks.unset(backend, what + "peers", this.peers);
+    this.peers = Checks.name(what + "peers", section);
+    return this;
+  }
+
+  StickConfig build(boolean match, boolean store, Set<String> sections) {
+    if (peers != null && !sections.contains(peers)) {
+      throw new ConfigException(
+          backend, what + "peers: no peers section named '" + peers + "' (defined: " + sections + ")");
+    }
     return new StickConfig(
-        size == null ? DEFAULT_SIZE : size, expire == null ? DEFAULT_EXPIRE : expire, match, store);
+        size == null ? DEFAULT_SIZE : size,
+        expire == null ? DEFAULT_EXPIRE : expire,
+        match,
+        store,
+        peers);
   }
 }

@@ -231,7 +231,7 @@ class BalancerBuilderTest {
             .backends()
             .get(0);
 
-    assertThat(backend.stick()).isEqualTo(new StickConfig(200_000, Duration.ofMinutes(30), true, true));
+    assertThat(backend.stick()).isEqualTo(new StickConfig(200_000, Duration.ofMinutes(30), true, true, null));
     assertThat(backend.queueTimeout()).as("defaults to the connect timeout").isEqualTo(ofSeconds(5));
     io.steelyard.lb.health.CheckSettings check = backend.servers().get(0).check();
     assertThat(check.inter()).isEqualTo(ofSeconds(2));

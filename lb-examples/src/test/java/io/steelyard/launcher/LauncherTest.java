@@ -172,7 +172,7 @@ class LauncherTest {
             "[NOTICE] transport: epoll-edge, the first this machine has of epoll, io_uring and nio");
 
     BackendConfig backend = HaproxyConfig.read(List.of(cfg)).check().backends().get(0);
-    assertThat(backend.stick()).isEqualTo(new StickConfig(204_800, Duration.ofMinutes(30), false, true));
+    assertThat(backend.stick()).isEqualTo(new StickConfig(204_800, Duration.ofMinutes(30), false, true, null));
     assertThat(backend.balance().name()).isEqualTo("leastconn");
     assertThat(backend.servers()).extracting(ServerConfig::name).containsExactly("s1", "s2");
     assertThat(backend.servers()).allSatisfy(server -> assertThat(server.check()).isNotNull());

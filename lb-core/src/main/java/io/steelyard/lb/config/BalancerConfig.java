@@ -15,10 +15,12 @@ import java.util.List;
  * @param drainTimeout how long {@link io.steelyard.lb.Balancer#close()} lets live connections
  *     finish
  * @param ioThreads the number of event loops
+ * @param peers the sections of peers that stick tables are replicated with, in declaration order
  */
 public record BalancerConfig(
     List<FrontendConfig> frontends,
     List<BackendConfig> backends,
     int maxConn,
     Duration drainTimeout,
-    int ioThreads) {}
+    int ioThreads,
+    List<PeersConfig> peers) {}

@@ -11,5 +11,6 @@ import java.time.Duration;
  * @param store whether a client's server is stored once connected ({@code stick store-request
  *     src}); both together are {@code stick on src}. Storing without matching makes nothing
  *     stick, as in HAProxy.
+ * @param peers the {@link PeersConfig} section the table is replicated with, or {@code null}
  */
-public record StickConfig(int size, Duration expire, boolean match, boolean store) {}
+public record StickConfig(int size, Duration expire, boolean match, boolean store, String peers) {}

@@ -2,6 +2,8 @@ package io.steelyard.lb.forward;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoopGroup;
 import io.steelyard.lb.config.BackendConfig;
 import io.steelyard.lb.config.BalancerConfig;
 import io.steelyard.lb.config.FrontendConfig;
@@ -12,6 +14,7 @@ import io.steelyard.lb.health.HealthListener;
 import io.steelyard.lb.stats.ConnectionInfo;
 import io.steelyard.lb.stats.Limits;
 import io.steelyard.lb.stats.Stats;
+import io.steelyard.lb.stick.StickServers;
 import io.steelyard.lb.stick.StickTable;
 import io.steelyard.lb.transport.Transport;
 import java.net.InetSocketAddress;
@@ -187,6 +190,21 @@ public final class Forwarding {
       throw new IllegalArgumentException("backend '" + backend + "' has no stick table");
     }
     return stickiness.table();
+  }
+
+  /** The servers behind the ids of a backend's stick table, by name and HAProxy id. */
+  public StickServers stickServers(String backend) {
+    return new BackendStickServers(backend(backend));
+  }
+
+  /** The event loops the balancer runs on. */
+  public EventLoopGroup eventLoops() {
+    return forwarder.loops();
+  }
+
+  /** A bootstrap of outbound connections on the balancer's transport, to clone. */
+  public Bootstrap outboundBootstrap() {
+    return forwarder.bootstrap();
   }
 
   /**

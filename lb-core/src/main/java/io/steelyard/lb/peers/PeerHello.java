@@ -33,6 +33,19 @@ public record PeerHello(String version, String to, String from, long pid) {
   /** The connecting side's name is not one of this side's peers. */
   public static final int UNKNOWN_PEER = 504;
 
+  /** The minor version of a 2.x greeting, or -1 when the version is not 2.x. */
+  public int minorVersion() {
+    if (!version.startsWith("2.") || version.length() < 3 || version.length() > 6) {
+      return -1;
+    }
+    for (int i = 2; i < version.length(); i++) {
+      if (version.charAt(i) < '0' || version.charAt(i) > '9') {
+        return -1;
+      }
+    }
+    return Integer.parseInt(version.substring(2));
+  }
+
   /** The greeting as it goes on the wire. */
   public String text() {
     return PROTOCOL + " " + version + "\n" + to + "\n" + from + " " + pid + " 1\n";
@@ -62,11 +75,17 @@ public record PeerHello(String version, String to, String from, long pid) {
 
   /**
    * How this side, named {@code self} and knowing {@code isPeer}'s names, answers this greeting:
-   * {@link #ACCEPTED}, {@link #BAD_VERSION} for a version other than 2.x, {@link #WRONG_NAME} or
+   * {@link #ACCEPTED}, {@link #BAD_VERSION} for a version other than 2.0 and 2.1 (as HAProxy 2.6,
+   * which answers 502 to a major other than 2 or a minor above its own), {@link #WRONG_NAME} or
    * {@link #UNKNOWN_PEER}.
    */
   public int status(String self, java.util.function.Predicate<String> isPeer) {
-    if (!version.startsWith("2.")) {
+    return status(self, isPeer, 1);
+  }
+
+  /** As {@link #status(String, java.util.function.Predicate)}, speaking 2.0 to 2.{@code maxMinor}. */
+  int status(String self, java.util.function.Predicate<String> isPeer, int maxMinor) {
+    if (minorVersion() < 0 || minorVersion() > maxMinor) {
       return BAD_VERSION;
     }
     if (!to.equals(self)) {

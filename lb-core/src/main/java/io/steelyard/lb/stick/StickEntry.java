@@ -26,12 +26,14 @@ public final class StickEntry {
 
   private static final VarHandle CURRENT;
   private static final VarHandle TOTAL;
+  private static final VarHandle WRITTEN;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       CURRENT = lookup.findVarHandle(StickEntry.class, "current", int.class);
       TOTAL = lookup.findVarHandle(StickEntry.class, "total", int.class);
+      WRITTEN = lookup.findVarHandle(StickEntry.class, "written", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -40,6 +42,8 @@ public final class StickEntry {
   volatile int serverId;
   private volatile int current;
   private volatile int total;
+  /** Whether a write here waits for the table's watcher to take it. */
+  private volatile boolean written;
 
   StickEntry(int serverId) {
     this.serverId = serverId;
@@ -92,6 +96,16 @@ public final class StickEntry {
       }
       count = witness;
     }
+  }
+
+  /** Marks the entry written; returns {@code false} when it already was and not yet taken. */
+  boolean markWritten() {
+    return !written && WRITTEN.compareAndSet(this, false, true);
+  }
+
+  /** Takes the mark of {@link #markWritten}, so that the next write marks the entry again. */
+  void takeWritten() {
+    written = false;
   }
 
   /** Retires the entry if it counts no connection, so that it can be purged; returns whether. */

@@ -78,6 +78,7 @@ public final class StickTable {
   private final Cache<InetAddress, StickEntry> cache;
   private final VarExpiration<InetAddress, StickEntry> expiration;
   private final ReentrantLock additions = new ReentrantLock();
+  private volatile Watcher watcher;
 
   private StickTable(int size, Duration expire, Ticker ticker) {
     this.size = size;
@@ -158,6 +159,7 @@ public final class StickTable {
       }
     }
     entry.serverId = serverId;
+    written(client, entry);
     return entry;
   }
 
@@ -177,6 +179,7 @@ public final class StickTable {
       return false;
     }
     entry.serverId = serverId;
+    written(client, entry);
     return true;
   }
 
@@ -194,11 +197,60 @@ public final class StickTable {
     if (timeToLive.isNegative() || timeToLive.isZero()) {
       throw new IllegalArgumentException("time to live must be > 0: " + timeToLive);
     }
-    if (!setServer(client, serverId)) {
+    requireNonNull(client, "client");
+    checkServerId(serverId);
+    StickEntry entry = add(client, serverId, false);
+    if (entry == null) {
       return false;
     }
+    entry.serverId = serverId;
     expiration.setExpiresAfter(client, timeToLive.compareTo(expire) > 0 ? expire : timeToLive);
     return true;
+  }
+
+  /**
+   * Lets {@code watcher} hear of the entries written here, by {@link #store} and {@link
+   * #setServer(InetAddress, int)}, but not of those a peer sent: what a process replicates to its
+   * peers. An entry written again before the watcher {@link #takeWritten took} it is not told of
+   * twice. The watcher runs on the writing thread, so it must be quick and never block. Set once,
+   * before the table is used.
+   *
+   * @throws IllegalStateException when a watcher is set already
+   */
+  public void watch(Watcher watcher) {
+    requireNonNull(watcher, "watcher");
+    if (this.watcher != null) {
+      throw new IllegalStateException("the stick table is watched already");
+    }
+    this.watcher = watcher;
+  }
+
+  /**
+   * The client's entry as it is now, taking its written mark ({@link #watch}): a later write tells
+   * the watcher again. Empty when the entry is gone (expired, cleared or purged).
+   */
+  public Optional<StickEntry.Snapshot> takeWritten(InetAddress client) {
+    CacheEntry<InetAddress, StickEntry> cached =
+        cache.policy().getEntryIfPresentQuietly(requireNonNull(client, "client"));
+    if (cached == null) {
+      return Optional.empty();
+    }
+    cached.getValue().takeWritten();
+    return Optional.ofNullable(snapshot(cached));
+  }
+
+  /** Hears of an entry written in this process: see {@link #watch}. */
+  @FunctionalInterface
+  public interface Watcher {
+    /** {@code client}'s entry was written; {@link #takeWritten} reads it. */
+    void written(InetAddress client);
+  }
+
+  private void written(InetAddress client, StickEntry entry) {
+    Watcher current = watcher;
+    if (current != null && entry.markWritten()) {
+      current.written(client);
+    }
   }
 
   /**

@@ -19,6 +19,26 @@ class StickTableTest {
       StickTable.builder().size(100).expire(ofMinutes(30)).ticker(ticker).build();
 
   @Test
+  void theWatcherHearsOfWritesHereOnceUntilTakenAndNotOfAPeersEntries() {
+    StickTable table = StickTable.builder().size(10).expire(ofMinutes(30)).build();
+    java.util.List<InetAddress> heard = new java.util.ArrayList<>();
+    table.watch(heard::add);
+
+    table.store(A, 1).connectionClosed();
+    table.store(A, 2).connectionClosed();
+    assertThat(heard).as("once until taken").containsExactly(A);
+    assertThat(table.takeWritten(A)).get().extracting(StickEntry.Snapshot::serverId).isEqualTo(2);
+    table.setServer(A, 3);
+    assertThat(heard).as("written again after it was taken").containsExactly(A, A);
+    table.takeWritten(A);
+
+    table.setServer(B, 1, ofSeconds(5));
+    assertThat(heard).as("a peer's entry is not pushed on").containsExactly(A, A);
+    assertThat(table.entry(B).orElseThrow().expiresIn()).isLessThanOrEqualTo(ofSeconds(5));
+    assertThatThrownBy(() -> table.watch(heard::add)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void aClientWithoutEntryMatchesNoServer() {
     assertThat(table.match(A)).isEqualTo(StickTable.NO_SERVER);
     assertThat(table.entry(A)).isEmpty();

@@ -744,7 +744,7 @@ class HaproxyConfigTest {
           "  stick-table type ip size 200k expire 30m", "  stick on src", "  server s1 127.0.0.1:1"));
       assertThat(config.notes()).isEmpty();
       assertThat(config.check().backends().get(0).stick())
-          .isEqualTo(new StickConfig(204_800, Duration.ofMinutes(30), true, true));
+          .isEqualTo(new StickConfig(204_800, Duration.ofMinutes(30), true, true, null));
     }
 
     @ParameterizedTest
@@ -757,7 +757,7 @@ class HaproxyConfigTest {
     @Test
     void argumentsComeInAnyOrderAndOneGivenTwiceKeepsTheLast() {
       assertThat(stick("  stick-table expire 1m size 10 type ip size 20", "  stick on src", "  server s1 127.0.0.1:1"))
-          .isEqualTo(new StickConfig(20, Duration.ofMinutes(1), true, true));
+          .isEqualTo(new StickConfig(20, Duration.ofMinutes(1), true, true, null));
     }
 
     @Test

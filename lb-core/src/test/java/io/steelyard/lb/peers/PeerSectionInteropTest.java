@@ -1,0 +1,193 @@
+package io.steelyard.lb.peers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.steelyard.lb.config.PeerConfig;
+import io.steelyard.lb.stick.StickEntry;
+import io.steelyard.lb.testing.ScriptedServer;
+import io.steelyard.lb.testing.TestBackend;
+import io.steelyard.lb.testing.Tools;
+import io.steelyard.lb.testing.UnixSocket;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@link PeerSection} against a real HAProxy 2.6 (Debian's package) as its peer, on loopback:
+ * entries written on either side reach the other within a second; a restarted Steelyard learns
+ * the table back with the times to live HAProxy's entries have left; HAProxy learns Steelyard's
+ * table when it starts; and all of it again with HAProxy speaking the protocol's 2.0, as it does
+ * with a peer that answers 502 to 2.1. HAProxy's table expires in 30 minutes and Steelyard's in
+ * 60, so that an entry's time to live tells a timed update from a plain one.
+ */
+class PeerSectionInteropTest {
+  private static final String CONFIG = """
+      global
+        stats socket SOCKET level admin
+        localpeer hap
+      peers mypeers
+        peer hap 127.0.0.1:HAP_PORT
+        peer sy 127.0.0.1:SY_PORT
+      defaults
+        mode tcp
+        timeout connect 1s
+        timeout client 5s
+        timeout server 5s
+      frontend ft
+        bind 127.0.0.1:FRONT_PORT
+        default_backend bk
+      backend bk
+        stick-table type ip size 200k expire 30m peers mypeers
+        stick on src
+        server s1 SERVER
+        server s2 127.0.0.1:1
+        server s3 127.0.0.1:1
+      """;
+  private static final Duration OUR_EXPIRE = Duration.ofMinutes(60);
+  private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+
+  @TempDir Path dir;
+  private Process haproxy;
+  private TestPeer peer;
+  private ScriptedServer s1;
+  private InetSocketAddress ours;
+  private InetSocketAddress front;
+  private Path socket;
+  private String config;
+
+  @BeforeEach
+  void prepare() throws IOException {
+    Tools.require("haproxy");
+    s1 = ScriptedServer.thenClose(ScriptedServer.write("hello\n"));
+    ours = new InetSocketAddress(InetAddress.getLoopbackAddress(), TestBackend.refusingAddress().getPort());
+    front = TestBackend.refusingAddress();
+    socket = dir.resolve("haproxy.sock");
+    config = CONFIG.replace("SOCKET", socket.toString())
+        .replace("HAP_PORT", String.valueOf(TestBackend.refusingAddress().getPort()))
+        .replace("SY_PORT", String.valueOf(ours.getPort()))
+        .replace("FRONT_PORT", String.valueOf(front.getPort()))
+        .replace("SERVER", "127.0.0.1:" + s1.address().getPort());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (peer != null) {
+      peer.close();
+    }
+    if (haproxy != null) {
+      haproxy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    s1.close();
+  }
+
+  @Test
+  void entriesCrossBothWaysAndARestartedPeerLearnsTheTableBack() throws Exception {
+    startHaproxy();
+    peer = startPeer(1);
+    entriesCrossBothWays();
+
+    peer.close();
+    long restarted = System.nanoTime();
+    peer = startPeer(1);
+    await().pollInterval(Duration.ofMillis(2)).atMost(ONE_SECOND).until(() -> peer.table.used() == 3);
+    System.out.printf("resync of 3 entries from HAProxy: %d ms%n", millisSince(restarted));
+    for (StickEntry.Snapshot entry : peer.table.entries()) {
+      assertThat(entry.expiresIn())
+          .as("the time to live HAProxy's entry had left, under its 30 minutes: " + entry)
+          .isLessThanOrEqualTo(Duration.ofMinutes(30));
+    }
+    assertThat(peer.table.entry(address("127.0.0.9")).orElseThrow().serverId()).isEqualTo(1);
+    assertThat(peer.table.entry(address("127.0.0.7")).orElseThrow().serverId()).isEqualTo(2);
+  }
+
+  @Test
+  void haproxyLearnsOurTableWhenItStarts() throws Exception {
+    peer = startPeer(1);
+    peer.table.store(address("127.0.0.21"), 1).connectionClosed();
+    peer.table.store(address("127.0.0.22"), 2).connectionClosed();
+    startHaproxy();
+    await().atMost(Duration.ofSeconds(15)).until(() -> haproxyTable().contains("127.0.0.22"));
+    String shown = haproxyTable();
+    assertThat(shown).containsPattern("key=127\\.0\\.0\\.21 .*server_id=2 server_key=s2");
+    assertThat(shown).containsPattern("key=127\\.0\\.0\\.22 .*server_id=3 server_key=s3");
+  }
+
+  @Test
+  void haproxyFallsBackTo20WithAPeerThatSpeaksOnly20() throws Exception {
+    startHaproxy();
+    peer = startPeer(0);
+    entriesCrossBothWays();
+
+    peer.close();
+    peer = startPeer(0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> peer.table.used() == 3);
+    for (StickEntry.Snapshot entry : peer.table.entries()) {
+      assertThat(entry.expiresIn())
+          .as("a plain update under 2.0 lives our table's 60 minutes: " + entry)
+          .isGreaterThan(Duration.ofMinutes(59));
+    }
+  }
+
+  /** An entry set on HAProxy, one a client makes through it, and one of ours, each on the other side. */
+  private void entriesCrossBothWays() throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> UnixSocket.ask(socket, "show peers\n").contains("last_status=ESTA"));
+    long set = System.nanoTime();
+    UnixSocket.ask(socket, "set table bk key 127.0.0.9 data.server_id 2\n");
+    await().pollInterval(Duration.ofMillis(2)).atMost(ONE_SECOND).until(() -> peer.table.entry(address("127.0.0.9")).isPresent());
+    System.out.printf("HAProxy to Steelyard: %d ms%n", millisSince(set));
+    assertThat(peer.table.entry(address("127.0.0.9")).orElseThrow().serverId()).as("s2, by id").isEqualTo(1);
+
+    try (Socket client = new Socket(InetAddress.getLoopbackAddress(), front.getPort())) {
+      client.setSoTimeout(5_000);
+      assertThat(client.getInputStream().readNBytes(6)).isEqualTo("hello\n".getBytes());
+    }
+    await().pollInterval(Duration.ofMillis(2)).atMost(ONE_SECOND).until(() -> peer.table.entry(address("127.0.0.1")).isPresent());
+    assertThat(peer.table.entry(address("127.0.0.1")).orElseThrow().serverId()).as("s1, by name").isZero();
+
+    long stored = System.nanoTime();
+    peer.table.store(address("127.0.0.7"), 2).connectionClosed();
+    await().pollInterval(Duration.ofMillis(2)).atMost(ONE_SECOND).until(() -> haproxyTable().contains("key=127.0.0.7 "));
+    System.out.printf("Steelyard to HAProxy: %d ms%n", millisSince(stored));
+    assertThat(haproxyTable()).containsPattern("key=127\\.0\\.0\\.7 .*server_id=3 server_key=s3");
+  }
+
+  private void startHaproxy() throws IOException {
+    haproxy = new ProcessBuilder("haproxy", "-db", "-f",
+        Files.writeString(dir.resolve("haproxy.cfg"), config).toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
+  }
+
+  private TestPeer startPeer(int maxMinorVersion) {
+    Matcher hap = Pattern.compile("peer hap 127\\.0\\.0\\.1:(\\d+)").matcher(config);
+    assertThat(hap.find()).isTrue();
+    return TestPeer.start("sy", ours,
+        List.of(new PeerConfig("hap", new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(hap.group(1))))),
+        OUR_EXPIRE, maxMinorVersion);
+  }
+
+  private String haproxyTable() throws IOException {
+    return UnixSocket.ask(socket, "show table bk\n");
+  }
+
+  private static InetAddress address(String ip) throws IOException {
+    return InetAddress.getByName(ip);
+  }
+
+  private static long millisSince(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+  }
+}
