@@ -82,6 +82,7 @@ final class CliSession {
         return second.equals("timeout") ? setTimeout(words)
             : second.equals("server") ? ServerCommands.setServer(this, balancer, words)
             : second.equals("weight") ? ServerCommands.setWeight(this, balancer, words)
+            : second.equals("table") ? TableCommands.set(this, balancer, words)
             : null;
       case "get":
         return second.equals("weight") ? ServerCommands.getWeight(balancer, words) : null;
@@ -109,6 +110,8 @@ final class CliSession {
         return StatCsv.show(balancer, words, allows(Level.OPERATOR));
       case "table":
         return TableCommands.show(this, balancer, words);
+      case "peers":
+        return PeersCommand.show(balancer, words);
       case "cli":
         return word(words, 2).equals("level") ? level.keyword() + "\n" : null;
       default:

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code show table [<table> [key <ip>]]} and {@code clear table <table> [key <ip>]}, with HAProxy
- * 2.6's lines. A table is named after its backend, as HAProxy's {@code stick-table} in a backend
+ * {@code show table [<table> [key <ip>]]}, {@code clear table <table> [key <ip>]} and {@code set
+ * table <table> key <ip> data.server_id <id>}, with HAProxy 2.6's lines. A table is named after its backend, as HAProxy's {@code stick-table} in a backend
  * section is; its type is {@code ip} (Steelyard's tables take IPv4 and IPv6 clients alike).
  *
  * <pre>
@@ -102,6 +102,46 @@ final class TableCommands {
       table.clear();
     }
     return "";
+  }
+
+  static String set(CliSession session, Balancer balancer, List<String> words) {
+    String usage = "Required arguments: <table> key <key> [data.<store_data_type> <value>]*\n";
+    String name = CliSession.word(words, 2);
+    if (name.isEmpty()) {
+      return usage;
+    }
+    StickTable table = table(balancer, name);
+    if (table == null) {
+      return "No such table\n";
+    }
+    if (!CliSession.word(words, 3).equals("key")) {
+      return usage;
+    }
+    int serverId = StickTable.NO_SERVER;
+    for (int at = 5; at < words.size(); at += 2) {
+      if (!words.get(at).equals("data.server_id")) {
+        return "Data type not stored in this table\n";
+      }
+      int sid;
+      try {
+        sid = Integer.parseInt(CliSession.word(words, at + 1));
+      } catch (NumberFormatException e) {
+        return "Require a valid integer value to store\n";
+      }
+      ServerStats server = servers(balancer, name).values().stream()
+          .filter(candidate -> candidate.sid() == sid).findFirst().orElse(null);
+      if (server == null) {
+        return "No server with id " + sid + " in backend '" + name + "'\n";
+      }
+      serverId = server.id();
+    }
+    int chosen = serverId;
+    return key(session, words, client -> {
+      if (chosen != StickTable.NO_SERVER && !table.setServer(client, chosen)) {
+        return "Unable to allocate a new key\n";
+      }
+      return "";
+    });
   }
 
   /** What to do with the client address of a {@code key} filter. */

@@ -460,9 +460,11 @@ public final class PeerSection implements AutoCloseable {
   }
 
   /**
-   * The section as HAProxy's {@code show peers} writes it: the section line, then each peer with
-   * its status, last handshake, timers and counters, and its shared tables. Steelyard's
-   * identifiers stand where HAProxy prints pointers; flags and task counts it does not have are
+   * The section as HAProxy's {@code show peers} writes it: the section line, then each remote
+   * peer with its status, last handshake, reconnection timer and counters, and per shared table
+   * the ids both sides give it, the data the peer's entries carry and the update ids acknowledged,
+   * pushed and received; then the local peer. Steelyard's identity numbers stand where HAProxy
+   * prints pointers, and the flags and task counters HAProxy prints about its own scheduler are
    * left out.
    */
   public String describe() {
@@ -475,11 +477,13 @@ public final class PeerSection implements AutoCloseable {
     out.append(pointer(this)).append(": [")
         .append(started.format(DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss", Locale.ENGLISH)))
         .append("] id=").append(name()).append(" disabled=0 resync=")
-        .append(complete ? "finished" : learner != null ? "learning" : "waiting").append('\n');
+        .append(complete ? "finished" : learner != null ? "learning" : "waiting")
+        .append(" applied=").append(applied).append(" unresolved=").append(unresolved)
+        .append(" rejected=").append(rejections).append('\n');
     for (RemotePeer peer : remotes.values()) {
-      boolean open = peer.session != null && peer.session.open();
+      PeerSession session = peer.session != null && peer.session.open() ? peer.session : null;
       out.append("  ").append(pointer(peer)).append(": id=").append(peer.name())
-          .append("(remote,").append(open ? "active" : "inactive").append(") addr=")
+          .append("(remote,").append(session != null ? "active" : "inactive").append(") addr=")
           .append(address(peer.config.address())).append(" last_status=").append(peer.statusWord())
           .append(" last_hdshk=").append(ago(peer.lastHandshakeAt, now)).append('\n')
           .append("        reconnect=").append(peer.reconnect == null ? "<NEVER>" : in(peer.reconnectAt, now))
@@ -489,21 +493,31 @@ public final class PeerSection implements AutoCloseable {
           .append(" no_hbt=").append(peer.heartbeatsMissed)
           .append(" new_conn=").append(peer.newConnections)
           .append(" proto_err=").append(peer.protocolErrors)
-          .append(" coll=").append(peer.collisions).append('\n')
-          .append("        shared tables:\n");
-      for (int i = 0; i < tables.size(); i++) {
-        out.append("          local_id=").append(i + 1)
-            .append(" last_acked=").append(peer.acked[i])
-            .append(" table id=").append(tables.get(i).name())
-            .append(" update=").append(journal.next() - 1).append('\n');
-      }
+          .append(" coll=").append(peer.collisions).append('\n');
+      sharedTables(out, peer, session);
     }
     out.append("  ").append(pointer(config.local())).append(": id=").append(localName())
         .append("(local,inactive) addr=").append(address(config.local().address()))
-        .append(" last_status=NONE last_hdshk=<NEVER>\n")
-        .append("        applied=").append(applied).append(" unresolved=").append(unresolved)
-        .append(" rejected=").append(rejections).append('\n');
+        .append(" last_status=NONE last_hdshk=<NEVER>\n");
+    sharedTables(out, null, null);
     return out.toString();
+  }
+
+  private void sharedTables(StringBuilder out, RemotePeer peer, PeerSession session) {
+    out.append("        shared tables:\n");
+    for (int i = 0; i < tables.size(); i++) {
+      TableDefinition theirs = session == null ? null : session.peerDefinition(i);
+      out.append("          ").append(pointer(tables.get(i))).append(" local_id=").append(i + 1)
+          .append(" remote_id=").append(theirs == null ? 0 : theirs.id())
+          .append(" remote_data=0x").append(Long.toHexString(theirs == null ? 0 : theirs.dataTypes()))
+          .append('\n')
+          .append("              last_acked=").append(peer == null ? 0 : peer.acked[i] & 0xFFFF_FFFFL)
+          .append(" last_pushed=").append(session == null ? 0 : session.lastPushed() & 0xFFFF_FFFFL)
+          .append(" last_get=").append(session == null ? 0 : session.lastReceived(i)).append('\n')
+          .append("              table:").append(pointer(tables.get(i).table())).append(" id=")
+          .append(tables.get(i).name()).append(" update=").append((journal.next() - 1) & 0xFFFF_FFFFL)
+          .append('\n');
+    }
   }
 
   private static String pointer(Object object) {

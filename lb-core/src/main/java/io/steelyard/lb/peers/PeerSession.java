@@ -89,6 +89,32 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
     return peer;
   }
 
+  /** The peer's definition of our table {@code local} on this session, or {@code null}. */
+  TableDefinition peerDefinition(int local) {
+    PeerTable table = peerTable(local);
+    return table == null ? null : table.definition;
+  }
+
+  /** The last update id the peer sent of our table {@code local} on this session, or 0. */
+  long lastReceived(int local) {
+    PeerTable table = peerTable(local);
+    return table == null ? 0 : table.lastUpdate;
+  }
+
+  private PeerTable peerTable(int local) {
+    for (PeerTable table : peerTables.values()) {
+      if (table.local == local) {
+        return table;
+      }
+    }
+    return null;
+  }
+
+  /** The last journal number pushed on this session, or 0. */
+  long lastPushed() {
+    return Math.max(cursor - 1, 0);
+  }
+
   boolean open() {
     return phase == Phase.MESSAGES;
   }
@@ -347,7 +373,10 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
     peer.protocolErrors++;
     frame(PeerFrame.ERROR, reason == PeerRejection.TOO_LARGE ? PeerFrame.SIZE_ERROR : PeerFrame.PROTOCOL_ERROR, null);
     flush();
-    close("a message it sent could not be read: " + reason);
+    section.log().warn("peers '{}': dropped the session with peer '{}': a message it sent could not be read ({})",
+        section.name(), peer.name(), reason);
+    phase = Phase.CLOSED;
+    ctx.close();
   }
 
   /**

@@ -342,7 +342,7 @@ class StatsSocketTest {
     assertThat(help).startsWith("The following commands are valid at this level:\n")
         .contains("  show stat [no-maint|up]*                : report counters for each proxy and server\n")
         .endsWith("  quit                                    : disconnect\n\n");
-    assertThat(admin("help show").lines().filter(l -> l.startsWith("  show"))).hasSize(4);
+    assertThat(admin("help show").lines().filter(l -> l.startsWith("  show"))).hasSize(5);
     assertThat(admin("show foo")).startsWith(
         "Unknown command, but maybe one of the following ones is a better match:\n  show cli level");
     assertThat(admin("frobnicate")).startsWith(
