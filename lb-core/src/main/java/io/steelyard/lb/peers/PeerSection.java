@@ -14,6 +14,7 @@ import io.netty.util.internal.PlatformDependent;
 import io.steelyard.lb.config.PeerConfig;
 import io.steelyard.lb.config.PeersConfig;
 import io.steelyard.lb.stick.StickEntry;
+import io.steelyard.lb.stick.StickServers;
 import io.steelyard.lb.stick.StickTable;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -87,7 +88,7 @@ public final class PeerSection implements AutoCloseable {
   private final Bootstrap outbound;
   private final Map<String, RemotePeer> remotes = new LinkedHashMap<>();
   private final UpdateJournal journal;
-  private final List<Queue<InetAddress>> written = new ArrayList<>();
+  private final List<Queue<StickEntry>> written = new ArrayList<>();
   private final AtomicBoolean drainArmed = new AtomicBoolean();
   private final Map<PeerRejection, Long> rejections = new EnumMap<>(PeerRejection.class);
   private final ZonedDateTime started = ZonedDateTime.now();
@@ -150,9 +151,9 @@ public final class PeerSection implements AutoCloseable {
     section.remotes.values().forEach(peer -> peer.speaks20 = maxMinorVersion == 0);
     section.listen(serverChannel);
     for (int i = 0; i < tables.size(); i++) {
-      Queue<InetAddress> queue = PlatformDependent.newMpscQueue();
+      Queue<StickEntry> queue = PlatformDependent.newMpscQueue();
       section.written.add(queue);
-      tables.get(i).table().watch(client -> section.written(queue, client));
+      tables.get(i).table().watch(entry -> section.written(queue, entry));
     }
     loop.execute(section::connectAll);
     return section;
@@ -405,9 +406,14 @@ public final class PeerSection implements AutoCloseable {
   /** An entry as it goes to a peer: the key, the server's HAProxy id and name, its time left. */
   record Entry(byte[] key, int haproxyId, String server, long ttlMillis) {}
 
-  /** {@code client}'s entry in table {@code index}, when it is there and can be sent. */
-  Optional<Entry> entry(int index, InetAddress client) {
-    return tables.get(index).table().entry(client).flatMap(snapshot -> sendable(index, snapshot));
+  /** A journaled entry of table {@code index} as it is now, when it can be sent. */
+  Optional<Entry> entry(int index, StickEntry entry) {
+    StickServers servers = tables.get(index).servers();
+    String server = servers.name(entry.serverId());
+    if (server == null || entry.retired()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Entry(entry.client().getAddress(), servers.haproxyId(entry.serverId()), server, -1));
   }
 
   /** Every entry of table {@code index} that can be sent. */
@@ -430,11 +436,11 @@ public final class PeerSection implements AutoCloseable {
         Math.max(snapshot.expiresIn().toMillis(), 1)));
   }
 
-  private void written(Queue<InetAddress> queue, InetAddress client) {
+  private void written(Queue<StickEntry> queue, StickEntry entry) {
     if (closed) {
       return;
     }
-    queue.offer(client);
+    queue.offer(entry);
     if (!drainArmed.get() && drainArmed.compareAndSet(false, true)) {
       loop.schedule(this::drain, DRAIN_DELAY_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -444,11 +450,11 @@ public final class PeerSection implements AutoCloseable {
   private void drain() {
     drainArmed.set(false);
     for (int i = 0; i < tables.size(); i++) {
-      StickTable table = tables.get(i).table();
-      Queue<InetAddress> queue = written.get(i);
-      for (InetAddress client; (client = queue.poll()) != null; ) {
-        if (table.takeWritten(client).isPresent() && client instanceof Inet4Address) {
-          journal.append(i, client);
+      Queue<StickEntry> queue = written.get(i);
+      for (StickEntry entry; (entry = queue.poll()) != null; ) {
+        entry.takeWritten();
+        if (entry.client() instanceof Inet4Address) {
+          journal.append(i, entry);
         }
       }
     }

@@ -19,6 +19,9 @@ import java.util.Map;
  * it ever reaches the forwarding path but the entries it applies. Runs on the section's loop.
  */
 final class PeerSession extends ChannelInboundHandlerAdapter {
+  /** The shape of every table Steelyard sends: what its updates carry. */
+  private static final TableDefinition STICK_ON_SOURCE = TableDefinition.stickOnSource(1, "", 0);
+
   /** The longest status line read. */
   private static final int MAX_STATUS_LINE = 16;
 
@@ -59,6 +62,8 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
   private int lastTable = -1;
   private long cursor;
   private final ServerKeyDictionary sentNames = new ServerKeyDictionary();
+  private final PeerWriter payload = new PeerWriter();
+  private final PeerWriter header = new PeerWriter();
   private ByteBuf batch;
 
   private final Map<Integer, PeerTable> peerTables = new HashMap<>();
@@ -230,8 +235,13 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
   }
 
   private void refuse(int status, String what) {
-    section.log().warn("peers '{}': refused a session from {}: {} (status {})",
-        section.name(), ctx.channel().remoteAddress(), what, status);
+    if (status == PeerHello.TRY_AGAIN) {
+      section.log().info("peers '{}': refused a session from {}: {} (status {})",
+          section.name(), ctx.channel().remoteAddress(), what, status);
+    } else {
+      section.log().warn("peers '{}': refused a session from {}: {} (status {})",
+          section.name(), ctx.channel().remoteAddress(), what, status);
+    }
     phase = Phase.CLOSED;
     ctx.writeAndFlush(ctx.alloc().buffer().writeBytes((status + "\n").getBytes(StandardCharsets.ISO_8859_1)))
         .addListener(future -> ctx.close());
@@ -371,7 +381,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
   private void reject(PeerRejection reason) {
     section.rejected(reason);
     peer.protocolErrors++;
-    frame(PeerFrame.ERROR, reason == PeerRejection.TOO_LARGE ? PeerFrame.SIZE_ERROR : PeerFrame.PROTOCOL_ERROR, null);
+    frame(PeerFrame.ERROR, reason == PeerRejection.TOO_LARGE ? PeerFrame.SIZE_ERROR : PeerFrame.PROTOCOL_ERROR, payload.reset());
     flush();
     section.log().warn("peers '{}': dropped the session with peer '{}': a message it sent could not be read ({})",
         section.name(), peer.name(), reason);
@@ -394,7 +404,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
     while (cursor < journal.next() && ctx.channel().isWritable()) {
       long number = cursor++;
       int table = journal.table(number);
-      section.entry(table, journal.client(number))
+      section.entry(table, journal.entry(number))
           .ifPresent(entry -> update(table, number, -1, entry));
     }
     flush();
@@ -413,7 +423,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
   /** Answers a resync request: every entry with its time to live, then FINISHED or PARTIAL. */
   private void teach() {
     teachTables();
-    frame(PeerFrame.CONTROL, section.complete() ? PeerFrame.RESYNC_FINISHED : PeerFrame.RESYNC_PARTIAL, null);
+    frame(PeerFrame.CONTROL, section.complete() ? PeerFrame.RESYNC_FINISHED : PeerFrame.RESYNC_PARTIAL, payload.reset());
     flush();
   }
 
@@ -440,13 +450,13 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
       lastTable = table;
     }
     TableUpdate update = new TableUpdate(number & 0xFFFF_FFFFL, ttlMillis, entry.key(), entry.haproxyId(), entry.server());
-    TableDefinition shape = TableDefinition.stickOnSource(table + 1, "", 0);
-    frame(PeerFrame.STICK_TABLE, update.type(), update.payload(shape, sentNames));
+    update.write(STICK_ON_SOURCE, sentNames, payload.reset());
+    frame(PeerFrame.STICK_TABLE, update.type(), payload);
   }
 
   /** Asks the peer for its whole table. */
   void requestResync() {
-    frame(PeerFrame.CONTROL, PeerFrame.RESYNC_REQUEST, null);
+    frame(PeerFrame.CONTROL, PeerFrame.RESYNC_REQUEST, payload.reset());
     flush();
   }
 
@@ -455,17 +465,23 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
    * to a peer it taught until that peer confirms.
    */
   private void confirm() {
-    frame(PeerFrame.CONTROL, PeerFrame.RESYNC_CONFIRM, null);
+    frame(PeerFrame.CONTROL, PeerFrame.RESYNC_CONFIRM, payload.reset());
     flush();
   }
 
-  private void frame(int messageClass, int type, byte[] payload) {
+  private void frame(int messageClass, int type, byte[] bytes) {
+    frame(messageClass, type, payload.reset().bytes(bytes));
+  }
+
+  /** Adds a message to the batch that the next {@link #flush()} writes. */
+  private void frame(int messageClass, int type, PeerWriter body) {
     if (batch == null) {
       batch = ctx.alloc().buffer();
     }
     batch.writeByte(messageClass).writeByte(type);
     if (type >= 0x80) {
-      batch.writeBytes(new PeerWriter().varint(payload.length).toByteArray()).writeBytes(payload);
+      header.reset().varint(body.size());
+      batch.writeBytes(header.array(), 0, header.size()).writeBytes(body.array(), 0, body.size());
     }
   }
 
@@ -495,7 +511,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
         close("nothing came for " + PeerSection.SESSION_TIMEOUT.toSeconds() + " s");
       } else if (idle.state() == IdleState.WRITER_IDLE && phase == Phase.MESSAGES) {
         peer.heartbeatsSent++;
-        frame(PeerFrame.CONTROL, PeerFrame.HEARTBEAT, null);
+        frame(PeerFrame.CONTROL, PeerFrame.HEARTBEAT, payload.reset());
         flush();
       }
       return;

@@ -28,6 +28,12 @@ public record TableUpdate(long updateId, long ttlMillis, byte[] key, int serverI
   /** The payload of its message, for {@code table}, naming servers through {@code names}. */
   public byte[] payload(TableDefinition table, ServerKeyDictionary names) {
     PeerWriter out = new PeerWriter();
+    write(table, names, out);
+    return out.toByteArray();
+  }
+
+  /** Writes the payload of its message to {@code out}, as {@link #payload} returns it. */
+  public void write(TableDefinition table, ServerKeyDictionary names, PeerWriter out) {
     if (updateId >= 0) {
       out.u32(updateId);
     }
@@ -41,7 +47,6 @@ public record TableUpdate(long updateId, long ttlMillis, byte[] key, int serverI
     if (table.carries(TableDefinition.SERVER_KEY)) {
       names.write(serverName, out);
     }
-    return out.toByteArray();
   }
 
   /**

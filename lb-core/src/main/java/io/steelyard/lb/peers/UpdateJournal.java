@@ -1,6 +1,6 @@
 package io.steelyard.lb.peers;
 
-import java.net.InetAddress;
+import io.steelyard.lb.stick.StickEntry;
 
 /**
  * The entries written here, in the order they were written, numbered from 1: what each peer is
@@ -10,7 +10,7 @@ import java.net.InetAddress;
  */
 final class UpdateJournal {
   private final int mask;
-  private final InetAddress[] clients;
+  private final StickEntry[] entries;
   private final int[] tables;
   private long next = 1;
 
@@ -18,14 +18,14 @@ final class UpdateJournal {
   UpdateJournal(int capacity) {
     int size = Integer.highestOneBit(Math.max(capacity, 2) - 1) << 1;
     mask = size - 1;
-    clients = new InetAddress[size];
+    entries = new StickEntry[size];
     tables = new int[size];
   }
 
-  /** Records that {@code client}'s entry of table {@code table} was written; returns its number. */
-  long append(int table, InetAddress client) {
+  /** Records that {@code entry} of table {@code table} was written; returns its number. */
+  long append(int table, StickEntry entry) {
     int slot = (int) next & mask;
-    clients[slot] = client;
+    entries[slot] = entry;
     tables[slot] = table;
     return next++;
   }
@@ -37,11 +37,11 @@ final class UpdateJournal {
 
   /** The oldest number still held. */
   long first() {
-    return Math.max(1, next - clients.length);
+    return Math.max(1, next - entries.length);
   }
 
-  InetAddress client(long number) {
-    return clients[(int) number & mask];
+  StickEntry entry(long number) {
+    return entries[(int) number & mask];
   }
 
   int table(long number) {

@@ -39,14 +39,21 @@ public final class StickEntry {
     }
   }
 
+  private final InetAddress client;
   volatile int serverId;
   private volatile int current;
   private volatile int total;
   /** Whether a write here waits for the table's watcher to take it. */
   private volatile boolean written;
 
-  StickEntry(int serverId) {
+  StickEntry(InetAddress client, int serverId) {
+    this.client = client;
     this.serverId = serverId;
+  }
+
+  /** The client's address, the entry's key: a bare address, without host name or scope. */
+  public InetAddress client() {
+    return client;
   }
 
   /** The id of the server the client sticks to: its position in the backend. */
@@ -103,9 +110,17 @@ public final class StickEntry {
     return !written && WRITTEN.compareAndSet(this, false, true);
   }
 
-  /** Takes the mark of {@link #markWritten}, so that the next write marks the entry again. */
-  void takeWritten() {
+  /**
+   * Takes the mark that a write here set for the table's {@link StickTable#watch watcher}, so that
+   * the next write tells the watcher again.
+   */
+  public void takeWritten() {
     written = false;
+  }
+
+  /** Whether the table purged the entry to make room: it is no longer the client's. */
+  public boolean retired() {
+    return current == RETIRED;
   }
 
   /** Retires the entry if it counts no connection, so that it can be purged; returns whether. */

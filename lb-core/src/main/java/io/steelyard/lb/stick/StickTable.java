@@ -159,7 +159,7 @@ public final class StickTable {
       }
     }
     entry.serverId = serverId;
-    written(client, entry);
+    written(entry);
     return entry;
   }
 
@@ -179,7 +179,7 @@ public final class StickTable {
       return false;
     }
     entry.serverId = serverId;
-    written(client, entry);
+    written(entry);
     return true;
   }
 
@@ -211,9 +211,9 @@ public final class StickTable {
   /**
    * Lets {@code watcher} hear of the entries written here, by {@link #store} and {@link
    * #setServer(InetAddress, int)}, but not of those a peer sent: what a process replicates to its
-   * peers. An entry written again before the watcher {@link #takeWritten took} it is not told of
-   * twice. The watcher runs on the writing thread, so it must be quick and never block. Set once,
-   * before the table is used.
+   * peers. An entry written again before the watcher took its mark ({@link
+   * StickEntry#takeWritten}) is not told of twice. The watcher runs on the writing thread, so it
+   * must be quick and never block. Set once, before the table is used.
    *
    * @throws IllegalStateException when a watcher is set already
    */
@@ -225,31 +225,17 @@ public final class StickTable {
     this.watcher = watcher;
   }
 
-  /**
-   * The client's entry as it is now, taking its written mark ({@link #watch}): a later write tells
-   * the watcher again. Empty when the entry is gone (expired, cleared or purged).
-   */
-  public Optional<StickEntry.Snapshot> takeWritten(InetAddress client) {
-    CacheEntry<InetAddress, StickEntry> cached =
-        cache.policy().getEntryIfPresentQuietly(requireNonNull(client, "client"));
-    if (cached == null) {
-      return Optional.empty();
-    }
-    cached.getValue().takeWritten();
-    return Optional.ofNullable(snapshot(cached));
-  }
-
   /** Hears of an entry written in this process: see {@link #watch}. */
   @FunctionalInterface
   public interface Watcher {
-    /** {@code client}'s entry was written; {@link #takeWritten} reads it. */
-    void written(InetAddress client);
+    /** {@code entry} was written; the watcher calls {@link StickEntry#takeWritten} once it read it. */
+    void written(StickEntry entry);
   }
 
-  private void written(InetAddress client, StickEntry entry) {
+  private void written(StickEntry entry) {
     Watcher current = watcher;
     if (current != null && entry.markWritten()) {
-      current.written(client);
+      current.written(entry);
     }
   }
 
@@ -325,11 +311,12 @@ public final class StickTable {
           return null;
         }
       }
-      entry = new StickEntry(serverId);
+      InetAddress key = bare(client);
+      entry = new StickEntry(key, serverId);
       if (open) {
         entry.opened();
       }
-      cache.put(bare(client), entry);
+      cache.put(key, entry);
       return entry;
     } finally {
       additions.unlock();
