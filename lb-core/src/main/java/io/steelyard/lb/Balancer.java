@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Balancer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Balancer.class);
+  /** The longest a starting balancer waits for its peers' tables: HAProxy's resync timeout. */
+  private static final Duration PEERS_START = Duration.ofSeconds(5);
 
   private final BalancerConfig config;
   private final Forwarding forwarding;
@@ -70,6 +72,18 @@ public final class Balancer implements AutoCloseable {
       throw new StartException(e.getMessage(), e.getCause());
     }
     Balancer balancer = new Balancer(config, forwarding, List.copyOf(peers));
+    for (PeerSection section : peers) {
+      try {
+        if (!section.awaitStart(PEERS_START.plusSeconds(1))) {
+          LOG.warn("peers '{}': the tables were not learned within {} s; attachments start anyway",
+              section.name(), PEERS_START.plusSeconds(1).toSeconds());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        balancer.close();
+        throw new StartException("interrupted while peers '" + section.name() + "' learned its tables", e);
+      }
+    }
     for (Attachment attachment : attachments) {
       AutoCloseable started;
       try {

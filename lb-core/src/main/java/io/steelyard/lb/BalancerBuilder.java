@@ -169,7 +169,10 @@ public final class BalancerBuilder {
   }
 
   /**
-   * Builds, binds every frontend, starts forwarding, then starts the attachments in order.
+   * Builds, binds every frontend, starts forwarding, starts the sections of peers and waits (up
+   * to about 5 s) until they learned their tables from a peer or found none to learn from, then
+   * starts the attachments in order: a VRRP instance takes the virtual address with the stick
+   * tables in place.
    *
    * @throws ConfigException when the configuration is invalid
    * @throws StartException when a frontend cannot bind or an attachment cannot start; nothing is

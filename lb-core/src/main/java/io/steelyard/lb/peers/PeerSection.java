@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,9 +54,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Resync.</b> When it starts, the section asks the first peer it reaches for its tables
  * ({@code RESYNCREQ}); a peer that answers PARTIAL (it has not all of them either) or does not
- * finish within 5 s is given up for the next one. After 5 s, or once a peer taught it, the
- * section counts itself complete and answers resync requests with FINISHED; before that, with
- * PARTIAL. Unlike HAProxy, it does not first wait 5 s for an old local process: Steelyard has
+ * finish within 5 s is given up for the next one. Once a peer taught it, once no peer was
+ * reachable, or after 5 s, the section counts itself complete ({@link #awaitStart}) and answers
+ * resync requests with FINISHED; before that, with PARTIAL. Unlike HAProxy, it does not first wait 5 s for an old local process: Steelyard has
  * none to learn from.
  *
  * <p><b>Crossing sessions.</b> Each side opens a session to each peer it has none with, so two
@@ -95,6 +96,7 @@ public final class PeerSection implements AutoCloseable {
   private volatile boolean closed;
   private Channel listener;
   private boolean complete;
+  private final CountDownLatch completed = new CountDownLatch(1);
   private PeerSession learner;
   private ScheduledFuture<?> learnTimeout;
   private ScheduledFuture<?> startTimeout;
@@ -115,7 +117,9 @@ public final class PeerSection implements AutoCloseable {
       capacity += table.table().size();
     }
     journal = new UpdateJournal((int) Math.min(Math.max(capacity, 1024), MAX_JOURNAL));
-    complete = remotes.isEmpty();
+    if (remotes.isEmpty()) {
+      completeNow();
+    }
   }
 
   /**
@@ -213,6 +217,12 @@ public final class PeerSection implements AutoCloseable {
       if (!future.isSuccess() && peer.session == session) {
         peer.session = null;
         peer.status = 0;
+        peer.unreachable = true;
+        if (!complete && learner == null
+            && remotes.values().stream().allMatch(other -> other.unreachable && other.session == null)) {
+          LOG.info("peers '{}': no peer is reachable; going on with what it has", name());
+          completeNow();
+        }
         reconnectLater(peer);
       }
     });
@@ -346,7 +356,7 @@ public final class PeerSection implements AutoCloseable {
     }
     stopLearning();
     if (whole) {
-      complete = true;
+      completeNow();
       LOG.info("peers '{}': learned the tables from peer '{}'", name(), session.peer().name());
     } else {
       session.peer().answeredPartial = true;
@@ -356,10 +366,25 @@ public final class PeerSection implements AutoCloseable {
 
   private void startWaitOver() {
     if (!complete) {
-      complete = true;
+      completeNow();
       LOG.info("peers '{}': no peer taught the tables within {} s; going on with what it has",
           name(), RESYNC_TIMEOUT.toSeconds());
     }
+  }
+
+  private void completeNow() {
+    complete = true;
+    completed.countDown();
+  }
+
+  /**
+   * Waits until the section has its peers' tables, or knows that it cannot have them now: a peer
+   * taught it, none is reachable, none could teach, or the 5 s of the start passed. What a
+   * balancer waits for before it starts its attachments, so that a VRRP instance takes the
+   * virtual address only with the tables learned. Returns whether it came within {@code bound}.
+   */
+  public boolean awaitStart(Duration bound) throws InterruptedException {
+    return completed.await(bound.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The index of our table that a peer's definition names, or -1 when we do not replicate it. */

@@ -21,6 +21,8 @@ final class RemotePeer {
   PeerSession session;
   /** It answered 502 to 2.1: greet it with 2.0, and teach it without times to live. */
   boolean speaks20;
+  /** A connection to it failed: it is down, or not started yet. */
+  boolean unreachable;
   /** It answered a resync with PARTIAL since the last full resync. */
   boolean answeredPartial;
   ScheduledFuture<?> reconnect;

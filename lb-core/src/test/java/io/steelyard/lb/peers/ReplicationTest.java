@@ -97,6 +97,9 @@ class ReplicationTest {
 
   @Test
   void aClientsServerAndAnEntrySetByHandReachTheOtherBalancer() throws Exception {
+    assertThat(ask("lb2", "show peers"))
+        .as("lb2 started once it learned lb1's tables, which had found no peer to learn from")
+        .contains("resync=finished");
     await().atMost(ofSeconds(10)).until(() -> ask("lb1", "show peers").contains("id=lb2(remote,active)"));
     InetSocketAddress front1 = lb1.boundAddresses("ft").get(0);
     String first = TestClient.whoAnswers(front1, TestClient.loopback(7));
