@@ -144,12 +144,12 @@ public final class BalancerBuilder {
 
   /** Validates the whole configuration and returns it, immutable. */
   public BalancerConfig build() {
-    if (frontends.isEmpty()) {
-      throw new ConfigException("no frontend is defined");
-    }
     List<PeersConfig> builtPeers = new ArrayList<>();
     for (PeersBuilder section : peers.values()) {
       builtPeers.add(section.build());
+    }
+    if (frontends.isEmpty()) {
+      throw new ConfigException("no frontend is defined");
     }
     List<BackendConfig> builtBackends = new ArrayList<>();
     for (BackendBuilder backend : backends.values()) {

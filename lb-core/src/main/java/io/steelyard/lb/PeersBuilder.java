@@ -1,7 +1,10 @@
 package io.steelyard.lb;
 
 import io.steelyard.lb.config.PeerConfig;
+import io.steelyard.lb.config.PeerTls;
 import io.steelyard.lb.config.PeersConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +20,7 @@ public final class PeersBuilder {
   private final String what;
   private PeerConfig local;
   private final List<PeerConfig> remotes = new ArrayList<>();
+  private PeerTls tls;
 
   PeersBuilder(String section) {
     this.section = section;
@@ -37,6 +41,25 @@ public final class PeersBuilder {
     return this;
   }
 
+  /**
+   * TLS on every session, authenticated both ways: this balancer presents the certificate chain
+   * of {@code certificateAndKey} (a PEM file with the chain and its unencrypted PKCS#8 key, as
+   * HAProxy's {@code crt}) and accepts only peers whose certificate {@code trustedCa} (a PEM file)
+   * signed; see {@link PeerTls}. Both files must be readable now.
+   */
+  public PeersBuilder tls(Path certificateAndKey, Path trustedCa) {
+    Checks.unset(null, what + "tls", tls);
+    tls = new PeerTls(readable("certificate", certificateAndKey), readable("CA file", trustedCa));
+    return this;
+  }
+
+  private Path readable(String kind, Path file) {
+    if (file == null || !Files.isReadable(file)) {
+      throw new ConfigException(what + "tls: cannot read the " + kind + " '" + file + "'");
+    }
+    return file;
+  }
+
   private String checkName(String name) {
     Checks.name(what + "peer", name);
     if (!name.chars().allMatch(c -> c > ' ' && c < 127)) {
@@ -55,6 +78,6 @@ public final class PeersBuilder {
       throw new ConfigException(
           what + "no local peer: one peer must be this balancer (local(name, address))");
     }
-    return new PeersConfig(section, local, List.copyOf(remotes));
+    return new PeersConfig(section, local, List.copyOf(remotes), tls);
   }
 }

@@ -242,4 +242,22 @@ class BalancerBuilderTest {
     assertThat(check.errorLimit()).isEqualTo(10);
     assertThat(check.onError()).isEqualTo(io.steelyard.lb.health.OnError.FASTINTER);
   }
+
+  @Test
+  void peersSectionsAreCheckedAtBuild(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    assertThatThrownBy(() -> Balancer.builder().peers("p", p -> p.peer("lb2", "127.0.0.1:10000")).build())
+        .isInstanceOf(ConfigException.class).hasMessage("peers 'p': no local peer: one peer must be this balancer (local(name, address))");
+    assertThatThrownBy(() -> Balancer.builder().peers("p", p -> p.local("lb1", "127.0.0.1:10000").peer("lb1", "127.0.0.1:10001")))
+        .isInstanceOf(ConfigException.class).hasMessage("peers 'p': peer 'lb1' is defined twice");
+    assertThatThrownBy(() -> Balancer.builder().peers("p", p -> p.local("lb 1", "127.0.0.1:10000")))
+        .isInstanceOf(ConfigException.class).hasMessage("peers 'p': peer name must be printable, without spaces: 'lb 1'");
+    assertThatThrownBy(() -> Balancer.builder().peers("p", p -> p.tls(dir.resolve("lb1.pem"), dir.resolve("ca.pem"))))
+        .isInstanceOf(ConfigException.class).hasMessage("peers 'p': tls: cannot read the certificate '" + dir.resolve("lb1.pem") + "'");
+    assertThatThrownBy(() -> Balancer.builder()
+            .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+            .backend("bk", b -> b.stickTable(t -> t.peers("nope")).stickOnSource().server("s1", "127.0.0.1:1"))
+            .build())
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("backend 'bk': stick-table peers: no peers section named 'nope' (defined: [])");
+  }
 }

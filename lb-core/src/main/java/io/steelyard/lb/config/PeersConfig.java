@@ -10,5 +10,12 @@ import java.util.List;
  * @param name the section's name, which stick tables refer to
  * @param local this balancer: its name and the address it listens on for the others
  * @param remotes the other balancers, in declaration order
+ * @param tls TLS on every session, or {@code null} for HAProxy's plain default
  */
-public record PeersConfig(String name, PeerConfig local, List<PeerConfig> remotes) {}
+public record PeersConfig(String name, PeerConfig local, List<PeerConfig> remotes, PeerTls tls) {
+
+  /** A section without TLS. */
+  public PeersConfig(String name, PeerConfig local, List<PeerConfig> remotes) {
+    this(name, local, remotes, null);
+  }
+}

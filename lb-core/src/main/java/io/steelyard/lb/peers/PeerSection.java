@@ -67,7 +67,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Safety.</b> The protocol has no authentication: the section listens on the local peer's
  * address only, accepts only the names of its peers, each from its configured address, and binds
- * its own connections to the local address so that its peers can do the same check.
+ * its own connections to the local address so that its peers can do the same check. With {@link
+ * io.steelyard.lb.config.PeerTls TLS}, every session is encrypted and both sides authenticated.
  *
  * <p>Thread-safe: everything but the watchers runs on one event loop of the balancer's.
  */
@@ -84,6 +85,7 @@ public final class PeerSection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PeerSection.class);
 
   private final PeersConfig config;
+  private final PeerTlsContexts tls;
   private final List<ReplicatedTable> tables;
   private final EventLoop loop;
   private final Bootstrap outbound;
@@ -106,6 +108,7 @@ public final class PeerSection implements AutoCloseable {
 
   private PeerSection(PeersConfig config, List<ReplicatedTable> tables, EventLoop loop, Bootstrap outbound) {
     this.config = config;
+    this.tls = PeerTlsContexts.of(config);
     this.tables = List.copyOf(tables);
     this.loop = loop;
     this.outbound = outbound;
@@ -128,7 +131,8 @@ public final class PeerSection implements AutoCloseable {
    * @param loop the event loop everything of the section runs on
    * @param outbound a bootstrap of the balancer's transport, cloned for each connection
    * @param serverChannel the transport's type of listening channel
-   * @throws IllegalStateException naming the section and the address when it cannot listen
+   * @throws IllegalStateException naming the section and the address when it cannot listen, or the
+   *     file when its TLS certificate, key or CA cannot be read
    */
   public static PeerSection start(
       PeersConfig config,
@@ -186,6 +190,9 @@ public final class PeerSection implements AutoCloseable {
         PeerSession session = connectingTo == null
             ? PeerSession.accepted(PeerSection.this)
             : connectingTo.session;
+        if (tls != null) {
+          channel.pipeline().addLast(connectingTo == null ? tls.server(channel) : tls.client(channel));
+        }
         channel.pipeline().addLast(
             new IdleStateHandler(SESSION_TIMEOUT.toMillis(), HEARTBEAT.toMillis(), 0, TimeUnit.MILLISECONDS),
             session);

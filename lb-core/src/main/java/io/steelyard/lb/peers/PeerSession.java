@@ -3,12 +3,15 @@ package io.steelyard.lb.peers;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import javax.net.ssl.SSLException;
 
 /**
  * One TCP session with a remote peer, opened by either side: the greeting and its status line,
@@ -548,7 +551,11 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (!(cause instanceof java.io.IOException)) {
+    if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
+      close("TLS failed: " + tls.getMessage());
+      return;
+    }
+    if (!(cause instanceof IOException)) {
       section.log().error("peers '{}': session failed", section.name(), cause);
     }
     close("socket error: " + cause);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.steelyard.lb.config.PeerConfig;
+import io.steelyard.lb.config.PeerTls;
 import io.steelyard.lb.stick.StickEntry;
 import io.steelyard.lb.testing.ScriptedServer;
 import io.steelyard.lb.testing.TestBackend;
@@ -141,6 +142,41 @@ class PeerSectionInteropTest {
     }
   }
 
+  @Test
+  void overTlsBothSidesAuthenticateAndEntriesCrossAsInTheClear() throws Exception {
+    PeerCertificates certificates = PeerCertificates.create(dir, "hap", "sy");
+    String tls = "ssl crt " + certificates.pem("hap") + " ca-file " + certificates.ca() + " verify required";
+    config = config.replaceFirst("(?m)^peers mypeers\n", java.util.regex.Matcher.quoteReplacement(
+        "peers mypeers\n  default-bind " + tls + "\n  default-server " + tls + "\n"));
+    startHaproxy();
+    Matcher hap = Pattern.compile("peer hap 127\\.0\\.0\\.1:(\\d+)").matcher(config);
+    assertThat(hap.find()).isTrue();
+    peer = TestPeer.start("sy", ours,
+        List.of(new PeerConfig("hap", new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(hap.group(1))))),
+        OUR_EXPIRE, 1, new PeerTls(certificates.pem("sy"), certificates.ca()));
+    entriesCrossBothWays();
+
+    peer.close();
+    Path strangers = Files.createDirectories(dir.resolve("strangers"));
+    PeerCertificates other = PeerCertificates.create(strangers, "sy");
+    peer = TestPeer.start("sy", ours,
+        List.of(new PeerConfig("hap", new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(hap.group(1))))),
+        OUR_EXPIRE, 1, new PeerTls(other.pem("sy"), other.ca()));
+    UnixSocket.ask(socket, "set table bk key 127.0.0.31 data.server_id 1\n");
+    Thread.sleep(2_000);
+    assertThat(UnixSocket.ask(socket, "show peers\n")).as("a certificate of another CA, refused both ways")
+        .doesNotContain("last_status=ESTA");
+    assertThat(peer.table.entry(address("127.0.0.31"))).isEmpty();
+
+    try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), ours.getPort())) {
+      plain.setSoTimeout(5_000);
+      plain.getOutputStream().write("HAProxyS 2.1\nsy\nhap 1 1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      byte[] answer = plain.getInputStream().readNBytes(4);
+      assertThat(new String(answer, java.nio.charset.StandardCharsets.ISO_8859_1))
+          .as("a greeting in the clear gets no status, only the end of the session").doesNotContain("200");
+    }
+  }
+
   /** An entry set on HAProxy, one a client makes through it, and one of ours, each on the other side. */
   private void entriesCrossBothWays() throws Exception {
     await().atMost(Duration.ofSeconds(10)).until(() -> UnixSocket.ask(socket, "show peers\n").contains("last_status=ESTA"));
@@ -168,7 +204,12 @@ class PeerSectionInteropTest {
     haproxy = new ProcessBuilder("haproxy", "-db", "-f",
         Files.writeString(dir.resolve("haproxy.cfg"), config).toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      if (!haproxy.isAlive()) {
+        throw new IllegalStateException("HAProxy exited: " + Files.readString(dir.resolve("haproxy.log")));
+      }
+      return Files.exists(socket);
+    });
   }
 
   private TestPeer startPeer(int maxMinorVersion) {

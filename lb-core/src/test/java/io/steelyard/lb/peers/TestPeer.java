@@ -7,6 +7,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.steelyard.lb.config.PeerConfig;
+import io.steelyard.lb.config.PeerTls;
 import io.steelyard.lb.config.PeersConfig;
 import io.steelyard.lb.stick.StickServers;
 import io.steelyard.lb.stick.StickTable;
@@ -40,9 +41,16 @@ final class TestPeer implements AutoCloseable {
   static TestPeer start(
       String name, InetSocketAddress address, List<PeerConfig> remotes, Duration expire,
       int maxMinorVersion) {
+    return start(name, address, remotes, expire, maxMinorVersion, null);
+  }
+
+  /** As above, with {@code tls} on every session ({@code null}: none). */
+  static TestPeer start(
+      String name, InetSocketAddress address, List<PeerConfig> remotes, Duration expire,
+      int maxMinorVersion, PeerTls tls) {
     StickTable table = StickTable.builder().size(10_000).expire(expire).build();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    PeersConfig config = new PeersConfig("mypeers", new PeerConfig(name, address), remotes);
+    PeersConfig config = new PeersConfig("mypeers", new PeerConfig(name, address), remotes, tls);
     PeerSection section = PeerSection.start(
         config, List.of(new ReplicatedTable("bk", table, servers())), group.next(),
         new Bootstrap().group(group).channel(NioSocketChannel.class), NioServerSocketChannel.class,
