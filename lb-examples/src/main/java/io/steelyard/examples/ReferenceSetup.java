@@ -16,6 +16,8 @@ import io.steelyard.vrrp.state.State;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -23,7 +25,8 @@ import java.util.concurrent.CountDownLatch;
  * keepalived-master.conf} describe, built with the builder, for a Java application that runs its
  * balancer itself. Copy it, change the addresses and the interface, and run it as root (or with
  * {@code CAP_NET_ADMIN}, {@code CAP_NET_RAW} and {@code CAP_NET_BIND_SERVICE}) on each balancer
- * host, the second one with {@code --backup}.
+ * host, the second one with {@code --backup}: the first is peer {@code lb1}, the second {@code
+ * lb2}, as {@code -L lb1} and {@code -L lb2} name them for the file.
  *
  * <ul>
  *   <li>Transparent frontends on ports 80 and 443 ({@code bind :80 transparent}): they take the
@@ -40,6 +43,9 @@ import java.util.concurrent.CountDownLatch;
  *       the backup. It tracks the balancer's health by itself: the address leaves a host whose
  *       balancer has no server up, and a host that stops (priority 0 first, so the other takes
  *       over at once).
+ *   <li>The stick tables replicated between the two hosts ({@code peers lb_peers}, port 10000 on
+ *       each host's own address, HAProxy's peers protocol): the backup has every client's server
+ *       when it takes over, and a returning host learns the tables before it takes the address.
  *   <li>HAProxy's stats socket on {@code /run/steelyard/admin.sock}, mode 660, level admin, for
  *       {@code socat} and {@code hatop}.
  * </ul>
@@ -53,6 +59,10 @@ public final class ReferenceSetup {
 
   /** The address clients connect to, which VRRP moves between the two balancer hosts. */
   static final String VIRTUAL_ADDRESS = "198.51.100.100";
+
+  /** The peers that replicate the stick tables, by name: each host's own address, port 10000. */
+  static final Map<String, String> PEERS =
+      new TreeMap<>(Map.of("lb1", "198.51.100.11:10000", "lb2", "198.51.100.12:10000"));
 
   /** HAProxy's runtime API, for socat and hatop: {@code stats socket ... mode 660 level admin}. */
   static final Path STATS_SOCKET = Path.of("/run/steelyard/admin.sock");
@@ -68,7 +78,7 @@ public final class ReferenceSetup {
     Balancer balancer;
     try {
       balancer =
-          balancer()
+          balancer(backup ? "lb2" : "lb1")
               .transport(Tproxy.transport(rules))
               .attach(virtualAddress(backup ? 100 : 101, backup ? State.BACKUP : State.MASTER))
               .attach(StatsSocket.unix(STATS_SOCKET).mode(0660).level(Level.ADMIN))
@@ -89,9 +99,19 @@ public final class ReferenceSetup {
     stopped.await();
   }
 
-  /** The haproxy.cfg half: frontends, backends, timeouts; everything but the transport and VRRP. */
-  static BalancerBuilder balancer() {
+  /**
+   * The haproxy.cfg half, on the host whose peer name is {@code self}: frontends, backends,
+   * timeouts, peers; everything but the transport and VRRP.
+   */
+  static BalancerBuilder balancer(String self) {
     return Balancer.builder()
+        .peers("lb_peers", p -> PEERS.forEach((name, address) -> {
+          if (name.equals(self)) {
+            p.local(name, address);
+          } else {
+            p.peer(name, address);
+          }
+        }))
         .defaults(
             d -> d.connectTimeout(ofSeconds(5)).clientTimeout(ofSeconds(50)).serverTimeout(ofSeconds(50)))
         .frontend("ft_http", f -> f.bind(":80").transparent().defaultBackend("bk_http"))
@@ -103,7 +123,7 @@ public final class ReferenceSetup {
   private static void transparentLeastConn(BackendBuilder backend, int port) {
     backend
         .balance(Balance.leastConn())
-        .stickOnSource(t -> t.size(204_800).expire(ofMinutes(30))) // HAProxy's "size 200k"
+        .stickOnSource(t -> t.size(204_800).expire(ofMinutes(30)).peers("lb_peers")) // "size 200k"
         .sourceClientIp();
     for (int i = 0; i < SERVERS.length; i++) {
       backend.server("s" + (i + 1), SERVERS[i] + ":" + port, s -> s.check());

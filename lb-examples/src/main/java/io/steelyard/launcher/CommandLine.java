@@ -13,7 +13,9 @@ import java.util.List;
  * host's firewall has them, and {@code --print-tproxy-rules} to print them and exit. {@code -de}
  * (HAProxy's) and {@code -du} turn epoll and io_uring off, as {@code noepoll} and {@code nouring}
  * in {@code global} do. {@code --jvm-options} prints the JVM options that {@code bin/steelyard}
- * runs the same arguments with ({@link JvmSettings}).
+ * runs the same arguments with ({@link JvmSettings}). {@code -L NAME} (HAProxy's) is the local
+ * peer name: which peer of the files' {@code peers} sections this balancer is, over {@code
+ * localpeer} in {@code global} and the host name; given twice, the last one counts, as in HAProxy.
  *
  * @param files the configuration files; none for the demo
  * @param check whether to check the files and exit
@@ -24,10 +26,11 @@ import java.util.List;
  * @param noEpoll whether epoll is turned off
  * @param noUring whether io_uring is turned off
  * @param jvmOptions whether to print the JVM options for these arguments and exit
+ * @param localPeer the local peer name {@code -L} gives, or {@code null} when not given
  */
 record CommandLine(
     List<Path> files, boolean check, boolean forever, boolean help, Rules rules,
-    boolean printRules, boolean noEpoll, boolean noUring, boolean jvmOptions) {
+    boolean printRules, boolean noEpoll, boolean noUring, boolean jvmOptions, String localPeer) {
 
   /** What the launcher does about the TPROXY routing rules of a file that needs them. */
   enum Rules {
@@ -40,8 +43,8 @@ record CommandLine(
   }
 
   static final String USAGE =
-      "Usage: java -jar steelyard.jar [-c] [-de] [-du] [--tproxy-rules[=external]] -f <haproxy.cfg>"
-          + " [-f <keepalived.conf>]...\n"
+      "Usage: java -jar steelyard.jar [-c] [-de] [-du] [-L <name>] [--tproxy-rules[=external]]"
+          + " -f <haproxy.cfg> [-f <keepalived.conf>]...\n"
           + "       java -jar steelyard.jar --print-tproxy-rules [-f <haproxy.cfg>]...\n"
           + "       java -jar steelyard.jar [--forever]\n"
           + "\n"
@@ -49,6 +52,8 @@ record CommandLine(
           + "              repeat for more files, each kind read in order as one configuration;\n"
           + "              a keepalived.conf alone runs VRRP without a balancer\n"
           + "  -c          only check the configuration: exit 0 if it is valid, 1 if not\n"
+          + "  -L <name>   the local peer name: this balancer is the peer of that name in the\n"
+          + "              'peers' sections (over 'localpeer' in 'global'; default: host name)\n"
           + "  -de, -du    do not use epoll, io_uring (as 'noepoll', 'nouring' in 'global'):\n"
           + "              the first transport left runs of epoll, io_uring and NIO\n"
           + "  --forever   with no -f: run the demo until Ctrl-C instead of for 10 seconds\n"
@@ -90,6 +95,7 @@ record CommandLine(
     boolean noEpoll = false;
     boolean noUring = false;
     boolean jvmOptions = false;
+    String localPeer = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "-f":
@@ -97,6 +103,12 @@ record CommandLine(
             throw new IllegalArgumentException("option '-f' expects a configuration file");
           }
           files.add(Path.of(args[++i]));
+          break;
+        case "-L":
+          if (i + 1 == args.length) {
+            throw new IllegalArgumentException("option '-L' expects a local peer name");
+          }
+          localPeer = args[++i];
           break;
         case "-c":
           check = true;
@@ -147,7 +159,11 @@ record CommandLine(
       throw new IllegalArgumentException(
           "option '--tproxy-rules' is for the files given with '-f': none given");
     }
-    return new CommandLine(
-        List.copyOf(files), check, forever, help, rules, printRules, noEpoll, noUring, jvmOptions);
+    if (localPeer != null && files.isEmpty()) {
+      throw new IllegalArgumentException(
+          "option '-L' names the local peer of the files given with '-f': none given");
+    }
+    return new CommandLine(List.copyOf(files), check, forever, help, rules, printRules, noEpoll,
+        noUring, jvmOptions, localPeer);
   }
 }

@@ -38,7 +38,9 @@ import java.util.stream.Collectors;
  * </ul>
  *
  * <p>Each {@code -f} file is HAProxy's or keepalived's, told apart by its content ({@link
- * ConfigKind}). A keepalived.conf ({@link KeepalivedConfig}) beside an haproxy.cfg attaches its
+ * ConfigKind}). {@code -L NAME} names this balancer in the HAProxy files' {@code peers} sections,
+ * as HAProxy's {@code -L} does, so that one file serves every balancer that replicates its stick
+ * tables. A keepalived.conf ({@link KeepalivedConfig}) beside an haproxy.cfg attaches its
  * VRRP instances to the balancer: on a signal each master sends priority 0 and gives up its
  * addresses, then the balancer drains. A keepalived.conf alone runs its instances without a
  * balancer. {@code -c} checks both kinds.
@@ -99,7 +101,9 @@ public final class Launcher {
       HaproxyConfig haproxy = null;
       KeepalivedConfig keepalived = null;
       try {
-        haproxy = haproxyFiles.isEmpty() ? null : HaproxyConfig.read(haproxyFiles);
+        haproxy = haproxyFiles.isEmpty()
+            ? null
+            : HaproxyConfig.read(haproxyFiles, command.localPeer());
       } catch (ConfigFileException e) {
         errors.addAll(e.errors());
       }

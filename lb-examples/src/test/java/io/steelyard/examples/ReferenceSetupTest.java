@@ -11,9 +11,12 @@ import org.junit.jupiter.api.Test;
 class ReferenceSetupTest {
 
   @Test
-  void theBuilderMatchesTheShippedHaproxyCfg() throws Exception {
-    HaproxyConfig file = HaproxyConfig.read(List.of(Path.of("config/haproxy.cfg")));
-    assertThat(ReferenceSetup.balancer().build()).isEqualTo(file.check());
-    assertThat(file.transparent()).isTrue();
+  void theBuilderMatchesTheShippedHaproxyCfgOnEachHost() throws Exception {
+    for (String host : List.of("lb1", "lb2")) {
+      HaproxyConfig file = HaproxyConfig.read(List.of(Path.of("config/haproxy.cfg")), host);
+      assertThat(ReferenceSetup.balancer(host).build()).as(host).isEqualTo(file.check());
+      assertThat(file.transparent()).isTrue();
+      assertThat(file.check().peers().get(0).local().name()).isEqualTo(host);
+    }
   }
 }

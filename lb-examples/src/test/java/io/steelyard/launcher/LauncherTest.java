@@ -315,6 +315,36 @@ class LauncherTest {
   }
 
   @Test
+  void localPeerNameIsHaproxysOptionL() throws Exception {
+    assertThat(CommandLine.parse("-L", "lb2", "-f", "x").localPeer()).isEqualTo("lb2");
+    assertThat(CommandLine.parse("-f", "x", "-L", "lb1", "-L", "lb2").localPeer()).isEqualTo("lb2");
+    assertThat(CommandLine.parse("-f", "x").localPeer()).isNull();
+    assertThat(launch("-f", "x", "-L").err())
+        .startsWith("[ALERT] option '-L' expects a local peer name\nUsage: java -jar steelyard.jar");
+    assertThat(launch("-L", "lb1").err())
+        .startsWith("[ALERT] option '-L' names the local peer of the files given with '-f': none given\n");
+    assertThat(CommandLine.USAGE).contains("[-L <name>]", "  -L <name>   the local peer name");
+  }
+
+  @Test
+  void optionLNamesThisBalancerInThePeersSections() throws Exception {
+    Path cfg = file("global\n  localpeer lb1\n" + VALID.replace("\nbackend bk\n",
+        "\nbackend bk\n  stick-table type ip size 1k peers mypeers\n  stick on src\n")
+        + "peers mypeers\n  peer lb1 127.0.0.1:10001\n  peer lb2 127.0.0.2:10001\n");
+    Launch run = launch("-c", "-L", "lb2", "-f", cfg.toString());
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.err()).contains("[WARNING] " + cfg + ":2 : 'localpeer' ignored since it is already"
+        + " set by using the '-L' command line argument.");
+    assertThat(launch("-c", "-f", cfg.toString()).status()).isZero();
+    Launch unknown = launch("-c", "-L", "lb3", "-f", cfg.toString());
+    assertThat(unknown.status()).isEqualTo(1);
+    assertThat(unknown.err()).isEqualTo("[ALERT] parsing [" + cfg + ":14] : peers section 'mypeers'"
+        + " has no peer named 'lb3', the local peer name (from -L): one of its peers must be this"
+        + " balancer (HAProxy removes the section with a warning, and does not replicate the tables"
+        + " that name it).\n");
+  }
+
+  @Test
   void helpPrintsTheUsage() throws Exception {
     Launch run = launch("--help");
     assertThat(run.status()).isZero();

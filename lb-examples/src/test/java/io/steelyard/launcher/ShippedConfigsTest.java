@@ -8,14 +8,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The example files in lb-examples/config pass {@code -c}, each alone and as the pairs they make. */
+/**
+ * The example files in lb-examples/config pass {@code -c}, each alone and as the pairs they make,
+ * the master host as peer {@code lb1} and the backup as {@code lb2} ({@code -L}).
+ */
 class ShippedConfigsTest {
   private static final Path CONFIG = Path.of("config");
 
   @ParameterizedTest
   @ValueSource(strings = {"haproxy.cfg", "keepalived-master.conf", "keepalived-backup.conf"})
   void eachFilePassesTheCheck(String file) throws Exception {
-    Launch run = Launch.of("-c", "-f", CONFIG.resolve(file).toString());
+    Launch run = Launch.of("-c", "-L", "lb1", "-f", CONFIG.resolve(file).toString());
     assertThat(run.err()).doesNotContain("[ALERT]");
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(run.out()).isEqualTo("Configuration file is valid\n");
@@ -24,10 +27,17 @@ class ShippedConfigsTest {
   @ParameterizedTest
   @ValueSource(strings = {"keepalived-master.conf", "keepalived-backup.conf"})
   void eachHostsPairPassesTheCheck(String keepalived) throws Exception {
-    Launch run = Launch.of("-c", "-f", CONFIG.resolve("haproxy.cfg").toString(),
-        "-f", CONFIG.resolve(keepalived).toString());
+    Launch run = Launch.of("-c", "-L", keepalived.contains("master") ? "lb1" : "lb2",
+        "-f", CONFIG.resolve("haproxy.cfg").toString(), "-f", CONFIG.resolve(keepalived).toString());
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(run.err()).doesNotContain("[ALERT]");
+  }
+
+  @Test
+  void withoutItsPeerNameTheFileSaysWhichNameItLacks() throws Exception {
+    Launch run = Launch.of("-c", "-L", "lb9", "-f", CONFIG.resolve("haproxy.cfg").toString());
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).contains("peers section 'lb_peers' has no peer named 'lb9', the local peer name (from -L)");
   }
 
   @Test
@@ -37,7 +47,7 @@ class ShippedConfigsTest {
       String shipped = Files.readString(CONFIG.resolve("haproxy.cfg"));
       Files.writeString(seed, shipped.replace("server s2 198.51.100.22:80", "server s1 198.51.100.22:80"));
       int line = lineOf(shipped, "server s2 198.51.100.22:80");
-      Launch run = Launch.of("-c", "-f", seed.toString());
+      Launch run = Launch.of("-c", "-L", "lb1", "-f", seed.toString());
       assertThat(run.status()).isEqualTo(1);
       assertThat(run.err()).isEqualTo("[ALERT] parsing [" + seed + ":" + line + "] : backend 'bk_http',"
           + " another server named 's1' was already defined at line " + (line - 1)

@@ -21,13 +21,18 @@ import java.util.Set;
  * {@code group}, {@code daemon}) are accepted so that an existing file runs, each with a notice
  * saying why it does not apply; their arguments are still checked ({@code log}: see {@link
  * Logging}). {@code noepoll} (HAProxy's) and {@code nouring} (Steelyard's: HAProxy has no
- * io_uring) turn those transports off ({@link TransportChoice}).
+ * io_uring) turn those transports off ({@link TransportChoice}). {@code localpeer NAME} is the
+ * name of this balancer in the {@code peers} sections, unless {@code -L} gives it, and only
+ * before the first of them, as in HAProxy ({@link LocalPeer}).
  */
 final class GlobalSection {
   /** The keywords of this section, to tell a keyword in the wrong section from an unknown one. */
   static final Set<String> KEYWORDS =
       Set.of(
-          "maxconn", "log", "chroot", "user", "group", "daemon", "stats", "noepoll", "nouring");
+          "maxconn", "log", "chroot", "user", "group", "daemon", "stats", "noepoll", "nouring",
+          "localpeer");
+
+  private final LocalPeer localPeer;
 
   private Setting<BalancerBuilder> maxConn;
   private final List<StatsSocketLine> statsSockets = new ArrayList<>();
@@ -35,6 +40,11 @@ final class GlobalSection {
   private Integer statsMaxConn;
   private boolean noEpoll;
   private boolean noUring;
+
+  /** The section, whose {@code localpeer} lines set {@code localPeer}. */
+  GlobalSection(LocalPeer localPeer) {
+    this.localPeer = localPeer;
+  }
 
   /** Reads one line of the section; an error is thrown, notes go to {@code diagnostics}. */
   void parse(ConfigLine line, Diagnostics diagnostics) {
@@ -77,6 +87,9 @@ final class GlobalSection {
       case "nouring":
         line.expect(1, 0, "no argument");
         noUring = true;
+        break;
+      case "localpeer":
+        localPeer.localpeer(line, diagnostics);
         break;
       default:
         throw new IllegalArgumentException(

@@ -25,9 +25,14 @@ import java.util.Map;
 
 /**
  * An HAProxy configuration file in TCP mode, read into Steelyard's public builder: {@code global},
- * {@code defaults}, {@code frontend}, {@code backend} and {@code listen} sections, with the
- * keywords that {@link GlobalSection}, {@link ProxySection}, {@link ServerLine}, {@link
- * ServerOptions}, {@link StickTableLine} and {@link Logging} describe.
+ * {@code defaults}, {@code frontend}, {@code backend}, {@code listen} and {@code peers} sections,
+ * with the keywords that {@link GlobalSection}, {@link ProxySection}, {@link ServerLine}, {@link
+ * ServerOptions}, {@link StickTableLine}, {@link PeersSection} and {@link Logging} describe.
+ *
+ * <p>The stick tables that name a {@code peers} section are replicated with its other balancers;
+ * which of its peers is this balancer is the local peer name: the one given to {@link #read(List,
+ * String)} (the launcher's {@code -L}), else {@code localpeer} in {@code global}, else the host
+ * name ({@link LocalPeer}). So one file serves every balancer of the section.
  *
  * <pre>{@code
  * HaproxyConfig config = HaproxyConfig.read(List.of(Path.of("haproxy.cfg")));
@@ -45,25 +50,41 @@ import java.util.Map;
 public final class HaproxyConfig {
   private final GlobalSection global;
   private final List<ProxySection> proxies;
+  private final List<PeersSection> peers;
   private final List<String> notes;
   private final Splice splice;
 
-  private HaproxyConfig(
-      GlobalSection global, List<ProxySection> proxies, List<String> notes, Splice splice) {
+  private HaproxyConfig(GlobalSection global, List<ProxySection> proxies,
+      List<PeersSection> peers, List<String> notes, Splice splice) {
     this.global = global;
     this.proxies = proxies;
+    this.peers = peers;
     this.notes = notes;
     this.splice = splice;
   }
 
   /**
-   * Reads {@code files} in order, each within the bounds of {@link ConfigFile}.
+   * Reads {@code files} in order, each within the bounds of {@link ConfigFile}, the local peer
+   * name being {@code localpeer}'s or the host name's.
    *
    * @throws ConfigFileException with every mistake of the files, or when a file cannot be read
    *     or has a NUL byte, a line over 64 KiB or more than 64 MiB
    */
   public static HaproxyConfig read(List<Path> files) {
-    Reader reader = new Reader();
+    return read(files, null);
+  }
+
+  /**
+   * Reads {@code files} in order, each within the bounds of {@link ConfigFile}.
+   *
+   * @param localPeer the local peer name, as HAProxy's {@code -L} gives it: this balancer is the
+   *     peer of that name in each {@code peers} section, whatever {@code localpeer} says; {@code
+   *     null} when not given, for {@code localpeer}'s or the host name
+   * @throws ConfigFileException with every mistake of the files, or when a file cannot be read
+   *     or has a NUL byte, a line over 64 KiB or more than 64 MiB
+   */
+  public static HaproxyConfig read(List<Path> files, String localPeer) {
+    Reader reader = new Reader(localPeer);
     for (Path file : files) {
       reader.file(file.toString(), ConfigFile.open(file));
     }
@@ -72,7 +93,15 @@ public final class HaproxyConfig {
 
   /** Reads the text of a file called {@code file}, as {@link #read} reads a file. */
   static HaproxyConfig parse(String file, String text) {
-    Reader reader = new Reader();
+    return parse(file, text, null);
+  }
+
+  /**
+   * Reads the text of a file called {@code file}, as {@link #read(List, String)} reads a file
+   * with the local peer name {@code localPeer}.
+   */
+  static HaproxyConfig parse(String file, String text, String localPeer) {
+    Reader reader = new Reader(localPeer);
     reader.file(file, text);
     return reader.finish();
   }
@@ -144,6 +173,13 @@ public final class HaproxyConfig {
     Diagnostics diagnostics = new Diagnostics();
     BalancerBuilder builder = Balancer.builder();
     global.applyTo(builder, diagnostics);
+    for (PeersSection section : peers) {
+      try {
+        builder.peers(section.name(), p -> section.applyTo(p, diagnostics));
+      } catch (ConfigException e) {
+        diagnostics.error(section.header(), e.getMessage());
+      }
+    }
     for (ProxySection proxy : proxies) {
       try {
         if (proxy.hasBackend()) {
@@ -256,19 +292,29 @@ public final class HaproxyConfig {
   /** Reads files one after the other into sections, keeping every error. */
   private static final class Reader {
     private final Diagnostics diagnostics = new Diagnostics();
-    private final GlobalSection global = new GlobalSection();
+    private final LocalPeer localPeer;
+    private final GlobalSection global;
     private final List<ProxySection> proxies = new ArrayList<>();
     private final Map<String, ProxySection> frontends = new LinkedHashMap<>();
     private final Map<String, ProxySection> backends = new LinkedHashMap<>();
+    private final Map<String, PeersSection> peers = new LinkedHashMap<>();
     private ProxySection defaults;
-    /** Every section but global, in the order of the files, for the splice options. */
+    /** Every section but global and peers, in the order of the files, for the splice options. */
     private final List<ProxySection> sections = new ArrayList<>();
     private boolean inGlobal;
     private ProxySection section;
+    private PeersSection peersSection;
+
+    /** A reader whose local peer name is {@code localPeer}, or unset when it is {@code null}. */
+    Reader(String localPeer) {
+      this.localPeer = new LocalPeer(localPeer);
+      this.global = new GlobalSection(this.localPeer);
+    }
 
     void file(String file, String text) {
       inGlobal = false;
       section = null;
+      peersSection = null;
       int number = 0;
       for (String raw : (Iterable<String>) text.lines()::iterator) {
         number++;
@@ -291,9 +337,11 @@ public final class HaproxyConfig {
           line.expect(1, 0, "no argument");
           inGlobal = true;
           section = null;
+          peersSection = null;
           return;
         case "defaults":
           inGlobal = false;
+          peersSection = null;
           defaults = new ProxySection(ProxySection.Kind.DEFAULTS, "", line, null);
           sections.add(defaults);
           section = defaults;
@@ -308,9 +356,14 @@ public final class HaproxyConfig {
         case "listen":
           open(line, ProxySection.Kind.LISTEN);
           return;
+        case "peers":
+          openPeers(line);
+          return;
         default:
           if (inGlobal) {
             global.parse(line, diagnostics);
+          } else if (peersSection != null) {
+            peersSection.parse(line);
           } else if (section != null) {
             section.parse(line, diagnostics);
           } else {
@@ -326,6 +379,7 @@ public final class HaproxyConfig {
      */
     private void open(ConfigLine line, ProxySection.Kind kind) {
       inGlobal = false;
+      peersSection = null;
       ProxySection proxy =
           new ProxySection(kind, line.arguments() > 0 ? line.word(1) : "", line, defaults);
       section = proxy;
@@ -347,6 +401,29 @@ public final class HaproxyConfig {
       if (kind.backend) {
         backends.put(name, proxy);
       }
+    }
+
+    /**
+     * Opens a {@code peers} section, fixing the local peer name. One that cannot be registered (a
+     * bad or taken name) is still read, so that the errors of its lines are found, but not kept.
+     */
+    private void openPeers(ConfigLine line) {
+      inGlobal = false;
+      section = null;
+      String name = line.arguments() > 0 ? line.word(1) : "";
+      peersSection = new PeersSection(name, line, localPeer.name(line), localPeer);
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("missing name for peers section.");
+      }
+      line.expect(1, 1, "a name");
+      ConfigValues.name("'peers' name", name);
+      PeersSection taken = peers.get(name);
+      if (taken != null) {
+        throw new IllegalArgumentException(
+            "peers section '" + name + "' has the same name as another peers section declared at "
+                + taken.header().place() + ".");
+      }
+      peers.put(name, peersSection);
     }
 
     /** The name a section header gives; {@code defaults} may have none. */
@@ -374,10 +451,13 @@ public final class HaproxyConfig {
         }
         proxy.checkStickRules(diagnostics);
         proxy.checkCheckRules(diagnostics);
+        proxy.checkPeers(peers.keySet(), diagnostics);
       }
+      peers.values().forEach(p -> p.check(diagnostics));
       Splice splice = splice();
       diagnostics.failOnErrors();
-      return new HaproxyConfig(global, List.copyOf(proxies), diagnostics.notes(), splice);
+      return new HaproxyConfig(global, List.copyOf(proxies), List.copyOf(peers.values()),
+          diagnostics.notes(), splice);
     }
 
     /**

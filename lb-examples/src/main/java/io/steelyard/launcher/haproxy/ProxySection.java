@@ -64,8 +64,8 @@ import java.util.function.Consumer;
  *   <li>{@code balance leastconn|roundrobin|source|first} (backend): how a server is chosen.
  *   <li>{@code server ...}, {@code default-server ...} (backend): see {@link ServerLine} and
  *       {@link ServerOptions}.
- *   <li>{@code stick-table type ip size N [expire T]} (backend, not defaults): see {@link
- *       StickTableLine}.
+ *   <li>{@code stick-table type ip size N [expire T] [peers NAME]} (backend, not defaults): see
+ *       {@link StickTableLine}; {@code peers NAME} replicates it with a {@link PeersSection}.
  *   <li>{@code stick on src} (backend, not defaults): a client goes to the server its address is
  *       stored with, unless that server is down, and its server is stored once connected. It is
  *       {@code stick match src}, which only goes, and {@code stick store-request src} (or {@code
@@ -596,6 +596,19 @@ final class ProxySection {
               + " '" + name + "' at " + stickTable.line().place() + ".");
     }
     stickTable = StickTableLine.parse(line);
+  }
+
+  /**
+   * Reports a {@code stick-table ... peers NAME} that names none of {@code sections}, the names
+   * of the {@code peers} sections, at the table's line in HAProxy's words.
+   */
+  void checkPeers(Set<String> sections, Diagnostics diagnostics) {
+    if (stickTable != null && stickTable.peers() != null
+        && !sections.contains(stickTable.peers())) {
+      diagnostics.error(
+          stickTable.line(),
+          "Proxy '" + name + "': unable to find sync peers '" + stickTable.peers() + "'.");
+    }
   }
 
   /** Reads a {@code stick on|match|store-request src} line. */

@@ -8,7 +8,8 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * A {@code stick-table type ip size N [expire T]} line of a backend or listen section: the table
+ * A {@code stick-table type ip size N [expire T] [peers NAME]} line of a backend or listen
+ * section: the table
  * of client addresses that the section's {@code stick} rules read and write. Its arguments come
  * in any order, as in HAProxy, and one given twice keeps the last value.
  *
@@ -23,16 +24,21 @@ import java.util.Set;
  *   <li>{@code expire T}: how long an entry lives after it was last matched or stored. Without
  *       it, HAProxy keeps entries until the table is full; Steelyard keeps them for the longest
  *       time it has, 2^31-1 ms (about 24.8 days), rather than its builder's 30 minutes.
+ *   <li>{@code peers NAME}: the table is replicated with the balancers of the {@code peers NAME}
+ *       section ({@link PeersSection}), wherever it stands in the files: this balancer pushes its
+ *       entries to them and takes theirs, so that a client keeps its server when another balancer
+ *       takes it over. The peers match servers by name, then by {@code id}. A name that no section
+ *       has is an error at this line, in HAProxy's words.
  * </ul>
  *
- * <p>HAProxy's {@code nopurge}, {@code peers}, {@code srvkey} and {@code store} are errors: they
- * refuse new clients when full, replicate to peers, key servers by address, and keep counters
- * that Steelyard does not have.
+ * <p>HAProxy's {@code nopurge}, {@code srvkey} and {@code store} are errors: they refuse new
+ * clients when full, key servers by address, and keep counters that Steelyard does not have.
  *
  * @param size the most entries
  * @param expire how long an entry lives after it was last touched
+ * @param peers the name of the {@code peers} section it is replicated with, or {@code null}
  */
-record StickTableLine(ConfigLine line, int size, Duration expire) {
+record StickTableLine(ConfigLine line, int size, Duration expire, String peers) {
   /** HAProxy's table types but {@code ip}. */
   private static final Set<String> OTHER_TYPES = Set.of("ipv6", "integer", "string", "binary");
 
@@ -41,6 +47,7 @@ record StickTableLine(ConfigLine line, int size, Duration expire) {
     String type = null;
     Integer size = null;
     Duration expire = StickTable.MAX_EXPIRE;
+    String peers = null;
     for (int i = 1; i < line.words().size(); i++) {
       String argument = line.word(i);
       switch (argument) {
@@ -60,13 +67,15 @@ record StickTableLine(ConfigLine line, int size, Duration expire) {
         case "expire":
           expire = ConfigValues.time("stick-table expire", value(line, ++i));
           break;
-        case "nopurge":
         case "peers":
+          peers = value(line, ++i);
+          break;
+        case "nopurge":
         case "srvkey":
         case "store":
           throw new IllegalArgumentException(
               "stick-table: '" + argument + "' is not supported by Steelyard (it supports"
-                  + " 'type ip', 'size' and 'expire').");
+                  + " 'type ip', 'size', 'expire' and 'peers').");
         default:
           throw new IllegalArgumentException(
               "stick-table: unknown argument '" + argument + "'.");
@@ -78,7 +87,7 @@ record StickTableLine(ConfigLine line, int size, Duration expire) {
     if (type == null) {
       throw new IllegalArgumentException("stick-table: missing type.");
     }
-    return new StickTableLine(line, size, expire);
+    return new StickTableLine(line, size, expire, peers);
   }
 
   /** The word after the argument at {@code i - 1}, in HAProxy's words when there is none. */
@@ -93,5 +102,8 @@ record StickTableLine(ConfigLine line, int size, Duration expire) {
   /** Sets the table in {@code table}. */
   void applyTo(StickTableBuilder table) {
     table.size(size).expire(expire);
+    if (peers != null) {
+      table.peers(peers);
+    }
   }
 }

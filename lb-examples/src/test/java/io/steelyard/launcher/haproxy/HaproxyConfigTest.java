@@ -7,6 +7,9 @@ import io.steelyard.launcher.ConfigFileException;
 import io.steelyard.lb.config.BackendConfig;
 import io.steelyard.lb.config.BalancerConfig;
 import io.steelyard.lb.config.FrontendConfig;
+import io.steelyard.lb.config.PeerConfig;
+import io.steelyard.lb.config.PeerTls;
+import io.steelyard.lb.config.PeersConfig;
 import io.steelyard.lb.config.ServerConfig;
 import io.steelyard.lb.config.StickConfig;
 import io.steelyard.lb.config.TcpKeepAlive;
@@ -25,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -200,6 +204,8 @@ class HaproxyConfigTest {
       "stats timeout 5x | unexpected character 'x' in 'stats timeout'",
       "stats timeout 0  | 'stats timeout' expects a positive value",
       "stats maxconn 0  | 'stats maxconn' expects a positive value",
+      "localpeer        | 'localpeer' expects a name as an argument.",
+      "localpeer a b    | 'localpeer' cannot handle unexpected argument 'b'.",
     })
     void mistakesAreErrorsAtTheirLine(String line, String message) {
       assertThat(error("global\n  " + line + "\n" + withBackend("  server s1 127.0.0.1:8001")))
@@ -843,10 +849,11 @@ class HaproxyConfigTest {
       "stick-table type ip size -1         | unexpected character '-' in 'stick-table size'",
       "stick-table type ip size 4g         | 'stick-table size' value '4g' is out of range.",
       "stick-table type ip size 1k expire 30x | unexpected character 'x' in 'stick-table expire'",
-      "stick-table type ip size 1k nopurge | stick-table: 'nopurge' is not supported by Steelyard (it supports 'type ip', 'size' and 'expire').",
-      "stick-table type ip size 1k peers p | stick-table: 'peers' is not supported by Steelyard (it supports 'type ip', 'size' and 'expire').",
-      "stick-table type ip size 1k srvkey addr | stick-table: 'srvkey' is not supported by Steelyard (it supports 'type ip', 'size' and 'expire').",
-      "stick-table type ip size 1k store gpc0 | stick-table: 'store' is not supported by Steelyard (it supports 'type ip', 'size' and 'expire').",
+      "stick-table type ip size 1k nopurge | stick-table: 'nopurge' is not supported by Steelyard (it supports 'type ip', 'size', 'expire' and 'peers').",
+      "stick-table type ip size 1k srvkey addr | stick-table: 'srvkey' is not supported by Steelyard (it supports 'type ip', 'size', 'expire' and 'peers').",
+      "stick-table type ip size 1k store gpc0 | stick-table: 'store' is not supported by Steelyard (it supports 'type ip', 'size', 'expire' and 'peers').",
+      "stick-table type ip size 1k peers   | stick-table: missing argument after 'peers'.",
+      "stick-table type ip size 1k peers p | Proxy 'bk': unable to find sync peers 'p'.",
       "stick-table type ip size 1k foo     | stick-table: unknown argument 'foo'.",
       "stick-table type ip size 0          | backend 'bk': stick-table size must be 1 to 100000000: 0",
       "stick-table type ip size 1g         | backend 'bk': stick-table size must be 1 to 100000000: 1073741824",
@@ -1676,6 +1683,302 @@ class HaproxyConfigTest {
       assertThat(error(withFrontend("  bind :80", "  option redis-check", "  default_backend bk")))
           .isEqualTo("parsing [haproxy.cfg:8] : 'option redis-check' not allowed because frontend"
               + " 'ft' has no backend capability.");
+    }
+  }
+
+  @Nested
+  class Peers {
+    /** A backend whose table is replicated with the section mypeers, and sticks clients. */
+    private static final String TABLE = "backend bk\n  stick-table type ip size 1k peers mypeers\n"
+        + "  stick on src\n  server s1 127.0.0.1:1\n";
+
+    /** {@code DEFAULTS}, frontend ft on lines 6-8, on line 9 {@code peers mypeers}, its lines, then bk. */
+    private static String withPeers(String... peersLines) {
+      return DEFAULTS + "frontend ft\n  bind 127.0.0.1:0\n  default_backend bk\npeers mypeers\n"
+          + String.join("\n", peersLines) + "\n" + TABLE;
+    }
+
+    private static HaproxyConfig parse(String text, String localPeer) {
+      return HaproxyConfig.parse("haproxy.cfg", text, localPeer);
+    }
+
+    /** The errors of {@code text} read with {@code -L localPeer}, one a line. */
+    private static String error(String text, String localPeer) {
+      try {
+        parse(text, localPeer).check();
+      } catch (ConfigFileException e) {
+        return e.getMessage();
+      }
+      throw new AssertionError("no error in:\n" + text);
+    }
+
+    private static PeerConfig peer(String name, String host, int port) throws IOException {
+      return new PeerConfig(name, address(host, port));
+    }
+
+    /** The message of a section without a peer of the local name, {@code from} where that is. */
+    private static String noLocalPeer(String local, String from) {
+      return "peers section 'mypeers' has no peer named '" + local + "', the local peer name (" + from
+          + "): one of its peers must be this balancer (HAProxy removes the section with a warning,"
+          + " and does not replicate the tables that name it).";
+    }
+
+    @Test
+    void peerLinesAreThisBalancerUnderTheLocalNameAndTheOthersUnderTheirs() throws IOException {
+      String file = withPeers("  peer lb1 198.51.100.11:10000", "  peer lb2 198.51.100.12:10000",
+          "  peer lb3 [2001:db8::13]:10000");
+      HaproxyConfig lb1 = parse(file, "lb1");
+      assertThat(lb1.notes()).isEmpty();
+      BalancerConfig config = lb1.check();
+      assertThat(config.peers()).containsExactly(new PeersConfig("mypeers",
+          peer("lb1", "198.51.100.11", 10000),
+          List.of(peer("lb2", "198.51.100.12", 10000), peer("lb3", "2001:db8::13", 10000))));
+      assertThat(config.backends().get(0).stick())
+          .isEqualTo(new StickConfig(1024, Duration.ofMillis(Integer.MAX_VALUE), true, true, "mypeers"));
+
+      assertThat(parse(file, "lb2").check().peers()).containsExactly(new PeersConfig("mypeers",
+          peer("lb2", "198.51.100.12", 10000),
+          List.of(peer("lb1", "198.51.100.11", 10000), peer("lb3", "2001:db8::13", 10000))));
+    }
+
+    @Test
+    void defaultBindAndDefaultServerPutEverySessionOnTlsAuthenticatedBothWays(@TempDir Path dir)
+        throws IOException {
+      Path pem = Files.writeString(dir.resolve("lb1.pem"), "certificate and key");
+      Path ca = Files.writeString(dir.resolve("ca.pem"), "ca");
+      String tls = " ssl crt " + pem + " ca-file " + ca + " verify required";
+      PeersConfig section = parse(withPeers("  default-bind" + tls, "  default-server" + tls,
+          "  peer lb1 198.51.100.11:10000", "  peer lb2 198.51.100.12:10000"), "lb1").check().peers().get(0);
+      assertThat(section.tls()).isEqualTo(new PeerTls(pem, ca));
+
+      assertThat(error(withPeers("  default-bind" + tls, "  peer lb1 198.51.100.11:10000"), "lb1"))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'default-bind' without 'default-server': Steelyard's"
+              + " peers take TLS on both sides of every session, from the same 'ssl crt <pem>"
+              + " ca-file <ca> verify required' on both lines.");
+      assertThat(error(withPeers("  default-bind" + tls, "  default-server" + tls.replace(ca.toString(), pem.toString()),
+          "  peer lb1 198.51.100.11:10000"), "lb1"))
+          .isEqualTo("parsing [haproxy.cfg:11] : 'default-server' : its 'crt' and 'ca-file' must be"
+              + " those of 'default-bind' at haproxy.cfg:10: Steelyard presents one certificate both"
+              + " ways and trusts one CA.");
+      String missing = tls.replace(pem.toString(), dir.resolve("none.pem").toString());
+      assertThat(error(withPeers("  default-bind" + missing, "  default-server" + missing,
+          "  peer lb1 198.51.100.11:10000"), "lb1"))
+          .isEqualTo("parsing [haproxy.cfg:10] : peers 'mypeers': tls: cannot read the certificate '"
+              + dir.resolve("none.pem") + "'");
+    }
+
+    @Test
+    void bindAndServerLinesAreHaproxysOtherFormTheLocalServerListeningAtTheBindAddress()
+        throws IOException {
+      PeersConfig expected = new PeersConfig("mypeers", peer("lb1", "198.51.100.11", 10000),
+          List.of(peer("lb2", "198.51.100.12", 10000), peer("lb3", "::1", 10003)));
+      assertThat(parse(withPeers("  bind 198.51.100.11:10000", "  server lb1",
+          "  server lb2 198.51.100.12:10000", "  server lb3 ::1:10003"), "lb1").check().peers())
+          .containsExactly(expected);
+      assertThat(parse(withPeers("  server lb2 198.51.100.12:10000", "  server lb1",
+          "  server lb3 [::1]:10003", "  bind 198.51.100.11:10000"), "lb1").check().peers())
+          .as("in any order")
+          .containsExactly(expected);
+      assertThat(parse(withPeers("  peer lb1 198.51.100.11:10000", "  server lb2 198.51.100.12:10000",
+          "  peer lb3 [::1]:10003"), "lb1").check().peers())
+          .as("peer and server lines mix")
+          .containsExactly(expected);
+    }
+
+    @Test
+    void aSectionMayComeAfterTheTablesThatNameItAndSeveralTablesMayNameOne() {
+      BalancerConfig config = parse(DEFAULTS + """
+          listen web
+            bind 127.0.0.1:0
+            stick-table type ip size 1k peers mypeers
+            stick on src
+            server s1 127.0.0.1:1
+          backend other
+            stick-table peers mypeers type ip size 2k
+            server s1 127.0.0.1:2
+          peers mypeers
+            peer lb1 127.0.0.1:10000
+          """, "lb1").check();
+      assertThat(config.backends().stream().map(b -> b.stick().peers()).toList())
+          .containsExactly("mypeers", "mypeers");
+      assertThat(config.peers().get(0).remotes()).isEmpty();
+    }
+
+    @Test
+    void minusLWinsOverLocalpeerWithHaproxysWarning() {
+      HaproxyConfig config = parse("global\n  localpeer lb1\n"
+          + withPeers("  peer lb1 127.0.0.1:10000", "  peer lb2 127.0.0.2:10000"), "lb2");
+      assertThat(config.notes()).containsExactly("[WARNING] haproxy.cfg:2 : 'localpeer' ignored since"
+          + " it is already set by using the '-L' command line argument.");
+      assertThat(config.check().peers().get(0).local().name()).isEqualTo("lb2");
+    }
+
+    @Test
+    void localpeerNamesThisBalancerWithoutMinusLAndASecondOneWinsWithAWarning() {
+      String file = "global\n  localpeer lb1\n  localpeer lb2\n"
+          + withPeers("  peer lb1 127.0.0.1:10000", "  peer lb2 127.0.0.2:10000");
+      HaproxyConfig config = parse(file, null);
+      assertThat(config.notes())
+          .containsExactly("[WARNING] haproxy.cfg:3 : 'localpeer' already specified at line 2; the last one applies");
+      assertThat(config.check().peers().get(0).local().name()).isEqualTo("lb2");
+      assertThat(HaproxyConfig.parse("haproxy.cfg", "global\n  localpeer lb1\n"
+          + withPeers("  peer lb1 127.0.0.1:10000", "  peer lb2 127.0.0.2:10000")).check().peers().get(0).local().name())
+          .isEqualTo("lb1");
+    }
+
+    @Test
+    void withoutMinusLOrLocalpeerTheLocalNameIsTheHostName() throws IOException {
+      String host = LocalPeer.hostName();
+      Assumptions.assumeTrue(host.matches("[A-Za-z0-9.:_-]+"), "a host name that is a peer name");
+      BalancerConfig config = parse(withPeers("  peer " + host + " 127.0.0.1:10000",
+          "  peer other-" + host + " 127.0.0.2:10000"), null).check();
+      assertThat(config.peers().get(0).local()).isEqualTo(peer(host, "127.0.0.1", 10000));
+      assertThat(error(withPeers("  peer not-" + host + " 127.0.0.1:10000"), null))
+          .isEqualTo("parsing [haproxy.cfg:9] : " + noLocalPeer(host, "from the host name"));
+      HaproxyConfig late = parse(withPeers("  peer " + host + " 127.0.0.1:10000") + "global\n  localpeer lb1\n", null);
+      assertThat(late.notes()).containsExactly("[WARNING] haproxy.cfg:16 : 'localpeer' ignored since it is"
+          + " used after 'peers' section (at haproxy.cfg:9): the local peer name is '" + host + "', from the"
+          + " host name.");
+      assertThat(late.check().peers().get(0).local().name()).isEqualTo(host);
+    }
+
+    @Test
+    void aLocalpeerAfterAPeersSectionIsIgnoredWithHaproxysWarning() {
+      String file = withPeers("  peer lb1 127.0.0.1:10000", "  peer lb2 127.0.0.2:10000")
+          + "global\n  localpeer lb2\n";
+      HaproxyConfig config = parse(file, "lb1");
+      assertThat(config.notes()).containsExactly("[WARNING] haproxy.cfg:17 : 'localpeer' ignored since"
+          + " it is already set by using the '-L' command line argument.");
+      assertThat(config.check().peers().get(0).local().name()).isEqualTo("lb1");
+      HaproxyConfig ignored = parse("global\n  localpeer lb1\n" + file, null);
+      assertThat(ignored.notes()).containsExactly("[WARNING] haproxy.cfg:19 : 'localpeer' ignored since"
+          + " it is used after 'peers' section (at haproxy.cfg:11): the local peer name is 'lb1',"
+          + " from 'localpeer' at haproxy.cfg:2.");
+      assertThat(ignored.check().peers().get(0).local().name()).isEqualTo("lb1");
+    }
+
+    @Test
+    void aSectionWithoutThePeerOfTheLocalNameIsAnErrorAtItsHeaderNamingWhereTheNameComesFrom() {
+      String file = withPeers("  peer lb1 127.0.0.1:10000", "  peer lb2 127.0.0.2:10000");
+      assertThat(error(file, "lb3")).isEqualTo("parsing [haproxy.cfg:9] : " + noLocalPeer("lb3", "from -L"));
+      assertThat(error("global\n  localpeer lb3\n" + file, null))
+          .isEqualTo("parsing [haproxy.cfg:11] : " + noLocalPeer("lb3", "from 'localpeer' at haproxy.cfg:2"));
+      assertThat(error(withPeers("  bind 127.0.0.1:10000", "  server lb2 127.0.0.2:10000"), "lb1"))
+          .as("a bind line without the local server")
+          .isEqualTo("parsing [haproxy.cfg:9] : " + noLocalPeer("lb1", "from -L"));
+      assertThat(error(withPeers(), "lb1"))
+          .as("an empty section")
+          .isEqualTo("parsing [haproxy.cfg:9] : " + noLocalPeer("lb1", "from -L"));
+    }
+
+    @Test
+    void theLocalServerWithoutABindLineHasNoAddress() {
+      assertThat(error(withPeers("  server lb1", "  server lb2 127.0.0.2:10000"), "lb1"))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'server lb1' : the local peer has no address: a"
+              + " 'bind <addr>:<port>' line in peers section 'mypeers' gives where it listens.");
+    }
+
+    @Test
+    void aTableNamingNoSectionIsAnErrorAtItsLineInHaproxysWords() {
+      assertThat(error(DEFAULTS + "frontend ft\n  bind 127.0.0.1:0\n  default_backend bk\n" + TABLE, "lb1"))
+          .isEqualTo("parsing [haproxy.cfg:10] : Proxy 'bk': unable to find sync peers 'mypeers'.");
+      assertThat(error(withPeers("  peer lb1 127.0.0.1:10000").replace("peers mypeers\n  stick", "peers other\n  stick"), "lb1"))
+          .isEqualTo("parsing [haproxy.cfg:12] : Proxy 'bk': unable to find sync peers 'other'.");
+    }
+
+    @Test
+    void aSectionNeedsOneValidAndUniqueName() {
+      String rest = "  peer lb1 127.0.0.1:10000\n" + TABLE;
+      String head = DEFAULTS + "frontend ft\n  bind 127.0.0.1:0\n  default_backend bk\n";
+      assertThat(error(head + "peers\n" + rest, "lb1"))
+          .startsWith("parsing [haproxy.cfg:9] : missing name for peers section.\n");
+      assertThat(error(head + "peers mypeers other\n" + rest, "lb1"))
+          .startsWith("parsing [haproxy.cfg:9] : 'peers' cannot handle unexpected argument 'other'.\n");
+      assertThat(error(head + "peers 'my peers'\n" + rest, "lb1"))
+          .startsWith("parsing [haproxy.cfg:9] : character ' ' is not permitted in 'peers' name 'my peers'.\n");
+      assertThat(error(head + "peers mypeers\n  peer lb1 127.0.0.1:10000\npeers mypeers\n  peer lb1 127.0.0.1:10001\n  bogus\n"
+          + TABLE, "lb1"))
+          .as("a section with a taken name is still read")
+          .isEqualTo("parsing [haproxy.cfg:11] : peers section 'mypeers' has the same name as another peers"
+              + " section declared at haproxy.cfg:9.\n"
+              + "parsing [haproxy.cfg:13] : unknown keyword 'bogus' in 'peers' section");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "peer                          | 'peer' expects <name> and <addr>:<port> as arguments.",
+      "peer lb2                      | 'peer' expects <name> and <addr>:<port> as arguments.",
+      "peer 'l b' 127.0.0.2:10000    | character ' ' is not permitted in peer name 'l b'.",
+      "peer l/b 127.0.0.2:10000      | character '/' is not permitted in peer name 'l/b'.",
+      "peer lb1 127.0.0.2:10000      | 'peer lb1' : local peer name already referenced at haproxy.cfg:10.",
+      "server lb1                    | 'server lb1' : local peer name already referenced at haproxy.cfg:10.",
+      "peer lb2 127.0.0.2            | 'peer lb2' : missing port specification in '127.0.0.2'",
+      "peer lb2 127.0.0.2:           | 'peer lb2' : missing port specification in '127.0.0.2:'",
+      "peer lb2 [::1]                | 'peer lb2' : missing port specification in '[::1]'",
+      "peer lb2 127.0.0.2:abc        | 'peer lb2' : invalid character 'a' in port number 'abc' in '127.0.0.2:abc'",
+      "peer lb2 127.0.0.2:0          | 'peer lb2' : invalid port '0'",
+      "peer lb2 127.0.0.2:99999      | 'peer lb2' : invalid port '99999'",
+      "peer lb2 127.0.0.2:1000-1002  | 'peer lb2' : port range not permitted here in '127.0.0.2:1000-1002'",
+      "peer lb2 lb2.example:10000    | 'peer lb2' : invalid address: 'lb2.example' in 'lb2.example:10000' (Steelyard takes an IPv4 or IPv6 address; it resolves no host name)",
+      "peer lb2 *:10000              | 'peer lb2' : no address in '*:10000' (a peer listens and is reached at one IPv4 or IPv6 address, not at any).",
+      "peer lb2 :10000               | 'peer lb2' : no address in ':10000' (a peer listens and is reached at one IPv4 or IPv6 address, not at any).",
+      "peer lb2 127.0.0.2:10000 ssl  | 'peer lb2' : 'ssl' is not supported by Steelyard in 'peers' section (a peer takes a name and an address only; TLS is the section's, on its 'default-bind' and 'default-server' lines).",
+      "peer lb2 127.0.0.2:10000 check | 'peer lb2' : 'check' is not supported by Steelyard in 'peers' section (a peer takes a name and an address only; TLS is the section's, on its 'default-bind' and 'default-server' lines).",
+      "server                        | 'server' expects <name> [<addr>:<port>] as arguments.",
+      "server lb2                    | 'server lb2' : a peer other than the local one ('lb1', from -L) needs its <addr>:<port>.",
+      "server lb2 127.0.0.2:10000 ssl | 'server lb2' : 'ssl' is not supported by Steelyard in 'peers' section (a peer takes a name and an address only; TLS is the section's, on its 'default-bind' and 'default-server' lines).",
+      "disabled                      | 'disabled' is not supported by Steelyard in 'peers' section (a section replicates the tables that name it; remove their 'peers' option).",
+      "enabled                       | 'enabled' is not supported by Steelyard in 'peers' section (a section replicates the tables that name it).",
+      "default-server ssl            | 'default-server' : Steelyard's peers take TLS authenticated both ways: 'ssl crt <pem> ca-file <ca> verify required', all of them.",
+      "default-bind ssl crt a.pem ca-file ca.pem verify none | 'default-bind' : Steelyard's peers take TLS authenticated both ways: 'ssl crt <pem> ca-file <ca> verify required', all of them.",
+      "default-bind ssl crt a.pem ca-file ca.pem verify required alpn h2 | 'default-bind' : 'alpn' is not supported by Steelyard in 'peers' section (it takes 'ssl crt <pem> ca-file <ca> verify required').",
+      "default-bind ssl crt | 'default-bind' : 'crt' expects an argument.",
+      "table t type ip size 1k       | 'table' is not supported by Steelyard in 'peers' section (declare the table in its backend, with 'stick-table ... peers <name>').",
+      "log stdout local0             | 'log' is not supported by Steelyard in 'peers' section (it logs through SLF4J, set up by the application).",
+      "enable                        | unknown keyword 'enable' in 'peers' section",
+      "shards 2                      | unknown keyword 'shards' in 'peers' section",
+      "timeout connect 5s            | unknown keyword 'timeout' in 'peers' section",
+      "maxconn 10                    | 'maxconn' is only supported in the 'global' section by Steelyard",
+      "localpeer lb1                 | 'localpeer' is only supported in the 'global' section by Steelyard",
+    })
+    void peerLineMistakesAreErrorsAtTheirLine(String line, String message) {
+      assertThat(error(withPeers("  peer lb1 127.0.0.1:10000", "  " + line), "lb1"))
+          .isEqualTo("parsing [haproxy.cfg:11] : " + message);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "bind                                  | 'bind' expects <addr>:<port> as an argument.",
+      "bind 127.0.0.1                        | 'bind 127.0.0.1' : missing port specification in '127.0.0.1'",
+      "bind 127.0.0.1:0                      | 'bind 127.0.0.1:0' : invalid port '0'",
+      "bind lb.example:10000                 | 'bind lb.example:10000' : invalid address: 'lb.example' in 'lb.example:10000' (Steelyard takes an IPv4 or IPv6 address; it resolves no host name)",
+      "bind :10000                           | 'bind :10000' : no address in ':10000' (a peer listens and is reached at one IPv4 or IPv6 address, not at any).",
+      "bind 127.0.0.1:10000 ssl crt peer.pem | 'bind 127.0.0.1:10000' : 'ssl' is not supported by Steelyard in 'peers' section (a peer takes a name and an address only; TLS is the section's, on its 'default-bind' and 'default-server' lines).",
+    })
+    void bindLineMistakesAreErrorsAtTheirLine(String line, String message) {
+      assertThat(error(withPeers("  server lb1", "  " + line, "  server lb2 127.0.0.2:10000"), "lb1").split("\n")[0])
+          .isEqualTo("parsing [haproxy.cfg:11] : " + message);
+    }
+
+    @Test
+    void theBindFormTakesOneBindNoPeerLineAndNoAddressForTheLocalServer() {
+      assertThat(error(withPeers("  bind 127.0.0.1:10000", "  server lb1", "  bind 127.0.0.1:10001"), "lb1"))
+          .isEqualTo("parsing [haproxy.cfg:12] : One listener per \"peers\" section is authorized but"
+              + " another is already configured at [haproxy.cfg:10].");
+      assertThat(error(withPeers("  bind 127.0.0.1:10000", "  server lb1", "  peer lb2 127.0.0.2:10000"), "lb1"))
+          .isEqualTo("parsing [haproxy.cfg:12] : mixing \"peer\" and \"bind\" line is forbidden");
+      assertThat(error(withPeers("  peer lb1 127.0.0.1:10000", "  bind 127.0.0.1:10001"), "lb1"))
+          .isEqualTo("parsing [haproxy.cfg:11] : mixing \"peer\" and \"bind\" line is forbidden");
+      assertThat(error(withPeers("  bind 127.0.0.1:10000", "  server lb1 127.0.0.9:10000"), "lb1").split("\n")[0])
+          .isEqualTo("parsing [haproxy.cfg:11] : 'server lb1' : no address was expected for the local"
+              + " peer, which listens at the 'bind' address (got '127.0.0.9:10000').");
+    }
+
+    @Test
+    void aRemotePeerNamedTwiceIsAnError() {
+      assertThat(error(withPeers("  peer lb1 127.0.0.1:10000", "  peer lb2 127.0.0.2:10000",
+          "  server lb2 127.0.0.3:10000"), "lb1"))
+          .isEqualTo("parsing [haproxy.cfg:12] : 'server lb2' : peer name already referenced at haproxy.cfg:11.");
     }
   }
 }
