@@ -140,15 +140,29 @@ final class SeedTopology implements AutoCloseable {
    * Starts the launcher on {@code lbHost} with the example haproxy.cfg and {@code keepalived}
    * (a file under lb-examples/config), with the routing rules applied by the launcher, and waits
    * until it listens on both ports. The stats socket goes to this test's directory, one per host.
+   * The host's peer name is its name ({@code -L lb1}).
    */
   void launch(String lbHost, String keepalived) throws Exception {
+    launch(lbHost, keepalived, true);
+  }
+
+  /**
+   * As {@link #launch(String, String)}; without {@code peers}, the example file less its {@code
+   * peers} section and the tables' {@code peers} option: the stick tables are not replicated.
+   */
+  void launch(String lbHost, String keepalived, boolean peers) throws Exception {
     Path haproxy = dir.resolve(lbHost + "-haproxy.cfg");
-    Files.writeString(haproxy, Files.readString(Path.of("config/haproxy.cfg"))
-        .replace("/run/steelyard/admin.sock", dir.resolve(lbHost + ".sock").toString()));
+    String config = Files.readString(Path.of("config/haproxy.cfg"))
+        .replace("/run/steelyard/admin.sock", dir.resolve(lbHost + ".sock").toString());
+    if (!peers) {
+      config = config.replaceAll("(?m)^peers .*\n(    peer .*\n)+", "").replace(" peers lb_peers", "");
+    }
+    Files.writeString(haproxy, config);
     Path log = dir.resolve(lbHost + "-" + System.nanoTime() + ".log");
     Process launcher = new ProcessBuilder(hosts.get(lbHost).prefixed(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-            "-f", haproxy.toString(), "-f", Path.of("config", keepalived).toString(), "--tproxy-rules"))
+            "-L", lbHost, "-f", haproxy.toString(), "-f", Path.of("config", keepalived).toString(),
+            "--tproxy-rules"))
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
@@ -160,6 +174,11 @@ final class SeedTopology implements AutoCloseable {
       }
       return listens(lbHost, 80) && listens(lbHost, 443);
     });
+  }
+
+  /** The stats socket of the launcher on {@code lbHost}. */
+  Path statsSocket(String lbHost) {
+    return dir.resolve(lbHost + ".sock");
   }
 
   /** The launcher's process on {@code lbHost}. */
