@@ -33,6 +33,9 @@
 #   TRANSPORTS="io_uring epoll" SYSCALLS=1
 #   CFG=lb-bench/compare/haproxy.cfg (another file with the same frontends and ports, e.g. without
 #     its maxconn lines)
+#   PEERS=0  (1: the stick tables are replicated: CFG defaults to haproxy-peers.cfg, whose proxy
+#     is peer 'bench' of section 'mirrored', and an HAProxy on mirror.cfg runs beside it for the
+#     whole run as peer 'mirror', 127.0.0.1:20301, taking the updates)
 #   JAVA_OPTS=""  (added to the options that lb-examples/bin/steelyard, which starts Steelyard,
 #     works out from the file's maxconn; e.g. "-Xms256m -Xmx256m -XX:+AlwaysPreTouch", the
 #     setting of the runs before the start script, for a fixed, pre-touched heap)
@@ -49,7 +52,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-CFG=${CFG:-$HERE/haproxy.cfg}
+PEERS=${PEERS:-0}
+if [ "$PEERS" = 1 ]; then CFG=${CFG:-$HERE/haproxy-peers.cfg}; else CFG=${CFG:-$HERE/haproxy.cfg}; fi
 JAR="$ROOT/lb-examples/target/steelyard.jar"
 DUR=${DUR:-5}
 ROUNDS=${ROUNDS:-2}
@@ -65,6 +69,7 @@ OUT=${OUT:-/tmp/steelyard-compare-$(date +%Y%m%d-%H%M%S)}
 HTTP_FRONT=20080; NGINX1=20081; NGINX2=20082
 IPERF_FRONT=20201; IPERF_BACK=20202
 IDLE_FRONT=20900; IDLE_BACK=20901
+PEER_LOCAL=20300; PEER_MIRROR=20301
 
 mkdir -p "$OUT"
 RES="$OUT/results.tsv"
@@ -125,14 +130,26 @@ wait_listen() {
   done
 }
 
+# wait_peer TARGET: until the mirror has an open session with the proxy under test (10 s at most)
+wait_peer() {
+  local i
+  for ((i = 0; i < 100; i++)); do
+    echo "show peers" | socat -t2 - "UNIX-CONNECT:$MIRROR_SOCK" 2>/dev/null \
+      | grep -q "id=bench(remote,active).*last_status=ESTA" && { log "  $1: peer session with the mirror open"; return; }
+    sleep 0.1
+  done
+  die "$1 opened no peer session with the mirror within 10 s"
+}
+
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$RES"; }
 
 # --- checks -------------------------------------------------------------------------------
-for tool in haproxy iperf3 wrk nginx java ss $([ "$SYSCALLS" = 1 ] && echo strace); do
+for tool in haproxy iperf3 wrk nginx java ss $([ "$SYSCALLS" = 1 ] && echo strace) $([ "$PEERS" = 1 ] && echo socat); do
   command -v "$tool" > /dev/null || die "$tool not found (apt-get install -y haproxy iperf3 wrk nginx-light)"
 done
 [ -f "$JAR" ] || die "$JAR missing: run 'mvn -B -q -DskipTests package' at the root"
-for port in $HTTP_FRONT $NGINX1 $NGINX2 $IPERF_FRONT $IPERF_BACK $IDLE_FRONT $IDLE_BACK; do
+for port in $HTTP_FRONT $NGINX1 $NGINX2 $IPERF_FRONT $IPERF_BACK $IDLE_FRONT $IDLE_BACK \
+    $([ "$PEERS" = 1 ] && echo $PEER_LOCAL $PEER_MIRROR); do
   listening "$port" && die "port $port already in use"
 done
 [ "$(ulimit -n)" -ge $((2 * IDLE + 200)) ] || ulimit -n "$(ulimit -Hn)"
@@ -143,7 +160,7 @@ done
   echo "haproxy: $(haproxy -v | head -1)"
   echo "java:    $(java -version 2>&1 | head -1)"
   echo "tools:   $(iperf3 --version | head -1 | cut -d' ' -f1-2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1)"
-  echo "run:     DUR=$DUR ROUNDS=$ROUNDS WARM=$WARM IDLE=$IDLE THREADS=$THREADS CONNS=$CONNS TRANSPORTS='$TRANSPORTS' JAVA_OPTS='$JAVA_OPTS'"
+  echo "run:     DUR=$DUR ROUNDS=$ROUNDS WARM=$WARM IDLE=$IDLE THREADS=$THREADS CONNS=$CONNS TRANSPORTS='$TRANSPORTS' JAVA_OPTS='$JAVA_OPTS' PEERS=$PEERS CFG=$CFG"
   echo "steelyard's JVM: $(java -jar "$JAR" --jvm-options -f "$CFG") $JAVA_OPTS (bin/steelyard)"
 } | tee "$OUT/machine.txt" >&2
 
@@ -175,6 +192,12 @@ wait_listen "$NGINX_PID" $NGINX1 $NGINX2
 start iperf3-server iperf3 -s -B 127.0.0.1 -p $IPERF_BACK
 IPERF_PID=$LAST
 wait_listen "$IPERF_PID" $IPERF_BACK
+if [ "$PEERS" = 1 ]; then
+  MIRROR_SOCK="$OUT/mirror.sock"
+  sed "s#^global#global\n    stats socket $MIRROR_SOCK level admin#" "$HERE/mirror.cfg" > "$OUT/mirror.cfg"
+  start mirror haproxy -f "$OUT/mirror.cfg" -db
+  wait_listen "$LAST" $PEER_MIRROR
+fi
 
 # --- measurements -------------------------------------------------------------------------
 wrk_run() { # wrk_run PORT SECONDS [header]
@@ -288,6 +311,7 @@ run_target() { # run_target ROUND TARGET
   esac
   pid=$LAST
   wait_listen "$pid" $HTTP_FRONT $IPERF_FRONT $IDLE_FRONT
+  [ "$PEERS" = 1 ] && wait_peer "$target"
   wrk_run $HTTP_FRONT "$WARM" -H 'Connection: close' > "$OUT/r$round-$target-warmup.txt" 2>&1 || true
   wrk_run $HTTP_FRONT "$WARM" >> "$OUT/r$round-$target-warmup.txt" 2>&1 || true
   measure "$round" "$target" $HTTP_FRONT $IPERF_FRONT "$pid"
