@@ -151,13 +151,18 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
         int take = Math.min(in.readableBytes(), inbox.length - inboxLength);
         in.readBytes(inbox, inboxLength, take);
         inboxLength += take;
-        int used = consume();
-        if (take == 0 && used == 0) {
+        boolean progressed = false;
+        // A phase that ends (the greeting, the status line) leaves the bytes after it to the next.
+        for (int used = 1; used > 0 && inboxLength > 0 && phase != Phase.CLOSED; ) {
+          used = consume();
+          System.arraycopy(inbox, used, inbox, 0, inboxLength - used);
+          inboxLength -= used;
+          progressed |= used > 0;
+        }
+        if (take == 0 && !progressed) {
           close("a message larger than " + inbox.length + " bytes");
           break;
         }
-        System.arraycopy(inbox, used, inbox, 0, inboxLength - used);
-        inboxLength -= used;
       }
     } finally {
       in.release();
