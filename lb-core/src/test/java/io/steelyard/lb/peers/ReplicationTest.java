@@ -158,6 +158,49 @@ class ReplicationTest {
     }
   }
 
+  @Test
+  void messagesThatCameWithTheGreetingAreReadAtOnce() throws Exception {
+    try (Socket socket = TestClient.connect(peer1, InetAddress.getLoopbackAddress())) {
+      socket.setSoTimeout(1_500);
+      byte[] greeting = "HAProxyS 2.1\nlb1\nlb3 1 1\n".getBytes(StandardCharsets.ISO_8859_1);
+      byte[] resyncRequest = PeerFrame.of(PeerFrame.CONTROL, PeerFrame.RESYNC_REQUEST).encode();
+      byte[] both = new byte[greeting.length + resyncRequest.length];
+      System.arraycopy(greeting, 0, both, 0, greeting.length);
+      System.arraycopy(resyncRequest, 0, both, greeting.length, resyncRequest.length);
+      socket.getOutputStream().write(both);
+      InputStream in = socket.getInputStream();
+      assertThat(new String(in.readNBytes(4), StandardCharsets.ISO_8859_1)).isEqualTo("200\n");
+      byte[] answer = new byte[0];
+      PeerFrame last = null;
+      while (last == null || last.messageClass() != PeerFrame.CONTROL
+          || last.type() != PeerFrame.RESYNC_FINISHED && last.type() != PeerFrame.RESYNC_PARTIAL) {
+        PeerFrame.Decoding decoding = PeerFrame.decode(answer, 0, answer.length);
+        if (decoding instanceof PeerFrame.Decoded decoded) {
+          last = decoded.frame();
+          answer = java.util.Arrays.copyOfRange(answer, decoded.length(), answer.length);
+          continue;
+        }
+        int b = in.read();
+        assertThat(b).as("the answer to the resync request, before the session ends").isNotNegative();
+        answer = java.util.Arrays.copyOf(answer, answer.length + 1);
+        answer[answer.length - 1] = (byte) b;
+      }
+    }
+  }
+
+  @Test
+  void anIdleSessionGetsHeartbeatsAndASilentPeerIsDroppedAfterFiveSeconds() throws Exception {
+    await().atMost(ofSeconds(7)).until(() -> ask("lb1", "show peers").contains("resync=finished"));
+    try (Socket socket = session("lb3")) {
+      socket.setSoTimeout(8_000);
+      long opened = System.nanoTime();
+      byte[] all = socket.getInputStream().readAllBytes();
+      long closedAfter = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened);
+      assertThat(HexFormat.of().formatHex(all)).as("one heartbeat after 3 s of silence").isEqualTo("0004");
+      assertThat(closedAfter).as("closed once nothing came for 5 s").isBetween(4_500L, 7_000L);
+    }
+  }
+
   /** A session opened as {@code name} from 127.0.0.1, past the 200 of its greeting. */
   private Socket session(String name) throws IOException {
     Socket socket = TestClient.connect(peer1, InetAddress.getLoopbackAddress());
