@@ -22,12 +22,10 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -498,80 +496,33 @@ public final class PeerSection implements AutoCloseable {
   }
 
   /**
-   * The section as HAProxy's {@code show peers} writes it: the section line, then each remote
-   * peer with its status, last handshake, reconnection timer and counters, and per shared table
-   * the ids both sides give it, the data the peer's entries carry and the update ids acknowledged,
-   * pushed and received; then the local peer. Steelyard's identity numbers stand where HAProxy
-   * prints pointers, and the flags and task counters HAProxy prints about its own scheduler are
-   * left out.
+   * The section as HAProxy's {@code show peers} writes it ({@link ShowPeers}), read on the
+   * section's loop.
    */
   public String describe() {
-    return loop.submit(this::describeNow).syncUninterruptibly().getNow();
+    return loop.submit(() -> ShowPeers.describe(this)).syncUninterruptibly().getNow();
   }
 
-  private String describeNow() {
-    StringBuilder out = new StringBuilder();
-    long now = System.nanoTime();
-    out.append(pointer(this)).append(": [")
-        .append(started.format(DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss", Locale.ENGLISH)))
-        .append("] id=").append(name()).append(" disabled=0 resync=")
-        .append(complete ? "finished" : learner != null ? "learning" : "waiting")
-        .append(" applied=").append(applied).append(" unresolved=").append(unresolved)
-        .append(" rejected=").append(rejections).append('\n');
-    for (RemotePeer peer : remotes.values()) {
-      PeerSession session = peer.session != null && peer.session.open() ? peer.session : null;
-      out.append("  ").append(pointer(peer)).append(": id=").append(peer.name())
-          .append("(remote,").append(session != null ? "active" : "inactive").append(") addr=")
-          .append(address(peer.config.address())).append(" last_status=").append(peer.statusWord())
-          .append(" last_hdshk=").append(ago(peer.lastHandshakeAt, now)).append('\n')
-          .append("        reconnect=").append(peer.reconnect == null ? "<NEVER>" : in(peer.reconnectAt, now))
-          .append(" confirm=").append(peer.confirms)
-          .append(" tx_hbt=").append(peer.heartbeatsSent)
-          .append(" rx_hbt=").append(peer.heartbeatsReceived)
-          .append(" no_hbt=").append(peer.heartbeatsMissed)
-          .append(" new_conn=").append(peer.newConnections)
-          .append(" proto_err=").append(peer.protocolErrors)
-          .append(" coll=").append(peer.collisions).append('\n');
-      sharedTables(out, peer, session);
-    }
-    out.append("  ").append(pointer(config.local())).append(": id=").append(localName())
-        .append("(local,inactive) addr=").append(address(config.local().address()))
-        .append(" last_status=NONE last_hdshk=<NEVER>\n");
-    sharedTables(out, null, null);
-    return out.toString();
+  ZonedDateTime started() {
+    return started;
   }
 
-  private void sharedTables(StringBuilder out, RemotePeer peer, PeerSession session) {
-    out.append("        shared tables:\n");
-    for (int i = 0; i < tables.size(); i++) {
-      TableDefinition theirs = session == null ? null : session.peerDefinition(i);
-      out.append("          ").append(pointer(tables.get(i))).append(" local_id=").append(i + 1)
-          .append(" remote_id=").append(theirs == null ? 0 : theirs.id())
-          .append(" remote_data=0x").append(Long.toHexString(theirs == null ? 0 : theirs.dataTypes()))
-          .append('\n')
-          .append("              last_acked=").append(peer == null ? 0 : peer.acked[i] & 0xFFFF_FFFFL)
-          .append(" last_pushed=").append(session == null ? 0 : session.lastPushed() & 0xFFFF_FFFFL)
-          .append(" last_get=").append(session == null ? 0 : session.lastReceived(i)).append('\n')
-          .append("              table:").append(pointer(tables.get(i).table())).append(" id=")
-          .append(tables.get(i).name()).append(" update=").append((journal.next() - 1) & 0xFFFF_FFFFL)
-          .append('\n');
-    }
+  /** {@code finished}, {@code learning} or {@code waiting}: where the resync at start stands. */
+  String resyncState() {
+    return complete ? "finished" : learner != null ? "learning" : "waiting";
   }
 
-  private static String pointer(Object object) {
-    return "0x" + Integer.toHexString(System.identityHashCode(object));
+  /** Entries applied from peers, entries whose server could not be found, rejections by reason. */
+  String counters() {
+    return "applied=" + applied + " unresolved=" + unresolved + " rejected=" + rejections;
   }
 
-  private static String address(InetSocketAddress address) {
-    return address.getAddress().getHostAddress() + ":" + address.getPort();
+  Iterable<RemotePeer> remotes() {
+    return remotes.values();
   }
 
-  private static String ago(long at, long now) {
-    return at < 0 ? "<NEVER>" : TimeUnit.NANOSECONDS.toSeconds(now - at) + "s";
-  }
-
-  private static String in(long at, long now) {
-    return Math.max(TimeUnit.NANOSECONDS.toSeconds(at - now), 0) + "s";
+  PeerConfig local() {
+    return config.local();
   }
 
   /** Closes the sessions and the listener; the tables stay as they are. */

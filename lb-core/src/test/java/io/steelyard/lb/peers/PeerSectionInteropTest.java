@@ -30,33 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * A {@link PeerSection} against a real HAProxy 2.6 (Debian's package) as its peer, on loopback:
  * entries written on either side reach the other within a second; a restarted Steelyard learns
  * the table back with the times to live HAProxy's entries have left; HAProxy learns Steelyard's
- * table when it starts; and all of it again with HAProxy speaking the protocol's 2.0, as it does
- * with a peer that answers 502 to 2.1. HAProxy's table expires in 30 minutes and Steelyard's in
- * 60, so that an entry's time to live tells a timed update from a plain one.
+ * table when it starts; all of it again with HAProxy speaking the protocol's 2.0, as it does with
+ * a peer that greets with 2.0 or answers 502 to 2.1; and over TLS, both sides authenticated, a
+ * certificate of another CA refused. HAProxy's table expires in 30 minutes and Steelyard's in 60,
+ * so that an entry's time to live tells a timed update from a plain one.
  */
 class PeerSectionInteropTest {
-  private static final String CONFIG = """
-      global
-        stats socket SOCKET level admin
-        localpeer hap
-      peers mypeers
-        peer hap 127.0.0.1:HAP_PORT
-        peer sy 127.0.0.1:SY_PORT
-      defaults
-        mode tcp
-        timeout connect 1s
-        timeout client 5s
-        timeout server 5s
-      frontend ft
-        bind 127.0.0.1:FRONT_PORT
-        default_backend bk
-      backend bk
-        stick-table type ip size 200k expire 30m peers mypeers
-        stick on src
-        server s1 SERVER
-        server s2 127.0.0.1:1
-        server s3 127.0.0.1:1
-      """;
   private static final Duration OUR_EXPIRE = Duration.ofMinutes(60);
   private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
@@ -76,11 +55,8 @@ class PeerSectionInteropTest {
     ours = new InetSocketAddress(InetAddress.getLoopbackAddress(), TestBackend.refusingAddress().getPort());
     front = TestBackend.refusingAddress();
     socket = dir.resolve("haproxy.sock");
-    config = CONFIG.replace("SOCKET", socket.toString())
-        .replace("HAP_PORT", String.valueOf(TestBackend.refusingAddress().getPort()))
-        .replace("SY_PORT", String.valueOf(ours.getPort()))
-        .replace("FRONT_PORT", String.valueOf(front.getPort()))
-        .replace("SERVER", "127.0.0.1:" + s1.address().getPort());
+    config = HaproxyPeerConfig.of(socket.toString(), TestBackend.refusingAddress().getPort(),
+        ours.getPort(), front.getPort(), "127.0.0.1:" + s1.address().getPort());
   }
 
   @AfterEach

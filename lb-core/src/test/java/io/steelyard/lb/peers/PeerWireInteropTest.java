@@ -28,27 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Steelyard writes shows in HAProxy's {@code show table} with the server it names.
  */
 class PeerWireInteropTest {
-  private static final String CONFIG = """
-      global
-        stats socket SOCKET level admin
-        localpeer hap
-      peers mypeers
-        peer hap 127.0.0.1:HAP_PORT
-        peer sy 127.0.0.1:SY_PORT
-      defaults
-        mode tcp
-        timeout connect 1s
-        timeout client 5s
-        timeout server 5s
-      frontend ft
-        bind 127.0.0.1:FRONT_PORT
-        default_backend bk
-      backend bk
-        stick-table type ip size 200k expire 30m peers mypeers
-        stick on src
-        server s1 SERVER
-      """;
-
   private Process haproxy;
 
   @AfterEach
@@ -66,11 +45,8 @@ class PeerWireInteropTest {
       sy.setSoTimeout(15_000);
       int front = TestBackend.refusingAddress().getPort();
       Path socket = dir.resolve("haproxy.sock");
-      String config = CONFIG.replace("SOCKET", socket.toString())
-          .replace("HAP_PORT", String.valueOf(TestBackend.refusingAddress().getPort()))
-          .replace("SY_PORT", String.valueOf(sy.getLocalPort()))
-          .replace("FRONT_PORT", String.valueOf(front))
-          .replace("SERVER", "127.0.0.1:" + s1.address().getPort());
+      String config = HaproxyPeerConfig.of(socket.toString(), TestBackend.refusingAddress().getPort(),
+          sy.getLocalPort(), front, "127.0.0.1:" + s1.address().getPort());
       haproxy = new ProcessBuilder("haproxy", "-db", "-f",
           Files.writeString(dir.resolve("haproxy.cfg"), config).toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
