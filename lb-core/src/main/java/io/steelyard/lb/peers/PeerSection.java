@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * ({@code RESYNCREQ}); a peer that answers PARTIAL (it has not all of them either) or does not
  * finish within 5 s is given up for the next one. Once a peer taught it, once no peer was
  * reachable, or after 5 s, the section counts itself complete ({@link #awaitStart}) and answers
- * resync requests with FINISHED; before that, with PARTIAL. Unlike HAProxy, it does not first wait 5 s for an old local process: Steelyard has
- * none to learn from.
+ * resync requests with FINISHED; before that, with PARTIAL. Unlike HAProxy, it does not first
+ * wait 5 s for an old local process: Steelyard has none to learn from.
  *
  * <p><b>Crossing sessions.</b> Each side opens a session to each peer it has none with, so two
  * may cross. A session the peer opens while ours is open or under way is refused with status 300
