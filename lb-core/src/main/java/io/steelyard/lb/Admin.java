@@ -12,6 +12,7 @@ import io.steelyard.lb.stats.ConnectionInfo;
 import io.steelyard.lb.stick.StickTable;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Changes a running balancer, as HAProxy's runtime API does: server states and weights, servers
@@ -21,9 +22,9 @@ import java.util.function.Consumer;
  */
 public final class Admin {
   private final Forwarding forwarding;
-  private final BalancerConfig config;
+  private final Supplier<BalancerConfig> config;
 
-  Admin(Forwarding forwarding, BalancerConfig config) {
+  Admin(Forwarding forwarding, Supplier<BalancerConfig> config) {
     this.forwarding = forwarding;
     this.config = config;
   }
@@ -99,7 +100,7 @@ public final class Admin {
   }
 
   private BackendConfig backendConfig(String name) {
-    return config.backends().stream()
+    return config.get().backends().stream()
         .filter(b -> b.name().equals(name))
         .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no backend '" + name + "'"));

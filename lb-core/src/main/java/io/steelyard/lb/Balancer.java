@@ -31,7 +31,7 @@ public final class Balancer implements AutoCloseable {
   /** The longest a starting balancer waits for its peers' tables: HAProxy's resync timeout. */
   private static final Duration PEERS_START = Duration.ofSeconds(5);
 
-  private final BalancerConfig config;
+  private volatile BalancerConfig config;
   private final Forwarding forwarding;
   private final Admin admin;
   private final List<PeerSection> peers;
@@ -42,7 +42,7 @@ public final class Balancer implements AutoCloseable {
     this.config = config;
     this.forwarding = forwarding;
     this.peers = peers;
-    this.admin = new Admin(forwarding, config);
+    this.admin = new Admin(forwarding, this::config);
   }
 
   /** A builder for a new balancer. */
@@ -112,7 +112,29 @@ public final class Balancer implements AutoCloseable {
         forwarding.outboundBootstrap(), transport.serverChannelType());
   }
 
-  /** The configuration it started with; {@link #admin()} changes are not reflected here. */
+  /**
+   * Applies {@code next} to the running balancer as a difference, without cutting a connection:
+   * in each backend, servers added (ready at once, checked if they are), servers removed (in
+   * maintenance at once, deleted when their last connection ends) and servers whose weight or
+   * maxconn changed. Stick tables keep their entries. Other differences (frontends, backends,
+   * timeouts, a server's address or checks, peers) cannot be applied to a running balancer yet:
+   * then nothing changes. Thread-safe; one reconfiguration at a time.
+   *
+   * @return what changed, empty when {@code next} is the running configuration
+   * @throws ConfigException naming each difference that cannot be applied; nothing changed then
+   */
+  public synchronized Reconfiguration reconfigure(BalancerConfig next) {
+    requireNonNull(next, "next");
+    Reconfiguration done = ConfigChanges.between(config, next, forwarding).apply();
+    config = next;
+    done.changes().forEach(change -> LOG.info("reconfigured: {}", change));
+    return done;
+  }
+
+  /**
+   * The configuration it runs: the one it started with, or the last one {@link #reconfigure}
+   * applied; {@link #admin()} changes are not reflected here.
+   */
   public BalancerConfig config() {
     return config;
   }

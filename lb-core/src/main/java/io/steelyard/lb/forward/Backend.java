@@ -425,7 +425,7 @@ final class Backend {
    * Sets {@code server}'s maxconn, 0 for none; clients beyond a limit now wait in the queues, and
    * those a higher limit lets in leave them.
    */
-  private void maxConn(Server server, int maxConn) {
+  void maxConn(Server server, int maxConn) {
     if (maxConn > 0) {
       queueing = true;
     }

@@ -3,6 +3,7 @@ package io.steelyard.lb.forward;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.steelyard.lb.config.BackendConfig;
 import io.steelyard.lb.config.BalancerConfig;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The forwarding runtime of one balancer as the rest of lb-core sees it: started from a {@link
@@ -171,6 +173,37 @@ public final class Forwarding {
   public void removeServer(String backend, String server) {
     Backend running = backend(backend);
     running.remove(running.server(server));
+  }
+
+  /** Sets a server's maxconn, 0 for none; the caller has checked its range. */
+  public void setMaxConn(String backend, String server, int maxConn) {
+    Backend running = backend(backend);
+    running.maxConn(running.server(server), maxConn);
+  }
+
+  /**
+   * Puts a server in maintenance at once, then deletes it once its last connection ends, looking
+   * every 100 ms: a server that a new configuration no longer has, whose clients finish
+   * undisturbed. An operator who sets it out of maintenance meanwhile keeps it.
+   */
+  public void retireServer(String backend, String server) {
+    Backend running = backend(backend);
+    Server retired = running.server(server);
+    running.adminState(retired, AdminState.MAINT);
+    EventLoop loop = forwarder.loops().next();
+    loop.execute(new Runnable() {
+      @Override
+      public void run() {
+        if (retired.adminState() != AdminState.MAINT) {
+          return;
+        }
+        try {
+          running.remove(retired);
+        } catch (IllegalStateException stillInUse) {
+          loop.schedule(this, 100, TimeUnit.MILLISECONDS);
+        }
+      }
+    });
   }
 
   /** Closes every connection of a server. */

@@ -1,0 +1,172 @@
+package io.steelyard.lb;
+
+import static java.time.Duration.ofMinutes;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.steelyard.lb.config.BalancerConfig;
+import io.steelyard.lb.health.ServerStatus;
+import io.steelyard.lb.schedule.Balance;
+import io.steelyard.lb.testing.TestBackend;
+import io.steelyard.lb.testing.TestClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Balancer#reconfigure} under traffic: a server added takes clients within a second and no
+ * client of a steady stream fails; a server removed takes no new client while its open
+ * connections go on, and is deleted once they end; weights and maxconn change in place; stick
+ * tables keep their entries; a difference that cannot be applied changes nothing.
+ */
+class ReconfigureTest {
+  private TestBackend s1;
+  private TestBackend s2;
+  private TestBackend s3;
+  private Balancer balancer;
+  private InetSocketAddress front;
+
+  @BeforeEach
+  void start() {
+    s1 = TestBackend.greeting("s1");
+    s2 = TestBackend.greeting("s2");
+    s3 = TestBackend.greeting("s3");
+    balancer = builder(b -> b.server("s1", s1.hostPort()).server("s2", s2.hostPort())).start();
+    front = balancer.boundAddresses("ft").get(0);
+  }
+
+  private static BalancerBuilder builder(Consumer<BackendBuilder> servers) {
+    return Balancer.builder()
+        .drainTimeout(ofSeconds(1))
+        .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+        .backend("bk", b -> {
+          b.balance(Balance.roundRobin()).stickTable(t -> t.size(1000).expire(ofMinutes(30)))
+              .stickMatchSource().stickStoreSource();
+          servers.accept(b);
+        });
+  }
+
+  private BalancerConfig with(Consumer<BackendBuilder> servers) {
+    return builder(servers).build();
+  }
+
+  @AfterEach
+  void stop() {
+    balancer.close();
+    s1.close();
+    s2.close();
+    s3.close();
+  }
+
+  @Test
+  void aServerAddedUnderASteadyStreamTakesClientsAndNoClientFails() throws Exception {
+    AtomicInteger failed = new AtomicInteger();
+    AtomicInteger served = new AtomicInteger();
+    Thread clients = new Thread(() -> {
+      for (int i = 0; i < 400; i++) {
+        try {
+          if (TestClient.whoAnswers(front, TestClient.loopback(10 + i % 200)).startsWith("s")) {
+            served.incrementAndGet();
+          }
+        } catch (IOException e) {
+          failed.incrementAndGet();
+        }
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    clients.start();
+    await().until(() -> served.get() >= 50);
+
+    long reconfigured = System.nanoTime();
+    Reconfiguration done = balancer.reconfigure(
+        with(b -> b.server("s1", s1.hostPort()).server("s2", s2.hostPort()).server("s3", s3.hostPort())));
+    assertThat(done.changes()).containsExactly("backend 'bk': server 's3' added");
+    await().atMost(ofSeconds(1)).pollInterval(Duration.ofMillis(5)).until(() -> s3.accepted() > 0);
+    System.out.printf("reconfigure: the new server's first connection %d ms after%n",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - reconfigured));
+
+    clients.join(30_000);
+    assertThat(failed.get()).as("clients that failed").isZero();
+    assertThat(served.get()).isEqualTo(400);
+    assertThat(balancer.config().backends().get(0).servers()).hasSize(3);
+  }
+
+  @Test
+  void aServerRemovedKeepsItsConnectionsTakesNoNewOneAndGoesWhenTheyEnd() throws Exception {
+    List<Socket> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 200; i++) {
+        Socket socket = TestClient.connect(front, TestClient.loopback(20 + i % 100));
+        TestClient.readLine(socket);
+        open.add(socket);
+      }
+      int onS1 = s1.open();
+      assertThat(onS1).isPositive();
+      balancer.admin().stickTable("bk").setServer(TestClient.loopback(7), 1);
+
+      Reconfiguration done = balancer.reconfigure(with(b -> b.server("s2", s2.hostPort())));
+      assertThat(done.changes()).containsExactly(
+          "backend 'bk': server 's1' removed (in maintenance until its last connection ends)");
+      assertThat(balancer.stats().backend("bk").server("s1").status()).isEqualTo(ServerStatus.MAINT);
+      for (int i = 0; i < 20; i++) {
+        assertThat(TestClient.whoAnswers(front, TestClient.loopback(150 + i))).isEqualTo("s2");
+      }
+      for (Socket socket : open) {
+        TestClient.writeLine(socket, "still there");
+        assertThat(TestClient.readLine(socket)).as("no connection is cut").isEqualTo("still there");
+      }
+      assertThat(s1.open()).isEqualTo(onS1);
+      assertThat(balancer.admin().stickTable("bk").entry(TestClient.loopback(7)))
+          .as("the stick table keeps its entries").isPresent();
+    } finally {
+      for (Socket socket : open) {
+        socket.close();
+      }
+    }
+    await().atMost(ofSeconds(5)).until(() -> balancer.stats().backend("bk").servers().size() == 1);
+  }
+
+  @Test
+  void weightsAndMaxconnChangeInPlace() {
+    Reconfiguration done = balancer.reconfigure(with(b -> b
+        .server("s1", s1.hostPort(), s -> s.weight(3).maxConn(10))
+        .server("s2", s2.hostPort())));
+    assertThat(done.changes()).containsExactly(
+        "backend 'bk': server 's1' weight 1 -> 3", "backend 'bk': server 's1' maxconn 0 -> 10");
+    assertThat(balancer.admin().weight("bk", "s1")).isEqualTo(3);
+    assertThat(balancer.reconfigure(balancer.config()).changes()).isEmpty();
+  }
+
+  @Test
+  void aDifferenceThatCannotBeAppliedChangesNothing() {
+    BalancerConfig next = Balancer.builder()
+        .drainTimeout(ofSeconds(1))
+        .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+        .backend("bk", b -> b.balance(Balance.leastConn())
+            .stickTable(t -> t.size(1000).expire(ofMinutes(30))).stickMatchSource().stickStoreSource()
+            .server("s1", s1.hostPort()).server("s2", s2.hostPort()).server("s3", s3.hostPort())
+            .server("s4", "127.0.0.1:9", s -> s.weight(0)))
+        .build();
+    BalancerConfig before = balancer.config();
+    assertThatThrownBy(() -> balancer.reconfigure(next))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cannot apply to a running balancer (restart it for these): backend 'bk': balance changed");
+    assertThat(balancer.config()).isSameAs(before);
+    assertThat(balancer.stats().backend("bk").servers()).hasSize(2);
+  }
+}
