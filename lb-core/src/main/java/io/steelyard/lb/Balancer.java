@@ -32,6 +32,7 @@ public final class Balancer implements AutoCloseable {
   private static final Duration PEERS_START = Duration.ofSeconds(5);
 
   private volatile BalancerConfig config;
+  private volatile Reconfigurations reconfigurations = new Reconfigurations(0, 0, null, false);
   private final Forwarding forwarding;
   private final Admin admin;
   private final List<PeerSection> peers;
@@ -125,10 +126,32 @@ public final class Balancer implements AutoCloseable {
    */
   public synchronized Reconfiguration reconfigure(BalancerConfig next) {
     requireNonNull(next, "next");
-    Reconfiguration done = ConfigChanges.between(config, next, forwarding).apply();
+    Reconfiguration done;
+    try {
+      done = ConfigChanges.between(config, next, forwarding).apply();
+    } catch (ConfigException e) {
+      reconfigurationFailed(e.getMessage());
+      throw e;
+    }
     config = next;
+    reconfigurations = new Reconfigurations(
+        reconfigurations.applied() + 1, reconfigurations.failed(), reconfigurations.lastFailure(), false);
     done.changes().forEach(change -> LOG.info("reconfigured: {}", change));
     return done;
+  }
+
+  /**
+   * Counts a reconfiguration that failed before {@link #reconfigure} could be called, such as a
+   * file with mistakes, so that {@link #reconfigurations()} (and {@code show info}) report it.
+   */
+  public synchronized void reconfigurationFailed(String reason) {
+    reconfigurations = new Reconfigurations(
+        reconfigurations.applied(), reconfigurations.failed() + 1, requireNonNull(reason, "reason"), true);
+  }
+
+  /** How its reconfigurations went since it started. */
+  public Reconfigurations reconfigurations() {
+    return reconfigurations;
   }
 
   /**

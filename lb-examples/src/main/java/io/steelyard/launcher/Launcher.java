@@ -251,6 +251,8 @@ public final class Launcher {
       removeRules(applied, err);
       throw e;
     }
+    Reloader.install(balancer, command.files().stream()
+        .filter(file -> ConfigKind.of(file) != ConfigKind.KEEPALIVED).toList(), command.localPeer(), err);
     serve(balancer, applied, err);
     return 0; // not reached: a signal ends the JVM while serve waits
   }

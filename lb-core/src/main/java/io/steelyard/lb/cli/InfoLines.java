@@ -1,6 +1,7 @@
 package io.steelyard.lb.cli;
 
 import io.steelyard.lb.Balancer;
+import io.steelyard.lb.Reconfigurations;
 import io.steelyard.lb.config.FrontendConfig;
 import io.steelyard.lb.stats.FrontendStats;
 import io.steelyard.lb.stats.Limits;
@@ -25,7 +26,10 @@ import java.nio.file.Path;
  * listeners), {@code TotalBytesOut} and {@code
  * TotalSplicdedBytesOut} (HAProxy's spelling: bytes to clients, and the part spliced). The rest
  * (SSL, compression, rates, pipes, tasks, peers...) read 0: Steelyard has no such thing or does
- * not measure it.
+ * not measure it. Steelyard's own lines come last: {@code Reloads} and {@code Failed_reloads}
+ * (reconfigurations applied and refused, {@link Balancer#reconfigurations()}) and {@code
+ * Last_reload} ({@code none}, {@code ok}, or {@code failed: } and why), where HAProxy's master
+ * process keeps its reloads.
  */
 final class InfoLines {
   private static final String VERSION = version();
@@ -95,7 +99,16 @@ final class InfoLines {
     add(info, "PoolUsed_bytes", memory.totalMemory() - memory.freeMemory());
     add(info, "Start_time_sec", runtime.getStartTime() / 1000);
     add(info, "Tainted", 0);
+    Reconfigurations reloads = balancer.reconfigurations();
+    add(info, "Reloads", reloads.applied());
+    add(info, "Failed_reloads", reloads.failed());
+    add(info, "Last_reload", reloads.lastFailed() ? "failed: " + oneLine(reloads.lastFailure())
+        : reloads.applied() > 0 ? "ok" : "none");
     return info.toString();
+  }
+
+  private static String oneLine(String text) {
+    return text.replace('\n', ' ');
   }
 
   private static void add(StringBuilder info, String key, Object value) {

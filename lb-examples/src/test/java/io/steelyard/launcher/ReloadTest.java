@@ -1,0 +1,152 @@
+package io.steelyard.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.steelyard.lb.testing.TestBackend;
+import io.steelyard.lb.testing.TestClient;
+import io.steelyard.lb.testing.UnixSocket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher's reload, as an operator does it: the jar runs a file, a steady stream of short
+ * clients (about 100 a second) and 1,000 long connections go through it, the file gains a server
+ * and SIGUSR2 reloads it; then a broken file and SIGHUP. No client fails, no long connection is
+ * cut, the new server takes clients within a second, the broken file changes nothing and {@code
+ * show info} says so.
+ */
+class ReloadTest {
+  private static final String CONFIG = """
+      global
+        stats socket SOCKET level admin
+      defaults
+        mode tcp
+        timeout connect 1s
+        timeout client 30s
+        timeout server 30s
+      frontend ft
+        bind 127.0.0.1:FRONT
+        default_backend bk
+      backend bk
+        balance roundrobin
+      """;
+
+  @TempDir Path dir;
+  private Process steelyard;
+  private final List<TestBackend> backends = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (steelyard != null) {
+      steelyard.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    backends.forEach(TestBackend::close);
+  }
+
+  @Test
+  void aReloadAddsAServerUnderTrafficAndABrokenFileChangesNothing() throws Exception {
+    TestBackend s1 = backend("s1");
+    TestBackend s2 = backend("s2");
+    InetSocketAddress front = TestBackend.refusingAddress();
+    Path socket = dir.resolve("admin.sock");
+    String base = CONFIG.replace("SOCKET", socket.toString()).replace("FRONT", String.valueOf(front.getPort()));
+    Path file = Files.writeString(dir.resolve("haproxy.cfg"), base + "  server s1 " + s1.hostPort() + "\n");
+    steelyard = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", System.getProperty("steelyard.jar"), "-f", file.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("steelyard.log").toFile()).start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(socket) && answers(front));
+
+    List<Socket> long1000 = new ArrayList<>();
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicInteger failed = new AtomicInteger();
+    AtomicInteger served = new AtomicInteger();
+    Thread clients = new Thread(() -> {
+      for (int i = 0; running.get() && i < 3_000; i++) {
+        try {
+          TestClient.whoAnswers(front, null);
+          served.incrementAndGet();
+        } catch (IOException e) {
+          failed.incrementAndGet();
+        }
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    try {
+      for (int i = 0; i < 1_000; i++) {
+        Socket open = TestClient.connect(front);
+        assertThat(TestClient.readLine(open)).isEqualTo("s1");
+        long1000.add(open);
+      }
+      clients.start();
+      await().until(() -> served.get() >= 50);
+
+      Files.writeString(file, base + "  server s1 " + s1.hostPort() + "\n  server s2 " + s2.hostPort() + "\n");
+      long reloaded = System.nanoTime();
+      new ProcessBuilder("kill", "-USR2", String.valueOf(steelyard.pid())).start().waitFor(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(5)).until(() -> s2.accepted() > 0);
+      System.out.printf("reload: the new server's first client %d ms after SIGUSR2%n",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - reloaded));
+
+      Files.writeString(file, base + "  server s1 " + s1.hostPort() + "\n  server s2 127.0.0.1:notaport\n");
+      new ProcessBuilder("kill", "-HUP", String.valueOf(steelyard.pid())).start().waitFor(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> log().contains("reload failed"));
+      int before = served.get();
+      await().atMost(Duration.ofSeconds(5)).until(() -> served.get() > before + 20);
+
+      running.set(false);
+      clients.join(10_000);
+      assertThat(failed.get()).as("short clients that failed, of %d", served.get()).isZero();
+      for (Socket open : long1000) {
+        TestClient.writeLine(open, "still here");
+        assertThat(TestClient.readLine(open)).as("a long connection across both reloads").isEqualTo("still here");
+      }
+    } finally {
+      running.set(false);
+      for (Socket open : long1000) {
+        open.close();
+      }
+    }
+    assertThat(steelyard.isAlive()).isTrue();
+    assertThat(log()).contains("[NOTICE] reloaded: backend 'bk': server 's2' added")
+        .contains("[ALERT] parsing [" + file + ":14] :");
+    String info = UnixSocket.ask(socket, "show info\n");
+    assertThat(info).contains("Reloads: 1\n").contains("Failed_reloads: 1\n")
+        .containsPattern("Last_reload: failed: parsing \\[" + java.util.regex.Pattern.quote(file.toString()) + ":14\\]");
+    assertThat(UnixSocket.ask(socket, "show stat\n")).contains("bk,s2,");
+  }
+
+  private TestBackend backend(String name) {
+    TestBackend backend = TestBackend.greeting(name);
+    backends.add(backend);
+    return backend;
+  }
+
+  private static boolean answers(InetSocketAddress front) {
+    try {
+      return TestClient.whoAnswers(front, null) != null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private String log() throws IOException {
+    return Files.readString(dir.resolve("steelyard.log"));
+  }
+}
