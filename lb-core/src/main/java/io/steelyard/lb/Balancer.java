@@ -196,6 +196,14 @@ public final class Balancer implements AutoCloseable {
     return forwarding.healthy();
   }
 
+  /**
+   * Connection log lines dropped because the logging thread fell behind a slow sink: HAProxy's
+   * {@code DroppedLogs}.
+   */
+  public long droppedLogs() {
+    return forwarding.droppedLogs();
+  }
+
   /** The running sections of peers its stick tables are replicated with, in declaration order. */
   public List<PeerSection> peers() {
     return peers;

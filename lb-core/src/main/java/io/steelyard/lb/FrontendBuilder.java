@@ -1,6 +1,10 @@
 package io.steelyard.lb;
 
+import static java.util.Objects.requireNonNull;
+
 import io.steelyard.lb.config.FrontendConfig;
+import io.steelyard.lb.config.TrafficLogging;
+import io.steelyard.lb.log.LogSink;
 import io.steelyard.lb.config.TcpKeepAlive;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,10 +31,37 @@ public final class FrontendBuilder {
   private boolean transparent;
   private TcpKeepAlive clientKeepAlive;
   private boolean clientKeepAliveSet;
+  private LogSink logSink;
+  private boolean dontLogNull;
 
   FrontendBuilder(String name) {
     this.name = name;
     this.what = "frontend '" + name + "': ";
+  }
+
+  /**
+   * Logs each finished connection in HAProxy's tcplog format ({@link io.steelyard.lb.log.LogLine})
+   * on the SLF4J logger {@code io.steelyard.lb.traffic}. Without it, or {@link #log(LogSink)},
+   * nothing is logged per connection, as in HAProxy without a {@code log} line.
+   */
+  public FrontendBuilder log() {
+    return log(LogSink.slf4j());
+  }
+
+  /** Logs each finished connection to {@code sink}, on the balancer's logging thread. */
+  public FrontendBuilder log(LogSink sink) {
+    Checks.unset(name, what + "log", logSink);
+    logSink = requireNonNull(sink, "sink");
+    return this;
+  }
+
+  /**
+   * Leaves out of the log the connections whose client sent nothing (HAProxy's {@code option
+   * dontlognull}); meaningful with {@link #log()}.
+   */
+  public FrontendBuilder dontLogNull() {
+    dontLogNull = true;
+    return this;
   }
 
   /** Listens on {@code address}; may be called for several addresses. */
@@ -106,6 +137,7 @@ public final class FrontendBuilder {
         Checks.first(maxConn, defaults.maxConn, 0),
         Checks.first(clientTimeout, defaults.clientTimeout, DefaultsBuilder.CLIENT_TIMEOUT),
         transparent,
-        clientKeepAliveSet ? clientKeepAlive : defaults.clientKeepAlive);
+        clientKeepAliveSet ? clientKeepAlive : defaults.clientKeepAlive,
+        logSink == null ? null : new TrafficLogging(logSink, dontLogNull));
   }
 }

@@ -47,7 +47,7 @@ class TrafficLogTest {
     try (TestBackend server = TestBackend.greeting("s1");
         Balancer balancer =
             Balancer.builder()
-                .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+                .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk").log())
                 .backend("bk", b -> b.server("s1", server.hostPort()))
                 .start()) {
       InetSocketAddress front = balancer.boundAddresses("ft").get(0);
@@ -66,11 +66,38 @@ class TrafficLogTest {
   }
 
   @Test
+  void withoutLogNothingIsLoggedAndDontLogNullLeavesOutSilentClients() throws Exception {
+    List<io.steelyard.lb.log.LogLine> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (TestBackend server = TestBackend.greeting("s1");
+        Balancer balancer =
+            Balancer.builder()
+                .frontend("quiet", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+                .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk").log(logged::add).dontLogNull())
+                .backend("bk", b -> b.server("s1", server.hostPort()))
+                .start()) {
+      assertThat(TestClient.whoAnswers(balancer.boundAddresses("quiet").get(0), TestClient.loopback(8))).isEqualTo("s1");
+      assertThat(TestClient.whoAnswers(balancer.boundAddresses("ft").get(0), TestClient.loopback(9)))
+          .as("a client that sends nothing").isEqualTo("s1");
+      try (Socket talking = TestClient.connect(balancer.boundAddresses("ft").get(0), TestClient.loopback(10))) {
+        TestClient.readLine(talking);
+        TestClient.writeLine(talking, "hello");
+        assertThat(TestClient.readLine(talking)).isEqualTo("hello");
+      }
+      await().until(() -> !logged.isEmpty());
+      Thread.sleep(200);
+      assertThat(logged).hasSize(1);
+      assertThat(logged.get(0).frontend()).isEqualTo("ft");
+      assertThat(logged.get(0).message()).startsWith("127.0.0.10:").contains(" ft bk/s1 ");
+      assertThat(lines()).as("no frontend logs to SLF4J here").doesNotContain(" quiet bk/s1 ").doesNotContain(" ft bk/s1 ");
+    }
+  }
+
+  @Test
   void logsARefusedConnectionWithItsTerminationState() throws Exception {
     InetSocketAddress refusing = TestBackend.refusingAddress();
     try (Balancer balancer =
         Balancer.builder()
-            .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+            .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk").log())
             .backend("bk", b -> b.retries(0).server("dead", "127.0.0.1:" + refusing.getPort()))
             .start()) {
       try (Socket client = TestClient.connect(balancer.boundAddresses("ft").get(0))) {
@@ -94,7 +121,7 @@ class TrafficLogTest {
       Balancer balancer =
           Balancer.builder()
               .drainTimeout(Duration.ofMillis(100))
-              .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+              .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk").log())
               .backend("bk", b -> b.server("s1", server.hostPort()))
               .start();
       try {

@@ -46,6 +46,9 @@ import java.util.concurrent.CountDownLatch;
  *   <li>The stick tables replicated between the two hosts ({@code peers lb_peers}, port 10000 on
  *       each host's own address, HAProxy's peers protocol): the backup has every client's server
  *       when it takes over, and a returning host learns the tables before it takes the address.
+ *   <li>A tcplog line per connection that carried data ({@code option tcplog}, {@code option
+ *       dontlognull}), on the SLF4J logger {@code io.steelyard.lb.traffic}, where the file sends
+ *       them to {@code /dev/log}.
  *   <li>HAProxy's stats socket on {@code /run/steelyard/admin.sock}, mode 660, level admin, for
  *       {@code socat} and {@code hatop}.
  * </ul>
@@ -114,8 +117,8 @@ public final class ReferenceSetup {
         }))
         .defaults(
             d -> d.connectTimeout(ofSeconds(5)).clientTimeout(ofSeconds(50)).serverTimeout(ofSeconds(50)))
-        .frontend("ft_http", f -> f.bind(":80").transparent().defaultBackend("bk_http"))
-        .frontend("ft_https", f -> f.bind(":443").transparent().defaultBackend("bk_https"))
+        .frontend("ft_http", f -> f.bind(":80").transparent().defaultBackend("bk_http").log().dontLogNull())
+        .frontend("ft_https", f -> f.bind(":443").transparent().defaultBackend("bk_https").log().dontLogNull())
         .backend("bk_http", b -> transparentLeastConn(b, 80))
         .backend("bk_https", b -> transparentLeastConn(b, 443));
   }

@@ -153,19 +153,12 @@ class LauncherTest {
     assertThat(run.status()).isZero();
     assertThat(run.out()).isEqualTo("Configuration file is valid\n");
     String ignored = "does not apply to Steelyard";
-    String slf4j = "(it logs through SLF4J, set up by the application); ignored";
     assertThat(run.err().lines())
         .containsExactly(
-            "[NOTICE] " + cfg + ":2 : 'log' " + ignored + " " + slf4j,
             "[NOTICE] " + cfg + ":3 : 'chroot' " + ignored + " (a JVM cannot change its root directory); ignored",
             "[NOTICE] " + cfg + ":6 : 'user' " + ignored + " (it runs as the user who started the JVM); ignored",
             "[NOTICE] " + cfg + ":7 : 'group' " + ignored + " (it runs as the user who started the JVM); ignored",
             "[NOTICE] " + cfg + ":8 : 'daemon' " + ignored + " (runs in the foreground of its JVM); ignored",
-            "[NOTICE] " + cfg + ":10 : 'log global' " + ignored + " " + slf4j,
-            "[NOTICE] " + cfg + ":12 : 'option tcplog' " + ignored + " (it always logs each connection in HAProxy's"
-                + " tcplog format on the logger io.steelyard.lb.traffic); ignored",
-            "[NOTICE] " + cfg + ":13 : 'option dontlognull' " + ignored + " (it logs every connection, those without"
-                + " data too, on the logger io.steelyard.lb.traffic); ignored",
             "[WARNING] " + cfg + ":24 : backend 'bk_http': 'stick store-request src' without 'stick match src' stores"
                 + " entries that nothing reads, so no client sticks (as in HAProxy); use 'stick on src' to keep"
                 + " clients on their server.",

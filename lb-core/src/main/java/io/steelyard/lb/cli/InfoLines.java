@@ -89,7 +89,9 @@ final class InfoLines {
     add(info, "Jobs", current + listeners);
     add(info, "Unstoppable Jobs", 0);
     add(info, "Listeners", listeners);
-    zeros(info, "ActivePeers", "ConnectedPeers", "DroppedLogs", "BusyPolling", "FailedResolutions");
+    zeros(info, "ActivePeers", "ConnectedPeers");
+    add(info, "DroppedLogs", balancer.droppedLogs());
+    zeros(info, "BusyPolling", "FailedResolutions");
     add(info, "TotalBytesOut", bytesOut);
     add(info, "TotalSplicdedBytesOut", splicedOut);
     zeros(info, "BytesOutRate", "DebugCommandsIssued", "CumRecvLogs");

@@ -18,6 +18,8 @@ import java.util.List;
  *     HAProxy's {@code bind ... transparent})
  * @param clientKeepAlive TCP keep-alive on its clients' sockets (HAProxy's {@code option
  *     clitcpka}), or {@code null} for none
+ * @param logging its connection log, or {@code null} for none (as HAProxy without a {@code log}
+ *     line)
  */
 public record FrontendConfig(
     String name,
@@ -26,4 +28,5 @@ public record FrontendConfig(
     int maxConn,
     Duration clientTimeout,
     boolean transparent,
-    TcpKeepAlive clientKeepAlive) {}
+    TcpKeepAlive clientKeepAlive,
+    TrafficLogging logging) {}

@@ -22,6 +22,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.steelyard.lb.config.BalancerConfig;
+import io.steelyard.lb.config.TrafficLogging;
 import io.steelyard.lb.stats.ConnectionInfo;
 import io.steelyard.lb.stats.Limits;
 import io.steelyard.lb.transport.Source;
@@ -79,9 +80,13 @@ final class Forwarder implements SessionHost {
   private final Map<Frontend, List<Channel>> listeners = new IdentityHashMap<>();
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicInteger active = new AtomicInteger();
+  /** The connection log, or {@code null} when no frontend logs. */
+  private final TrafficLog trafficLog;
 
   /** @param configuredLimit whether a global or frontend maxconn is configured */
-  private Forwarder(Transport transport, int ioThreads, Limits limits, boolean configuredLimit) {
+  private Forwarder(Transport transport, int ioThreads, Limits limits, boolean configuredLimit,
+      TrafficLog trafficLog) {
+    this.trafficLog = trafficLog;
     this.transport = transport;
     this.limits = limits;
     this.zeroCopyRelay = transport.zeroCopyRelay();
@@ -111,8 +116,9 @@ final class Forwarder implements SessionHost {
     int perConnection = 2 + (relay == null ? 0 : relay.descriptorsPerSession());
     Limits limits =
         DescriptorBudget.of(config.maxConn(), listeners, config.ioThreads(), perConnection);
-    return new Forwarder(
-        transport, config.ioThreads(), limits, config.maxConn() > 0 || frontendLimit);
+    boolean logs = config.frontends().stream().anyMatch(f -> f.logging() != null);
+    return new Forwarder(transport, config.ioThreads(), limits,
+        config.maxConn() > 0 || frontendLimit, logs ? new TrafficLog() : null);
   }
 
   /**
@@ -312,6 +318,19 @@ final class Forwarder implements SessionHost {
 
   void shutdown() {
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    if (trafficLog != null) {
+      trafficLog.close();
+    }
+  }
+
+  @Override
+  public void log(TrafficLogging logging, FinishedSession session) {
+    trafficLog.offer(logging, session);
+  }
+
+  /** Connection log lines dropped because the logging thread fell behind. */
+  long droppedLogs() {
+    return trafficLog == null ? 0 : trafficLog.dropped();
   }
 
   private static void sleepBriefly() {

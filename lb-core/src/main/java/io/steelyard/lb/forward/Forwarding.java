@@ -230,6 +230,11 @@ public final class Forwarding {
     return new BackendStickServers(backend(backend));
   }
 
+  /** Connection log lines dropped because the logging thread fell behind (HAProxy's DroppedLogs). */
+  public long droppedLogs() {
+    return forwarder.droppedLogs();
+  }
+
   /** The event loops the balancer runs on. */
   public EventLoopGroup eventLoops() {
     return forwarder.loops();

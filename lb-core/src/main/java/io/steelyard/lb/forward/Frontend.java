@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.steelyard.lb.config.FrontendConfig;
 import io.steelyard.lb.config.TcpKeepAlive;
+import io.steelyard.lb.config.TrafficLogging;
 import io.steelyard.lb.stats.FrontendStats;
 import io.steelyard.lb.stats.FrontendStatus;
 import io.steelyard.lb.stats.Traffic;
@@ -43,6 +44,11 @@ final class Frontend {
   }
 
   /** The most concurrent connections, 0 for no limit. */
+  /** Its connection log, or {@code null} when it logs nothing. */
+  TrafficLogging logging() {
+    return config.logging();
+  }
+
   int maxConn() {
     return config.maxConn();
   }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.steelyard.lb.config.TrafficLogging;
 import io.steelyard.lb.stats.ConnectionInfo;
 import io.steelyard.lb.transport.ZeroCopyRelay;
 import java.net.InetSocketAddress;
@@ -438,11 +439,13 @@ final class Session implements Connector.Listener, RelayHandler.Events {
     if (!started) {
       return;
     }
-    if (TrafficLog.enabled()) {
-      TrafficLog.log(finishedSession());
-    }
     connector.finish();
     backend.counters().close();
+    // Logged with the server and the backend counted out and the frontend not yet, as HAProxy.
+    TrafficLogging logging = frontend.logging();
+    if (logging != null && (!logging.dontLogNull() || client.bytesRead() > 0)) {
+      forwarder.log(logging, finishedSession());
+    }
     frontend.counters().close();
     forwarder.sessionEnded(this);
   }

@@ -3,6 +3,7 @@ package io.steelyard.lb.forward;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
+import io.steelyard.lb.config.TrafficLogging;
 import io.steelyard.lb.transport.Transport;
 import io.steelyard.lb.transport.ZeroCopyRelay;
 
@@ -27,4 +28,7 @@ interface SessionHost {
   void sessionStarted(Session session);
 
   void sessionEnded(Session session);
+
+  /** Logs a finished session of a frontend that logs, off the forwarding thread. */
+  void log(TrafficLogging logging, FinishedSession session);
 }

@@ -29,7 +29,7 @@ final class GlobalSection {
   /** The keywords of this section, to tell a keyword in the wrong section from an unknown one. */
   static final Set<String> KEYWORDS =
       Set.of(
-          "maxconn", "log", "chroot", "user", "group", "daemon", "stats", "noepoll", "nouring",
+          "maxconn", "log", "log-tag", "chroot", "user", "group", "daemon", "stats", "noepoll", "nouring",
           "localpeer");
 
   private final LocalPeer localPeer;
@@ -40,6 +40,8 @@ final class GlobalSection {
   private Integer statsMaxConn;
   private boolean noEpoll;
   private boolean noUring;
+  private final Logging logging = new Logging();
+  private String logTag = "steelyard";
 
   /** The section, whose {@code localpeer} lines set {@code localPeer}. */
   GlobalSection(LocalPeer localPeer) {
@@ -61,7 +63,11 @@ final class GlobalSection {
         maxConn = new Setting<>(line, b -> b.maxConn(value));
         break;
       case "log":
-        Logging.log(line, true, diagnostics);
+        logging.log(line, true);
+        break;
+      case "log-tag":
+        line.expect(1, 1, "a tag as an argument");
+        logTag = line.word(1);
         break;
       case "chroot":
         line.expect(1, 1, "a directory as an argument");
@@ -131,6 +137,16 @@ final class GlobalSection {
    */
   TransportChoice transport(boolean noUring, boolean noEpoll, Splice splice) {
     return TransportChoice.of(noUring || this.noUring, noEpoll || this.noEpoll, splice);
+  }
+
+  /** The {@code log} targets of {@code global}, for the sections with {@code log global}. */
+  List<LogTarget> logTargets() {
+    return logging.own();
+  }
+
+  /** The program name of the syslog header ({@code log-tag}), {@code steelyard} by default. */
+  String logTag() {
+    return logTag;
   }
 
   /** Sets the balancer's process-wide limits and attaches the stats sockets. */

@@ -186,7 +186,13 @@ public final class HaproxyConfig {
           builder.backend(proxy.name(), b -> proxy.applyTo(b, diagnostics));
         }
         if (proxy.kind().frontend) {
-          builder.frontend(proxy.name(), f -> proxy.applyTo(f, diagnostics));
+          SyslogSink log = new SyslogSink(proxy.logTargets(global.logTargets()), global.logTag());
+          builder.frontend(proxy.name(), f -> {
+            proxy.applyTo(f, diagnostics);
+            if (log.sends()) {
+              f.log(log);
+            }
+          });
         }
       } catch (ConfigException e) {
         diagnostics.error(proxy.header(), e.getMessage());
@@ -450,6 +456,10 @@ public final class HaproxyConfig {
           diagnostics.warning(proxy.header(), missingTimeouts(proxy, missing));
         }
         proxy.checkStickRules(diagnostics);
+        if (proxy.kind().frontend && proxy.tcplogLine() == null
+            && !proxy.logTargets(global.logTargets()).isEmpty()) {
+          Logging.noTcplog(proxy.header(), proxy.title(), diagnostics);
+        }
         proxy.checkCheckRules(diagnostics);
         proxy.checkPeers(peers.keySet(), diagnostics);
       }

@@ -2,51 +2,61 @@ package io.steelyard.launcher.haproxy;
 
 import io.steelyard.launcher.ConfigLine;
 import io.steelyard.launcher.Diagnostics;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * HAProxy's logging keywords, which real files are full of and which Steelyard accepts with a
- * notice each: it does not send syslog, it logs every finished connection, one line each in
- * HAProxy's {@code option tcplog} format, on the SLF4J logger {@code io.steelyard.lb.traffic}.
- * Where those lines go is the application's SLF4J set-up (the launcher's jar writes them to
- * stderr).
+ * The logging lines of a section, as HAProxy reads them, and the connection log they make.
  *
  * <ul>
- *   <li>{@code log ADDRESS FACILITY [...]} (global and proxy sections) and {@code log global}
- *       (proxy sections): HAProxy's syslog targets. As in HAProxy, {@code log global} has no
- *       meaning in the {@code global} section.
- *   <li>{@code option tcplog}: the format Steelyard always logs in. HAProxy has no {@code no
- *       option tcplog}, nor does Steelyard.
- *   <li>{@code option dontlognull}, {@code no option dontlognull}: HAProxy leaves out
- *       connections that sent no data; Steelyard logs every connection, those too.
+ *   <li>{@code log <target> ...} (global, defaults and proxy sections): a target, see {@link
+ *       LogTarget}. A proxy logs to its {@code defaults} section's targets and to its own.
+ *   <li>{@code log global} (defaults and proxy sections): the {@code global} section's targets
+ *       too. As in HAProxy, it has no meaning in {@code global}.
+ *   <li>{@code no log}: none of the targets inherited from {@code defaults}.
+ *   <li>{@code option tcplog}: the line's format, HAProxy's tcplog, which is the only one
+ *       Steelyard writes: a proxy that logs without it gets a notice saying so (HAProxy would write
+ *       its short connection line).
+ *   <li>{@code [no] option dontlognull}: leaves out the connections whose client sent nothing.
  * </ul>
+ *
+ * <p>Without any target, nothing is logged per connection, as in HAProxy. Connection lines are at
+ * level {@code info}; {@code log-tag} in {@code global} names the program in the syslog header
+ * ({@code steelyard} by default: set {@code log-tag haproxy} for rules written for HAProxy's).
  */
 final class Logging {
-  private static final String SYSLOG = "it logs through SLF4J, set up by the application";
-  private static final String TRAFFIC = "on the logger io.steelyard.lb.traffic";
-
-  private Logging() {}
+  private final List<LogTarget> targets = new ArrayList<>();
+  private boolean global;
+  private boolean none;
+  private ConfigLine tcplog;
 
   /**
    * Reads a {@code log} line.
    *
-   * @param global whether it is in the {@code global} section, where {@code log global} is an
+   * @param inGlobal whether it is in the {@code global} section, where {@code log global} is an
    *     error
    */
-  static void log(ConfigLine line, boolean global, Diagnostics diagnostics) {
+  void log(ConfigLine line, boolean inGlobal) {
     if (line.arguments() == 1 && line.word(1).equals("global")) {
-      if (global) {
+      if (inGlobal) {
         throw new IllegalArgumentException(
             "'global' is not supported for a global syslog server.");
       }
-      diagnostics.ignored(line, "'log global'", SYSLOG);
+      global = true;
       return;
     }
     if (line.arguments() < 2) {
       throw new IllegalArgumentException(
-          "'log' expects <address> and <facility> " + (global ? "" : "or global ")
+          "'log' expects <address> and <facility> " + (inGlobal ? "" : "or global ")
               + "as arguments.");
     }
-    diagnostics.ignored(line, "'log'", SYSLOG);
+    targets.add(LogTarget.parse(line));
+  }
+
+  /** Reads {@code no log}: the inherited targets are dropped. */
+  void noLog(ConfigLine line) {
+    line.expect(2, 0, "no argument");
+    none = true;
   }
 
   /** Whether {@code option} is a logging option that this class reads. */
@@ -55,24 +65,47 @@ final class Logging {
   }
 
   /**
-   * Reads {@code option tcplog} or {@code [no] option dontlognull}, the option's name being word
-   * {@code at} of {@code line}.
-   *
-   * @param enable {@code false} after {@code no}
+   * Reads {@code option tcplog}, the option's name being word {@code at} of {@code line}; {@code
+   * dontlognull} is a frontend setting of its section.
    */
-  static void option(ConfigLine line, int at, boolean enable, Diagnostics diagnostics) {
-    String option = line.word(at);
-    String written = (enable ? "" : "no ") + "option " + option;
-    if (option.equals("tcplog") && !enable) {
+  void tcplog(ConfigLine line, int at, boolean enable) {
+    if (!enable) {
       throw new IllegalArgumentException(
           "negation/default is not supported for option 'tcplog'.");
     }
     line.expect(at + 1, 0, "no argument");
-    diagnostics.ignored(
-        line,
-        "'" + written + "'",
-        option.equals("tcplog")
-            ? "it always logs each connection in HAProxy's tcplog format " + TRAFFIC
-            : "it logs every connection, those without data too, " + TRAFFIC);
+    tcplog = line;
+  }
+
+  /**
+   * The targets in force for a section with these lines, whose {@code defaults} section has
+   * {@code inherited} in force, and whose {@code global} section has {@code globalTargets}.
+   */
+  List<LogTarget> targets(List<LogTarget> inherited, List<LogTarget> globalTargets) {
+    List<LogTarget> all = new ArrayList<>();
+    if (!none) {
+      all.addAll(inherited);
+    }
+    if (global) {
+      all.addAll(globalTargets);
+    }
+    all.addAll(targets);
+    return all;
+  }
+
+  /** The global section's own targets. */
+  List<LogTarget> own() {
+    return targets;
+  }
+
+  /** The {@code option tcplog} line of this section or its {@code defaults}, or {@code null}. */
+  ConfigLine tcplog(Logging inherited) {
+    return tcplog != null ? tcplog : inherited == null ? null : inherited.tcplog;
+  }
+
+  /** A notice for a proxy that logs without {@code option tcplog}. */
+  static void noTcplog(ConfigLine header, String title, Diagnostics diagnostics) {
+    diagnostics.notice(header, title + " logs without 'option tcplog': Steelyard writes HAProxy's"
+        + " tcplog line for each connection, the only format it has");
   }
 }

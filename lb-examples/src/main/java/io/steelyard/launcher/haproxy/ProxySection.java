@@ -122,6 +122,7 @@ final class ProxySection {
   private final String name;
   private final ConfigLine header;
   private final ProxySection defaults;
+  private final Logging logging = new Logging();
   private final Map<String, Setting<FrontendBuilder>> frontendSettings = new LinkedHashMap<>();
   private final Map<String, Setting<BackendBuilder>> backendSettings = new LinkedHashMap<>();
   private final List<ConfigLine> binds = new ArrayList<>();
@@ -217,6 +218,10 @@ final class ProxySection {
         option(line, 1, true, diagnostics);
         break;
       case "no":
+        if (line.arguments() >= 1 && line.word(1).equals("log")) {
+          logging.noLog(line);
+          break;
+        }
         if (line.arguments() == 0 || !line.word(1).equals("option")) {
           throw new IllegalArgumentException(
               "'no' expects 'option' and an option name (such as 'no option redispatch').");
@@ -242,7 +247,7 @@ final class ProxySection {
         stick(line);
         break;
       case "log":
-        Logging.log(line, false, diagnostics);
+        logging.log(line, false);
         break;
       case "clitcpka-idle":
       case "clitcpka-intvl":
@@ -356,8 +361,17 @@ final class ProxySection {
     if (line.arguments() < at) {
       throw new IllegalArgumentException("'option' expects an option name.");
     }
-    if (Logging.isOption(line.word(at))) {
-      Logging.option(line, at, enable, diagnostics);
+    if (line.word(at).equals("tcplog")) {
+      logging.tcplog(line, at, enable);
+      return;
+    }
+    if (line.word(at).equals("dontlognull")) {
+      line.expect(at + 1, 0, "no argument");
+      set(line, "dontlognull", diagnostics, f -> {
+        if (enable) {
+          f.dontLogNull();
+        }
+      }, null, null);
       return;
     }
     if (SPLICE_OPTIONS.contains(line.word(at))) {
@@ -726,6 +740,20 @@ final class ProxySection {
     } else {
       backendSettings.put(keyword, new Setting<>(line, backend));
     }
+  }
+
+  /**
+   * The {@code log} targets in force: its {@code defaults} section's unless {@code no log}, the
+   * {@code global} section's ({@code globalTargets}) with {@code log global}, and its own.
+   */
+  List<LogTarget> logTargets(List<LogTarget> globalTargets) {
+    return logging.targets(
+        defaults == null ? List.of() : defaults.logTargets(globalTargets), globalTargets);
+  }
+
+  /** The {@code option tcplog} line in force, or {@code null}. */
+  ConfigLine tcplogLine() {
+    return logging.tcplog(defaults == null ? null : defaults.logging);
   }
 
   /** The frontend-side settings in force: its own, else those of its {@code defaults} section. */

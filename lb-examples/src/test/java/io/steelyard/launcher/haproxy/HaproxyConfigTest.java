@@ -9,6 +9,7 @@ import io.steelyard.lb.config.BalancerConfig;
 import io.steelyard.lb.config.FrontendConfig;
 import io.steelyard.lb.config.PeerConfig;
 import io.steelyard.lb.config.PeerTls;
+import io.steelyard.lb.config.TrafficLogging;
 import io.steelyard.lb.config.PeersConfig;
 import io.steelyard.lb.config.ServerConfig;
 import io.steelyard.lb.config.StickConfig;
@@ -27,7 +28,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -169,7 +173,6 @@ class HaproxyConfigTest {
           """ + withBackend("  server s1 127.0.0.1:8001"));
       assertThat(config.notes())
           .containsExactly(
-              "[NOTICE] haproxy.cfg:2 : 'log' does not apply to Steelyard (it logs through SLF4J, set up by the application); ignored",
               "[NOTICE] haproxy.cfg:3 : 'chroot' does not apply to Steelyard (a JVM cannot change its root directory); ignored",
               "[NOTICE] haproxy.cfg:4 : 'user' does not apply to Steelyard (it runs as the user who started the JVM); ignored",
               "[NOTICE] haproxy.cfg:5 : 'group' does not apply to Steelyard (it runs as the user who started the JVM); ignored",
@@ -1083,11 +1086,12 @@ class HaproxyConfigTest {
 
   @Nested
   class LogLines {
-    private static final String SLF4J = "does not apply to Steelyard (it logs through SLF4J, set up by the application); ignored";
-
     @Test
-    void logOptionTcplogAndOptionDontlognullAreAcceptedWithANoticeEach() {
+    void aFrontendLogsToItsDefaultsGlobalAndOwnTargetsUnlessNoLog() {
       HaproxyConfig config = parse("""
+          global
+            log 127.0.0.1:514 local0
+            log-tag haproxy
           defaults
             log global
             option tcplog
@@ -1096,34 +1100,37 @@ class HaproxyConfigTest {
             timeout client 1s
             timeout server 1s
           frontend ft
-            log global
-            no option dontlognull
             bind 127.0.0.1:0
-            default_backend bk
-          backend bk
-            log 127.0.0.1:514 local0 info
-            option tcplog
-            server s1 127.0.0.1:1
+            default_backend web
+          frontend quiet
+            no log
+            bind 127.0.0.1:0
+            default_backend web
           listen web
-            log global
+            no option dontlognull
+            log 127.0.0.1:515 format rfc5424 local1 info
             bind 127.0.0.1:0
             server s1 127.0.0.1:1
           """);
-      assertThat(config.notes())
-          .containsExactly(
-              "[NOTICE] haproxy.cfg:2 : 'log global' " + SLF4J,
-              "[NOTICE] haproxy.cfg:3 : 'option tcplog' does not apply to Steelyard (it always logs each connection"
-                  + " in HAProxy's tcplog format on the logger io.steelyard.lb.traffic); ignored",
-              "[NOTICE] haproxy.cfg:4 : 'option dontlognull' does not apply to Steelyard (it logs every connection,"
-                  + " those without data too, on the logger io.steelyard.lb.traffic); ignored",
-              "[NOTICE] haproxy.cfg:9 : 'log global' " + SLF4J,
-              "[NOTICE] haproxy.cfg:10 : 'no option dontlognull' does not apply to Steelyard (it logs every"
-                  + " connection, those without data too, on the logger io.steelyard.lb.traffic); ignored",
-              "[NOTICE] haproxy.cfg:14 : 'log' " + SLF4J,
-              "[NOTICE] haproxy.cfg:15 : 'option tcplog' does not apply to Steelyard (it always logs each"
-                  + " connection in HAProxy's tcplog format on the logger io.steelyard.lb.traffic); ignored",
-              "[NOTICE] haproxy.cfg:18 : 'log global' " + SLF4J);
-      config.check();
+      assertThat(config.notes()).isEmpty();
+      Map<String, TrafficLogging> logging = new HashMap<>();
+      config.check().frontends().forEach(f -> logging.put(f.name(), f.logging()));
+      assertThat(logging.get("ft")).isNotNull().extracting(TrafficLogging::dontLogNull).isEqualTo(true);
+      assertThat(logging.get("quiet")).as("no log").isNull();
+      assertThat(logging.get("web")).isNotNull().extracting(TrafficLogging::dontLogNull).isEqualTo(false);
+    }
+
+    @Test
+    void withoutALogTargetNothingIsLoggedAndWithoutTcplogANoticeSaysWhatIsWritten() {
+      assertThat(check(withBackend("  server s1 127.0.0.1:1")).frontends().get(0).logging()).isNull();
+      String logGlobal = withFrontend("  log global", "  bind 127.0.0.1:0", "  default_backend bk");
+      assertThat(check(logGlobal).frontends().get(0).logging())
+          .as("log global without a global target").isNull();
+      HaproxyConfig untagged = parse("global\n  log stdout format raw local0\n" + logGlobal);
+      assertThat(untagged.check().frontends().get(0).logging()).isNotNull();
+      assertThat(untagged.notes()).containsExactly("[NOTICE] haproxy.cfg:8 : frontend 'ft' logs without"
+          + " 'option tcplog': Steelyard writes HAProxy's tcplog line for each connection, the only"
+          + " format it has");
     }
 
     @Test
@@ -1140,6 +1147,21 @@ class HaproxyConfigTest {
           .isEqualTo("parsing [haproxy.cfg:10] : 'no option dontlognull' cannot handle unexpected argument '1'.");
       assertThat(error(withBackend("  no option tcplog", "  server s1 127.0.0.1:1")))
           .isEqualTo("parsing [haproxy.cfg:10] : negation/default is not supported for option 'tcplog'.");
+      Map<String, String> targets = new LinkedHashMap<>();
+      targets.put("log 127.0.0.1:514 local9", "unknown log facility 'local9'");
+      targets.put("log 127.0.0.1:514 local0 loud", "unknown optional log level 'loud'");
+      targets.put("log 127.0.0.1:514 format iso local0", "'log' : unknown log format 'iso' (HAProxy's, not"
+          + " supported by Steelyard: local, rfc3164, rfc5424, short or raw).");
+      targets.put("log 127.0.0.1:514 len 10 local0", "'log' : invalid 'len' value '10' (80 to 65535).");
+      targets.put("log 127.0.0.1:514 sample 1:2 local0",
+          "'log' : 'sample' is not supported by Steelyard (every line goes to every target).");
+      targets.put("log fd@1 local0", "'log' : target 'fd@1' is not supported by Steelyard (it sends to"
+          + " <ip>[:<port>], udp@<ip>[:<port>], a Unix datagram path, stdout or stderr).");
+      targets.put("log syslog.example:514 local0", "'log' : invalid address 'syslog.example:514'"
+          + " (Steelyard takes an IP address; it resolves no host name).");
+      targets.put("log 127.0.0.1:514 local0 info err debug", "'log' : unexpected argument 'debug'.");
+      targets.forEach((line, message) -> assertThat(error(withBackend("  " + line, "  server s1 127.0.0.1:1")))
+          .as(line).isEqualTo("parsing [haproxy.cfg:10] : " + message));
     }
   }
 

@@ -1,0 +1,19 @@
+package io.steelyard.lb.log;
+
+/**
+ * Where a frontend's connection log goes, one {@link LogLine} per finished connection: the
+ * {@link #slf4j()} logger by default, or an application's own sink, such as the launcher's
+ * syslog targets. Called on the balancer's one logging thread, never on a forwarding thread, so a
+ * sink may block; while it does, lines queue up to a bound, and those beyond are dropped and
+ * counted ({@link io.steelyard.lb.Balancer#droppedLogs()}).
+ */
+@FunctionalInterface
+public interface LogSink {
+  /** Writes one line. */
+  void write(LogLine line);
+
+  /** The SLF4J logger {@code io.steelyard.lb.traffic}, at level INFO: the library's default. */
+  static LogSink slf4j() {
+    return Slf4jLogSink.INSTANCE;
+  }
+}

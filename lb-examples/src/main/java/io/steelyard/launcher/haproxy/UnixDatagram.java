@@ -1,0 +1,56 @@
+package io.steelyard.launcher.haproxy;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Sends datagrams to a Unix datagram socket such as {@code /dev/log}, which the JDK cannot
+ * (its Unix-domain channels are stream sockets only): socket(2) and sendto(2) through JNA, on
+ * Linux. Each send names the path, so a syslog daemon that restarts is found again.
+ */
+final class UnixDatagram {
+  private static final int AF_UNIX = 1;
+  private static final int SOCK_DGRAM = 2;
+  private static final int SUN_PATH = 108;
+
+  private interface LibC extends Library {
+    LibC INSTANCE = Native.load("c", LibC.class);
+
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    long sendto(int fd, byte[] buffer, long length, int flags, byte[] address, int addressLength)
+        throws LastErrorException;
+  }
+
+  private final int fd;
+  private final byte[] address;
+
+  /** A socket that sends to {@code path}. */
+  UnixDatagram(String path) {
+    byte[] name = path.getBytes(StandardCharsets.UTF_8);
+    if (name.length >= SUN_PATH) {
+      throw new IllegalArgumentException("'log' : path '" + path + "' is longer than "
+          + (SUN_PATH - 1) + " bytes.");
+    }
+    address = new byte[2 + name.length + 1];
+    address[0] = AF_UNIX; // sa_family_t, little-endian
+    System.arraycopy(name, 0, address, 2, name.length);
+    try {
+      fd = LibC.INSTANCE.socket(AF_UNIX, SOCK_DGRAM, 0);
+    } catch (LastErrorException e) {
+      throw new UncheckedIOException(new java.io.IOException("socket(AF_UNIX, SOCK_DGRAM): " + e.getMessage()));
+    }
+  }
+
+  /** Sends {@code datagram}; fails when nothing listens at the path. */
+  void send(byte[] datagram) {
+    try {
+      LibC.INSTANCE.sendto(fd, datagram, datagram.length, 0, address, address.length);
+    } catch (LastErrorException e) {
+      throw new UncheckedIOException(new java.io.IOException("sendto: " + e.getMessage()));
+    }
+  }
+}
