@@ -251,9 +251,11 @@ public final class Launcher {
       removeRules(applied, err);
       throw e;
     }
+    SystemdNotify systemd = SystemdNotify.fromEnvironment();
     Reloader.install(balancer, command.files().stream()
-        .filter(file -> ConfigKind.of(file) != ConfigKind.KEEPALIVED).toList(), command.localPeer(), err);
-    serve(balancer, applied, err);
+        .filter(file -> ConfigKind.of(file) != ConfigKind.KEEPALIVED).toList(), command.localPeer(),
+        systemd, err);
+    serve(balancer, applied, systemd, err);
     return 0; // not reached: a signal ends the JVM while serve waits
   }
 
@@ -288,8 +290,10 @@ public final class Launcher {
       err.println("[ALERT] " + e.getMessage());
       return 1;
     }
+    SystemdNotify systemd = SystemdNotify.fromEnvironment();
     GracefulStop.install(
         () -> {
+          systemd.stopping();
           err.println("[NOTICE] stopping: each master sends priority 0 and gives up its"
               + " addresses");
           for (int i = instances.size() - 1; i >= 0; i--) {
@@ -302,6 +306,7 @@ public final class Launcher {
       err.println("[NOTICE] vrrp_instance '" + instance.config().name() + "' running on "
           + instance.iface().name());
     }
+    systemd.ready();
     new CountDownLatch(1).await();
     return 0; // not reached: a signal ends the JVM while this waits
   }
@@ -323,10 +328,12 @@ public final class Launcher {
    * Reports where the balancer listens and waits until a signal closes it, removes the routing
    * rules the launcher applied, and ends the JVM.
    */
-  private static void serve(Balancer balancer, RoutingRules applied, PrintStream err)
+  private static void serve(
+      Balancer balancer, RoutingRules applied, SystemdNotify systemd, PrintStream err)
       throws InterruptedException {
     GracefulStop.install(
         () -> {
+          systemd.stopping();
           err.println("[NOTICE] stopping: no new connections; open ones have "
               + balancer.config().drainTimeout().toSeconds() + " s to finish");
           try {
@@ -341,6 +348,7 @@ public final class Launcher {
       err.println("[NOTICE] frontend '" + frontend.name() + "' listening on "
           + addresses(balancer.boundAddresses(frontend.name())));
     }
+    systemd.ready();
     new CountDownLatch(1).await();
   }
 

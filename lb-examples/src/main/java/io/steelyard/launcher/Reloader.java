@@ -24,18 +24,25 @@ final class Reloader {
   private final Balancer balancer;
   private final List<Path> files;
   private final String localPeer;
+  private final SystemdNotify systemd;
   private final PrintStream err;
 
-  private Reloader(Balancer balancer, List<Path> files, String localPeer, PrintStream err) {
+  private Reloader(
+      Balancer balancer, List<Path> files, String localPeer, SystemdNotify systemd, PrintStream err) {
     this.balancer = balancer;
     this.files = files;
     this.localPeer = localPeer;
+    this.systemd = systemd;
     this.err = err;
   }
 
-  /** Reloads {@code files} (read with {@code -L localPeer}) into {@code balancer} on the signals. */
-  static void install(Balancer balancer, List<Path> files, String localPeer, PrintStream err) {
-    Reloader reloader = new Reloader(balancer, files, localPeer, err);
+  /**
+   * Reloads {@code files} (read with {@code -L localPeer}) into {@code balancer} on the signals,
+   * telling {@code systemd} that it reloads and then that it is ready again.
+   */
+  static void install(
+      Balancer balancer, List<Path> files, String localPeer, SystemdNotify systemd, PrintStream err) {
+    Reloader reloader = new Reloader(balancer, files, localPeer, systemd, err);
     for (String signal : List.of("USR2", "HUP")) {
       Signal.handle(new Signal(signal), received -> {
         Thread reload = new Thread(() -> reloader.reload("SIG" + signal), "steelyard-reload");
@@ -47,6 +54,15 @@ final class Reloader {
 
   /** Reads the files again and applies them; prints what changed, or why nothing did. */
   synchronized void reload(String cause) {
+    systemd.reloading();
+    try {
+      apply(cause);
+    } finally {
+      systemd.ready();
+    }
+  }
+
+  private void apply(String cause) {
     err.println("[NOTICE] " + cause + ": reloading " + files);
     BalancerConfig next;
     try {

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * clients (about 100 a second) and 1,000 long connections go through it, the file gains a server
  * and SIGUSR2 reloads it; then a broken file and SIGHUP. No client fails, no long connection is
  * cut, the new server takes clients within a second, the broken file changes nothing and {@code
- * show info} says so.
+ * show info} says so. Under systemd ({@code $NOTIFY_SOCKET}), it says when it is ready, reloading
+ * and stopping.
  */
 class ReloadTest {
   private static final String CONFIG = """
@@ -130,6 +131,46 @@ class ReloadTest {
     assertThat(info).contains("Reloads: 1\n").contains("Failed_reloads: 1\n")
         .containsPattern("Last_reload: failed: parsing \\[" + java.util.regex.Pattern.quote(file.toString()) + ":14\\]");
     assertThat(UnixSocket.ask(socket, "show stat\n")).contains("bk,s2,");
+  }
+
+  @Test
+  void underSystemdItSaysWhenItIsReadyReloadingAndStopping() throws Exception {
+    io.steelyard.lb.testing.Tools.require("socat");
+    TestBackend s1 = backend("s1");
+    InetSocketAddress front = TestBackend.refusingAddress();
+    Path socket = dir.resolve("admin.sock");
+    Path file = Files.writeString(dir.resolve("haproxy.cfg"), CONFIG.replace("SOCKET", socket.toString())
+        .replace("FRONT", String.valueOf(front.getPort())) + "  server s1 " + s1.hostPort() + "\n");
+    Path notify = dir.resolve("notify.sock");
+    Process systemd = new ProcessBuilder("socat", "-u", "UNIX-RECV:" + notify, "-")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("notified.txt").toFile()).start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(notify));
+      ProcessBuilder launcher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-jar", System.getProperty("steelyard.jar"), "-f", file.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("steelyard.log").toFile());
+      launcher.environment().put("NOTIFY_SOCKET", notify.toString());
+      steelyard = launcher.start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> notified().contains("READY=1"));
+      assertThat(answers(front)).as("ready means serving").isTrue();
+      assertThat(notified()).contains("MAINPID=" + steelyard.pid());
+
+      new ProcessBuilder("kill", "-USR2", String.valueOf(steelyard.pid())).start().waitFor(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> notified().split("READY=1", -1).length - 1 == 2);
+      assertThat(notified()).containsSubsequence("READY=1", "RELOADING=1", "READY=1");
+
+      steelyard.destroy();
+      assertThat(steelyard.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> notified().contains("STOPPING=1"));
+      assertThat(notified()).containsSubsequence("RELOADING=1", "READY=1", "STOPPING=1");
+    } finally {
+      systemd.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private String notified() throws IOException {
+    return Files.readString(dir.resolve("notified.txt"));
   }
 
   private TestBackend backend(String name) {

@@ -1,5 +1,6 @@
 package io.steelyard.launcher.haproxy;
 
+import io.steelyard.launcher.UnixDatagram;
 import io.steelyard.lb.log.LogLine;
 import io.steelyard.lb.log.LogSink;
 import java.io.IOException;

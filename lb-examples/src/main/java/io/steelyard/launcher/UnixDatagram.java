@@ -1,4 +1,4 @@
-package io.steelyard.launcher.haproxy;
+package io.steelyard.launcher;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
@@ -7,11 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Sends datagrams to a Unix datagram socket such as {@code /dev/log}, which the JDK cannot
- * (its Unix-domain channels are stream sockets only): socket(2) and sendto(2) through JNA, on
- * Linux. Each send names the path, so a syslog daemon that restarts is found again.
+ * Sends datagrams to a Unix datagram socket such as {@code /dev/log} or systemd's {@code
+ * $NOTIFY_SOCKET}, which the JDK cannot (its Unix-domain channels are stream sockets only):
+ * socket(2) and sendto(2) through JNA, on Linux. A path that starts with {@code @} names an
+ * abstract socket, as systemd writes them. Each send names the path, so a daemon that restarts is
+ * found again.
  */
-final class UnixDatagram {
+public final class UnixDatagram {
   private static final int AF_UNIX = 1;
   private static final int SOCK_DGRAM = 2;
   private static final int SUN_PATH = 108;
@@ -29,13 +31,16 @@ final class UnixDatagram {
   private final byte[] address;
 
   /** A socket that sends to {@code path}. */
-  UnixDatagram(String path) {
+  public UnixDatagram(String path) {
     byte[] name = path.getBytes(StandardCharsets.UTF_8);
-    if (name.length >= SUN_PATH) {
-      throw new IllegalArgumentException("'log' : path '" + path + "' is longer than "
-          + (SUN_PATH - 1) + " bytes.");
+    if (path.startsWith("@")) {
+      name[0] = 0; // an abstract socket's name starts with a NUL byte
     }
-    address = new byte[2 + name.length + 1];
+    if (name.length >= SUN_PATH) {
+      throw new IllegalArgumentException("path '" + path + "' is longer than " + (SUN_PATH - 1)
+          + " bytes");
+    }
+    address = new byte[2 + name.length + (path.startsWith("@") ? 0 : 1)];
     address[0] = AF_UNIX; // sa_family_t, little-endian
     System.arraycopy(name, 0, address, 2, name.length);
     try {
@@ -46,7 +51,7 @@ final class UnixDatagram {
   }
 
   /** Sends {@code datagram}; fails when nothing listens at the path. */
-  void send(byte[] datagram) {
+  public void send(byte[] datagram) {
     try {
       LibC.INSTANCE.sendto(fd, datagram, datagram.length, 0, address, address.length);
     } catch (LastErrorException e) {
