@@ -11,11 +11,13 @@ import io.steelyard.lb.BalancerBuilder;
 import io.steelyard.lb.ConfigException;
 import io.steelyard.lb.StartException;
 import io.steelyard.lb.config.BalancerConfig;
+import io.steelyard.lb.metrics.PrometheusExporter;
 import io.steelyard.lb.transport.Splice;
 import io.steelyard.lb.transport.Transport;
 import io.steelyard.tproxy.RoutingRules;
 import io.steelyard.tproxy.Tproxy;
 import io.steelyard.tproxy.TproxyTransport;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -185,7 +187,11 @@ public final class HaproxyConfig {
         if (proxy.hasBackend()) {
           builder.backend(proxy.name(), b -> proxy.applyTo(b, diagnostics));
         }
-        if (proxy.kind().frontend) {
+        if (proxy.prometheusExporter()) {
+          for (InetSocketAddress address : proxy.prometheusAddresses()) {
+            builder.attach(PrometheusExporter.on(address));
+          }
+        } else if (proxy.kind().frontend) {
           SyslogSink log = new SyslogSink(proxy.logTargets(global.logTargets()), global.logTag());
           builder.frontend(proxy.name(), f -> {
             proxy.applyTo(f, diagnostics);
@@ -451,6 +457,10 @@ public final class HaproxyConfig {
 
     HaproxyConfig finish() {
       for (ProxySection proxy : proxies) {
+        proxy.checkPrometheus(diagnostics);
+        if (proxy.prometheusExporter()) {
+          continue;
+        }
         Map<String, Duration> missing = proxy.missingTimeouts();
         if (!missing.isEmpty()) {
           diagnostics.warning(proxy.header(), missingTimeouts(proxy, missing));

@@ -10,6 +10,7 @@ import io.steelyard.lb.DefaultsBuilder;
 import io.steelyard.lb.FrontendBuilder;
 import io.steelyard.lb.health.Check;
 import io.steelyard.lb.schedule.Balance;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -126,6 +127,8 @@ final class ProxySection {
   private final Map<String, Setting<FrontendBuilder>> frontendSettings = new LinkedHashMap<>();
   private final Map<String, Setting<BackendBuilder>> backendSettings = new LinkedHashMap<>();
   private final List<ConfigLine> binds = new ArrayList<>();
+  private ConfigLine httpMode;
+  private ConfigLine prometheus;
   private final Map<String, ServerLine> servers = new LinkedHashMap<>();
   private ServerOptions defaultServer;
   private StickTableLine stickTable;
@@ -173,6 +176,9 @@ final class ProxySection {
     switch (line.keyword()) {
       case "mode":
         mode(line);
+        break;
+      case "http-request":
+        prometheus(line);
         break;
       case "bind":
         side(line, "bind", true);
@@ -275,15 +281,82 @@ final class ProxySection {
     }
   }
 
+  /**
+   * Reads {@code http-request use-service prometheus-exporter [if { path /metrics }]}, the one
+   * HTTP service Steelyard has: the frontend then serves HAProxy's Prometheus page on {@code
+   * /metrics} (see {@link io.steelyard.lb.metrics.PrometheusExporter}).
+   */
+  private void prometheus(ConfigLine line) {
+    List<String> words = line.words().subList(1, line.words().size());
+    boolean exporter = words.equals(List.of("use-service", "prometheus-exporter"))
+        || words.equals(List.of("use-service", "prometheus-exporter", "if", "{", "path", "/metrics", "}"));
+    if (!exporter) {
+      throw new IllegalArgumentException("'http-request' is supported by Steelyard only as"
+          + " 'http-request use-service prometheus-exporter if { path /metrics }', in a frontend in"
+          + " 'mode http'.");
+    }
+    prometheus = line;
+  }
+
+  /** Whether it is a frontend that serves HAProxy's Prometheus page, not traffic. */
+  boolean prometheusExporter() {
+    return httpMode != null;
+  }
+
+  /** The addresses a Prometheus frontend listens on ({@link #checkPrometheus} checked them). */
+  List<InetSocketAddress> prometheusAddresses() {
+    List<InetSocketAddress> addresses = new ArrayList<>();
+    for (ConfigLine bind : binds) {
+      for (String address : bind.word(1).split(",", -1)) {
+        int colon = address.lastIndexOf(':');
+        String host = address.substring(0, Math.max(colon, 0)).replace("[", "").replace("]", "");
+        int port = colon < 0 ? -1 : ConfigValues.integer("bind port", address.substring(colon + 1));
+        if (!host.isEmpty() && !host.equals("*") && !ConfigValues.isIpAddress(host) || port < 1 || port > 65535) {
+          throw new IllegalArgumentException("'bind " + address + "' : the Prometheus page listens on"
+              + " an <ip>:<port> ('*' or nothing for all addresses).");
+        }
+        addresses.add(host.isEmpty() || host.equals("*")
+            ? new InetSocketAddress(port)
+            : new InetSocketAddress(ConfigValues.ipAddress("bind", host), port));
+      }
+    }
+    return addresses;
+  }
+
+  /** Reports a {@code mode http} frontend that is not the exporter, or the exporter elsewhere. */
+  void checkPrometheus(Diagnostics diagnostics) {
+    if (httpMode != null && prometheus == null) {
+      diagnostics.error(httpMode, "'mode http' is supported by Steelyard only for HAProxy's"
+          + " Prometheus exporter: this frontend needs 'http-request use-service"
+          + " prometheus-exporter if { path /metrics }'.");
+    } else if (prometheus != null && httpMode == null) {
+      diagnostics.error(prometheus, "'http-request use-service prometheus-exporter' needs 'mode"
+          + " http' in its frontend.");
+    } else if (httpMode != null && binds.isEmpty()) {
+      diagnostics.error(header, title() + " serves the Prometheus page but has no 'bind'.");
+    } else if (httpMode != null) {
+      try {
+        prometheusAddresses();
+      } catch (IllegalArgumentException e) {
+        diagnostics.error(binds.get(0), e.getMessage());
+      }
+    }
+  }
+
   private void mode(ConfigLine line) {
     line.expect(1, 1, "one of 'tcp' or 'http'");
     switch (line.word(1)) {
       case "tcp":
         return;
       case "http":
-        throw new IllegalArgumentException(
-            "'mode http' is not supported: Steelyard balances TCP connections only"
-                + " (use 'mode tcp').");
+        if (kind != Kind.FRONTEND) {
+          throw new IllegalArgumentException(
+              "'mode http' is not supported: Steelyard balances TCP connections only"
+                  + " (use 'mode tcp'); a frontend in 'mode http' may serve HAProxy's Prometheus"
+                  + " exporter.");
+        }
+        httpMode = line;
+        return;
       default:
         throw new IllegalArgumentException("unknown proxy mode '" + line.word(1) + "'.");
     }

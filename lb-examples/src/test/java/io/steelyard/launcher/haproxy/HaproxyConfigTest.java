@@ -444,7 +444,7 @@ class HaproxyConfigTest {
     void tcpIsTheOnlyMode() {
       check(withBackend("  mode tcp", "  server s1 127.0.0.1:1"));
       assertThat(error(withBackend("  mode http", "  server s1 127.0.0.1:1")))
-          .isEqualTo("parsing [haproxy.cfg:10] : 'mode http' is not supported: Steelyard balances TCP connections only (use 'mode tcp').");
+          .isEqualTo("parsing [haproxy.cfg:10] : 'mode http' is not supported: Steelyard balances TCP connections only (use 'mode tcp'); a frontend in 'mode http' may serve HAProxy's Prometheus exporter.");
       assertThat(error("defaults\n  mode http\n" + withBackend("  server s1 127.0.0.1:1")))
           .startsWith("parsing [haproxy.cfg:2] : 'mode http' is not supported");
       assertThat(error(withBackend("  mode udp", "  server s1 127.0.0.1:1")))
@@ -1162,6 +1162,53 @@ class HaproxyConfigTest {
       targets.put("log 127.0.0.1:514 local0 info err debug", "'log' : unexpected argument 'debug'.");
       targets.forEach((line, message) -> assertThat(error(withBackend("  " + line, "  server s1 127.0.0.1:1")))
           .as(line).isEqualTo("parsing [haproxy.cfg:10] : " + message));
+    }
+  }
+
+  @Nested
+  class PrometheusExporterFrontend {
+    private static final String EXPORTER = "frontend prometheus\n  mode http\n  bind 127.0.0.1:PORT\n"
+        + "  http-request use-service prometheus-exporter if { path /metrics }\n  no log\n";
+
+    @Test
+    void aModeHttpFrontendWithTheExporterServesHaproxysMetricsPage() throws Exception {
+      int port = io.steelyard.lb.testing.TestBackend.refusingAddress().getPort();
+      HaproxyConfig config = parse(withBackend("  server s1 127.0.0.1:1") + EXPORTER.replace("PORT", String.valueOf(port)));
+      assertThat(config.notes()).isEmpty();
+      assertThat(config.check().frontends()).extracting(f -> f.name()).containsExactly("ft");
+      try (io.steelyard.lb.Balancer balancer = config.start()) {
+        java.net.HttpURLConnection http = (java.net.HttpURLConnection) java.net.URI.create(
+            "http://127.0.0.1:" + port + "/metrics").toURL().openConnection();
+        http.setReadTimeout(5_000);
+        assertThat(http.getResponseCode()).isEqualTo(200);
+        assertThat(http.getContentType()).isEqualTo("text/plain; version=0.0.4");
+        String page = new String(http.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(page).contains("haproxy_frontend_sessions_total{proxy=\"ft\"} 0\n")
+            .contains("haproxy_server_status{proxy=\"bk\",server=\"s1\",state=\"UP\"} 1\n")
+            .doesNotContain("proxy=\"prometheus\"");
+      }
+    }
+
+    @Test
+    void httpModeIsOnlyForTheExporter() {
+      String backend = withBackend("  server s1 127.0.0.1:1");
+      assertThat(error(backend + "frontend web\n  mode http\n  bind 127.0.0.1:8080\n"))
+          .isEqualTo("parsing [haproxy.cfg:12] : 'mode http' is supported by Steelyard only for HAProxy's"
+              + " Prometheus exporter: this frontend needs 'http-request use-service prometheus-exporter"
+              + " if { path /metrics }'.");
+      assertThat(error(backend + "frontend web\n  bind 127.0.0.1:8080\n"
+          + "  http-request use-service prometheus-exporter\n"))
+          .isEqualTo("parsing [haproxy.cfg:13] : 'http-request use-service prometheus-exporter' needs"
+              + " 'mode http' in its frontend.");
+      assertThat(error(backend + "frontend web\n  mode http\n  http-request deny\n"))
+          .isEqualTo("parsing [haproxy.cfg:13] : 'http-request' is supported by Steelyard only as"
+              + " 'http-request use-service prometheus-exporter if { path /metrics }', in a frontend in"
+              + " 'mode http'.\nparsing [haproxy.cfg:12] : 'mode http' is supported by Steelyard only for"
+              + " HAProxy's Prometheus exporter: this frontend needs 'http-request use-service"
+              + " prometheus-exporter if { path /metrics }'.");
+      assertThat(error(withBackend("  mode http", "  server s1 127.0.0.1:1")))
+          .startsWith("parsing [haproxy.cfg:10] : 'mode http' is not supported: Steelyard balances TCP"
+              + " connections only");
     }
   }
 
