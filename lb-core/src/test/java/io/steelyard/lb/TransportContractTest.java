@@ -15,7 +15,7 @@ import io.steelyard.lb.testing.BlockingServer;
 import io.steelyard.lb.config.TcpKeepAlive;
 import io.steelyard.lb.testing.FileLimit;
 import io.steelyard.lb.testing.KeepAliveTimers;
-import io.steelyard.lb.testing.LogHold;
+import io.steelyard.lb.testing.LoopHold;
 import io.steelyard.lb.health.Check;
 import io.steelyard.lb.health.CheckOutcome;
 import io.steelyard.lb.health.CheckStatus;
@@ -53,6 +53,8 @@ public abstract class TransportContractTest {
 
   protected TestBackend backend;
   protected Balancer balancer;
+  /** Holds the event loop at the end of a chosen session; the frontend of oneLoopInFront logs to it. */
+  private final LoopHold hold = new LoopHold();
   protected InetSocketAddress front;
 
   /** The transport under test. */
@@ -510,8 +512,11 @@ public abstract class TransportContractTest {
           Through ending = through(server);
           Through holding = through(server);
           Socket newcomer;
-          try (LogHold hold = holdLoopOnceEnded(holding.client())) {
+          holdLoopOnceEnded(holding.client());
+          try {
             newcomer = burst.setUp(ending);
+          } finally {
+            hold.release();
           }
           try (Socket newcomersServer = server.accept()) {
             newcomer.setSoTimeout(3_000);
@@ -536,7 +541,7 @@ public abstract class TransportContractTest {
         Balancer.builder()
             .transport(transport())
             .ioThreads(1)
-            .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+            .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk").log(hold))
             .backend("bk", b -> b.server("s1", "127.0.0.1:" + server.getLocalPort()))
             .start();
     front = balancer.boundAddresses("ft").get(0);
@@ -553,16 +558,15 @@ public abstract class TransportContractTest {
 
   /**
    * Resets {@code client} and returns once the event loop that logs the end of its session is held
-   * there, until the returned hold is closed.
+   * there, until {@link #hold} is released.
    */
-  private static LogHold holdLoopOnceEnded(Socket client) throws IOException, InterruptedException {
-    LogHold hold = new LogHold(line -> line.contains(":" + client.getLocalPort() + " ["));
+  private void holdLoopOnceEnded(Socket client) throws IOException, InterruptedException {
+    hold.arm(line -> line.contains(":" + client.getLocalPort() + " ["));
     try {
       reset(client);
       hold.awaitHeld();
-      return hold;
     } catch (IOException | InterruptedException | RuntimeException e) {
-      hold.close();
+      hold.release();
       throw e;
     }
   }

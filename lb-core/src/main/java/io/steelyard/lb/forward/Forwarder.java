@@ -325,7 +325,11 @@ final class Forwarder implements SessionHost {
 
   @Override
   public void log(TrafficLogging logging, FinishedSession session) {
-    trafficLog.offer(logging, session);
+    if (logging.sink().inline()) {
+      TrafficLog.writeNow(logging, session);
+    } else {
+      trafficLog.offer(logging, session);
+    }
   }
 
   /** Connection log lines dropped because the logging thread fell behind. */

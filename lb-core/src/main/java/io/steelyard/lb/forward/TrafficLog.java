@@ -71,12 +71,20 @@ final class TrafficLog implements AutoCloseable {
       if (next == null) {
         continue;
       }
-      try {
-        next.logging().sink().write(
-            new LogLine(next.endedAtMillis(), next.session().frontend(), format(next.session())));
-      } catch (RuntimeException e) {
-        LOG.warn("a log sink failed: {}", e.toString());
-      }
+      write(next.logging(), next.session(), next.endedAtMillis());
+    }
+  }
+
+  /** Writes {@code session}'s line to an {@link io.steelyard.lb.log.LogSink#inline()} sink now. */
+  static void writeNow(TrafficLogging logging, FinishedSession session) {
+    write(logging, session, System.currentTimeMillis());
+  }
+
+  private static void write(TrafficLogging logging, FinishedSession session, long endedAtMillis) {
+    try {
+      logging.sink().write(new LogLine(endedAtMillis, session.frontend(), format(session)));
+    } catch (RuntimeException e) {
+      LOG.warn("a log sink failed: {}", e.toString());
     }
   }
 
