@@ -43,8 +43,7 @@
 # IDLE: the fd limit here is 20,000 (hard) and a proxied connection takes 2 fds in the proxy
 # (and 2 in IdleConns, which holds both ends), and HAProxy sets fds aside for splicing's pipes
 # (see haproxy.cfg), so 7,000, not 10,000; the figure is per connection.
-# Steelyard's per-connection traffic log (slf4j io.steelyard.lb.traffic, to stderr) is switched
-# off, as the config has no 'log' line and HAProxy logs nothing either.
+# Neither proxy logs connections unless CFG has 'log' lines (haproxy-log.cfg has them).
 #
 # Traffic goes only to 127.0.0.1. Every wait is bounded; every process started here is stopped
 # on exit, failure or Ctrl-C.
@@ -292,8 +291,7 @@ start_steelyard() {
       return ;;
     *) die "unknown transport '$2' in TRANSPORTS (io_uring, epoll, nio, bare)" ;;
   esac
-  start "$1" env STEELYARD_JAR="$JAR" \
-    JAVA_OPTS="$JAVA_OPTS -Dorg.slf4j.simpleLogger.log.io.steelyard.lb.traffic=off" \
+  start "$1" env STEELYARD_JAR="$JAR" JAVA_OPTS="$JAVA_OPTS" \
     "$ROOT/lb-examples/bin/steelyard" "${off[@]}" -f "$CFG"
 }
 

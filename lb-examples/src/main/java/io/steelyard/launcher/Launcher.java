@@ -177,7 +177,8 @@ public final class Launcher {
 
   private static int demo(PrintStream out, PrintStream err, boolean forever)
       throws InterruptedException {
-    // The balancer logs every connection; in the demo that would bury the table. -D overrides.
+    // The balancer's INFO lines (its listeners, the servers' checks) would bury the table in the
+    // demo, as would each connection's line if its frontend logged. -D overrides.
     if (System.getProperty(QUIET_DEMO) == null) {
       System.setProperty(QUIET_DEMO, "warn");
     }

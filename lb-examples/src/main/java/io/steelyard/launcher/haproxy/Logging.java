@@ -59,11 +59,6 @@ final class Logging {
     none = true;
   }
 
-  /** Whether {@code option} is a logging option that this class reads. */
-  static boolean isOption(String option) {
-    return option.equals("tcplog") || option.equals("dontlognull");
-  }
-
   /**
    * Reads {@code option tcplog}, the option's name being word {@code at} of {@code line}; {@code
    * dontlognull} is a frontend setting of its section.
