@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.steelyard.lb.config.BalancerConfig;
 import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.schedule.Balance;
+import io.steelyard.lb.testing.SteadyClients;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,26 +71,8 @@ class ReconfigureTest {
 
   @Test
   void aServerAddedUnderASteadyStreamTakesClientsAndNoClientFails() throws Exception {
-    AtomicInteger failed = new AtomicInteger();
-    AtomicInteger served = new AtomicInteger();
-    Thread clients = new Thread(() -> {
-      for (int i = 0; i < 400; i++) {
-        try {
-          if (TestClient.whoAnswers(front, TestClient.loopback(10 + i % 200)).startsWith("s")) {
-            served.incrementAndGet();
-          }
-        } catch (IOException e) {
-          failed.incrementAndGet();
-        }
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
-    clients.start();
-    await().until(() -> served.get() >= 50);
+    SteadyClients clients = SteadyClients.start(front, 400, i -> TestClient.loopback(10 + i % 200));
+    await().until(() -> clients.served() >= 50);
 
     long reconfigured = System.nanoTime();
     Reconfiguration done = balancer.reconfigure(
@@ -100,9 +82,9 @@ class ReconfigureTest {
     System.out.printf("reconfigure: the new server's first connection %d ms after%n",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - reconfigured));
 
-    clients.join(30_000);
-    assertThat(failed.get()).as("clients that failed").isZero();
-    assertThat(served.get()).isEqualTo(400);
+    clients.awaitEnd();
+    assertThat(clients.failed()).as("clients that failed").isZero();
+    assertThat(clients.served()).isEqualTo(400);
     assertThat(balancer.config().backends().get(0).servers()).hasSize(3);
   }
 

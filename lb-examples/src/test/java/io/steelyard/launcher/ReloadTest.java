@@ -3,6 +3,7 @@ package io.steelyard.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.steelyard.lb.testing.SteadyClients;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
 import io.steelyard.lb.testing.UnixSocket;
@@ -15,8 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,32 +70,16 @@ class ReloadTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(socket) && answers(front));
 
     List<Socket> long1000 = new ArrayList<>();
-    AtomicBoolean running = new AtomicBoolean(true);
-    AtomicInteger failed = new AtomicInteger();
-    AtomicInteger served = new AtomicInteger();
-    Thread clients = new Thread(() -> {
-      for (int i = 0; running.get() && i < 3_000; i++) {
-        try {
-          TestClient.whoAnswers(front, null);
-          served.incrementAndGet();
-        } catch (IOException e) {
-          failed.incrementAndGet();
-        }
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
+    SteadyClients clients = null;
     try {
       for (int i = 0; i < 1_000; i++) {
         Socket open = TestClient.connect(front);
         assertThat(TestClient.readLine(open)).isEqualTo("s1");
         long1000.add(open);
       }
-      clients.start();
-      await().until(() -> served.get() >= 50);
+      clients = SteadyClients.start(front, 3_000, i -> null);
+      SteadyClients started = clients;
+      await().until(() -> started.served() >= 50);
 
       Files.writeString(file, base + "  server s1 " + s1.hostPort() + "\n  server s2 " + s2.hostPort() + "\n");
       long reloaded = System.nanoTime();
@@ -108,18 +91,19 @@ class ReloadTest {
       Files.writeString(file, base + "  server s1 " + s1.hostPort() + "\n  server s2 127.0.0.1:notaport\n");
       new ProcessBuilder("kill", "-HUP", String.valueOf(steelyard.pid())).start().waitFor(10, TimeUnit.SECONDS);
       await().atMost(Duration.ofSeconds(10)).until(() -> log().contains("reload failed"));
-      int before = served.get();
-      await().atMost(Duration.ofSeconds(5)).until(() -> served.get() > before + 20);
+      int before = started.served();
+      await().atMost(Duration.ofSeconds(5)).until(() -> started.served() > before + 20);
 
-      running.set(false);
-      clients.join(10_000);
-      assertThat(failed.get()).as("short clients that failed, of %d", served.get()).isZero();
+      clients.stop();
+      assertThat(clients.failed()).as("short clients that failed, of %d", clients.served()).isZero();
       for (Socket open : long1000) {
         TestClient.writeLine(open, "still here");
         assertThat(TestClient.readLine(open)).as("a long connection across both reloads").isEqualTo("still here");
       }
     } finally {
-      running.set(false);
+      if (clients != null) {
+        clients.stop();
+      }
       for (Socket open : long1000) {
         open.close();
       }
