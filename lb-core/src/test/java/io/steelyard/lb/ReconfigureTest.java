@@ -12,7 +12,6 @@ import io.steelyard.lb.schedule.Balance;
 import io.steelyard.lb.testing.SteadyClients;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;

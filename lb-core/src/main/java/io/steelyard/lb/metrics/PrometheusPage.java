@@ -8,7 +8,6 @@ import io.steelyard.lb.stats.BackendStatus;
 import io.steelyard.lb.stats.FrontendStats;
 import io.steelyard.lb.stats.ServerStats;
 import io.steelyard.lb.stats.Stats;
-import io.steelyard.lb.stats.Traffic;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.function.Function;
