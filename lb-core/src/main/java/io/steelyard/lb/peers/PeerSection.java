@@ -95,7 +95,6 @@ public final class PeerSection implements AutoCloseable {
   private final ZonedDateTime started = ZonedDateTime.now();
   private volatile boolean closed;
   private Channel listener;
-  private boolean complete;
   private final CountDownLatch completed = new CountDownLatch(1);
   private PeerSession learner;
   private ScheduledFuture<?> learnTimeout;
@@ -223,7 +222,7 @@ public final class PeerSection implements AutoCloseable {
         peer.session = null;
         peer.status = 0;
         peer.unreachable = true;
-        if (!complete && learner == null
+        if (!complete() && learner == null
             && remotes.values().stream().allMatch(other -> other.unreachable && other.session == null)) {
           LOG.info("peers '{}': no peer is reachable; going on with what it has", name());
           completeNow();
@@ -280,7 +279,7 @@ public final class PeerSection implements AutoCloseable {
 
   /** Whether the section has its peers' tables: taught by one, or none could teach within 5 s. */
   boolean complete() {
-    return complete;
+    return completed.getCount() == 0;
   }
 
   /**
@@ -303,7 +302,7 @@ public final class PeerSection implements AutoCloseable {
   void sessionOpened(PeerSession session) {
     LOG.info("peers '{}': session with peer '{}' established", name(), session.peer().name());
     session.startPushing();
-    if (!complete && learner == null && !session.peer().answeredPartial) {
+    if (!complete() && learner == null && !session.peer().answeredPartial) {
       learnFrom(session);
     }
   }
@@ -343,7 +342,7 @@ public final class PeerSection implements AutoCloseable {
   }
 
   private void learnFromNext() {
-    if (complete || learner != null) {
+    if (complete() || learner != null) {
       return;
     }
     for (RemotePeer peer : remotes.values()) {
@@ -370,7 +369,7 @@ public final class PeerSection implements AutoCloseable {
   }
 
   private void startWaitOver() {
-    if (!complete) {
+    if (!complete()) {
       completeNow();
       LOG.info("peers '{}': no peer taught the tables within {} s; going on with what it has",
           name(), RESYNC_TIMEOUT.toSeconds());
@@ -378,7 +377,6 @@ public final class PeerSection implements AutoCloseable {
   }
 
   private void completeNow() {
-    complete = true;
     completed.countDown();
   }
 
@@ -509,7 +507,7 @@ public final class PeerSection implements AutoCloseable {
 
   /** {@code finished}, {@code learning} or {@code waiting}: where the resync at start stands. */
   String resyncState() {
-    return complete ? "finished" : learner != null ? "learning" : "waiting";
+    return complete() ? "finished" : learner != null ? "learning" : "waiting";
   }
 
   /** Entries applied from peers, entries whose server could not be found, rejections by reason. */

@@ -172,13 +172,10 @@ public final class StickTable {
    * @throws IllegalArgumentException naming the value when {@code serverId} is negative
    */
   public boolean setServer(InetAddress client, int serverId) {
-    requireNonNull(client, "client");
-    checkServerId(serverId);
-    StickEntry entry = add(client, serverId, false);
+    StickEntry entry = set(client, serverId);
     if (entry == null) {
       return false;
     }
-    entry.serverId = serverId;
     written(entry);
     return true;
   }
@@ -197,15 +194,22 @@ public final class StickTable {
     if (timeToLive.isNegative() || timeToLive.isZero()) {
       throw new IllegalArgumentException("time to live must be > 0: " + timeToLive);
     }
+    if (set(client, serverId) == null) {
+      return false;
+    }
+    expiration.setExpiresAfter(client, timeToLive.compareTo(expire) > 0 ? expire : timeToLive);
+    return true;
+  }
+
+  /** The client's entry, created if need be, now on {@code serverId}; {@code null} when full. */
+  private StickEntry set(InetAddress client, int serverId) {
     requireNonNull(client, "client");
     checkServerId(serverId);
     StickEntry entry = add(client, serverId, false);
-    if (entry == null) {
-      return false;
+    if (entry != null) {
+      entry.serverId = serverId;
     }
-    entry.serverId = serverId;
-    expiration.setExpiresAfter(client, timeToLive.compareTo(expire) > 0 ? expire : timeToLive);
-    return true;
+    return entry;
   }
 
   /**
