@@ -44,6 +44,11 @@
 # (and 2 in IdleConns, which holds both ends), and HAProxy sets fds aside for splicing's pipes
 # (see haproxy.cfg), so 7,000, not 10,000; the figure is per connection.
 # Neither proxy logs connections unless CFG has 'log' lines (haproxy-log.cfg has them).
+# LOGCOST=1 weighs the connection log instead: each round runs HAProxy and Steelyard (on each of
+#   TRANSPORTS) on CFG (log off) and on CFG_LOG (default haproxy-log.cfg: log on), short
+#   connections only, and the summary gives each proxy's conn/s and CPU time per connection
+#   (utime + stime of the whole process over the wrk run, from /proc/PID/stat) with the log off and
+#   on, and the ratio on / off, per round and on average. SYSCALLS is off in this mode.
 #
 # Traffic goes only to 127.0.0.1. Every wait is bounded; every process started here is stopped
 # on exit, failure or Ctrl-C.
@@ -63,6 +68,9 @@ CONNS=${CONNS:-32}
 TRANSPORTS=${TRANSPORTS:-io_uring epoll}
 SYSCALLS=${SYSCALLS:-1}
 JAVA_OPTS=${JAVA_OPTS:-}
+LOGCOST=${LOGCOST:-0}
+CFG_LOG=${CFG_LOG:-$HERE/haproxy-log.cfg}
+[ "$LOGCOST" = 1 ] && SYSCALLS=0
 OUT=${OUT:-/tmp/steelyard-compare-$(date +%Y%m%d-%H%M%S)}
 
 HTTP_FRONT=20080; NGINX1=20081; NGINX2=20082
@@ -159,7 +167,7 @@ done
   echo "haproxy: $(haproxy -v | head -1)"
   echo "java:    $(java -version 2>&1 | head -1)"
   echo "tools:   $(iperf3 --version | head -1 | cut -d' ' -f1-2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1)"
-  echo "run:     DUR=$DUR ROUNDS=$ROUNDS WARM=$WARM IDLE=$IDLE THREADS=$THREADS CONNS=$CONNS TRANSPORTS='$TRANSPORTS' JAVA_OPTS='$JAVA_OPTS' PEERS=$PEERS CFG=$CFG"
+  echo "run:     DUR=$DUR ROUNDS=$ROUNDS WARM=$WARM IDLE=$IDLE THREADS=$THREADS CONNS=$CONNS TRANSPORTS='$TRANSPORTS' JAVA_OPTS='$JAVA_OPTS' PEERS=$PEERS CFG=$CFG$([ "$LOGCOST" = 1 ] && echo " LOGCOST=1 CFG_LOG=$CFG_LOG")"
   echo "steelyard's JVM: $(java -jar "$JAR" --jvm-options -f "$CFG") $JAVA_OPTS (bin/steelyard)"
 } | tee "$OUT/machine.txt" >&2
 
@@ -210,8 +218,31 @@ to_ms() { # 1.23ms / 850.00us / 1.02s -> ms
     printf "%.3f", n }'
 }
 
+# cpu_ticks PID: the process's user + system CPU time so far, in clock ticks
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+
+# measure_logcost ROUND TARGET PID: short connections, and the proxy's CPU time per connection
+measure_logcost() {
+  local round=$1 target=$2 pid=$3 f="$OUT/r$1-$2-wrk-close.txt" before after n v
+  before=$(cpu_ticks "$pid")
+  wrk_run $HTTP_FRONT "$DUR" -H 'Connection: close' > "$f" 2>&1 || die "wrk close ($target), see $f"
+  after=$(cpu_ticks "$pid")
+  v=$(awk '/^Requests\/sec:/ { print $2 }' "$f")
+  n=$(awk '/requests in/ { print $1 }' "$f")
+  [ -n "$v" ] && [ -n "$n" ] && [ "$n" -gt 0 ] || die "no wrk result ($target), see $f"
+  record "$round" "$target" conn_per_s "$v"
+  record "$round" "$target" cpu_us_per_conn "$(awk -v b="$before" -v a="$after" -v n="$n" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.1f", (a - b) * 1000000 / hz / n }')"
+  log "  $target short connections: $v conn/s, $(awk -v b="$before" -v a="$after" -v n="$n" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.1f", (a - b) * 1000000 / hz / n }') us of CPU per connection"
+}
+
 measure() { # measure ROUND TARGET HTTP_PORT IPERF_PORT [PROXY_PID]
   local round=$1 target=$2 http=$3 iperf=$4 pid=${5:-} f v
+  if [ "$LOGCOST" = 1 ]; then
+    measure_logcost "$round" "$target" "$pid"
+    return
+  fi
 
   f="$OUT/r$round-$target-iperf3.txt"
   timeout $((DUR + 30)) iperf3 -c 127.0.0.1 -p "$iperf" -t "$DUR" -f m > "$f" 2>&1 || die "iperf3 ($target), see $f"
@@ -276,8 +307,8 @@ heap_used() {
     END { if (s != "") print s }'
 }
 
-# start_steelyard NAME TRANSPORT: the launcher on $CFG through its start script (which execs the
-# JVM: the pid is the JVM's), the other transports turned off
+# start_steelyard NAME TRANSPORT [FILE]: the launcher on FILE ($CFG by default) through its start
+# script (which execs the JVM: the pid is the JVM's), the other transports turned off
 start_steelyard() {
   local off=()
   case $2 in
@@ -292,20 +323,21 @@ start_steelyard() {
     *) die "unknown transport '$2' in TRANSPORTS (io_uring, epoll, nio, bare)" ;;
   esac
   start "$1" env STEELYARD_JAR="$JAR" JAVA_OPTS="$JAVA_OPTS" \
-    "$ROOT/lb-examples/bin/steelyard" "${off[@]}" -f "$CFG"
+    "$ROOT/lb-examples/bin/steelyard" "${off[@]}" -f "${3:-$CFG}"
 }
 
-run_target() { # run_target ROUND TARGET
-  local round=$1 target=$2 pid
+run_target() { # run_target ROUND TARGET (TARGET+log: on CFG_LOG)
+  local round=$1 target=$2 pid cfg=$CFG proxy=${2%+log}
+  [ "$proxy" != "$target" ] && cfg=$CFG_LOG
   log "round $round: $target"
-  case $target in
+  case $proxy in
     direct)
       measure "$round" direct $NGINX1 $IPERF_BACK
       return ;;
     haproxy)
-      start "r$round-haproxy" haproxy -f "$CFG" -db ;;
+      start "r$round-$target" haproxy -f "$cfg" -db ;;
     steelyard-*)
-      start_steelyard "r$round-$target" "${target#steelyard-}" ;;
+      start_steelyard "r$round-$target" "${proxy#steelyard-}" "$cfg" ;;
   esac
   pid=$LAST
   wait_listen "$pid" $HTTP_FRONT $IPERF_FRONT $IDLE_FRONT
@@ -319,7 +351,12 @@ run_target() { # run_target ROUND TARGET
 STEELYARDS=""
 for t in $TRANSPORTS; do STEELYARDS="$STEELYARDS steelyard-$t"; done
 for ((r = 1; r <= ROUNDS; r++)); do
-  if ((r % 2 == 1)); then order="direct haproxy$STEELYARDS"; else order="$(echo $STEELYARDS | tr ' ' '\n' | tac | tr '\n' ' ')haproxy direct"; fi
+  if [ "$LOGCOST" = 1 ]; then
+    order=""
+    for t in haproxy $STEELYARDS; do
+      if ((r % 2 == 1)); then order="$order $t $t+log"; else order="$order $t+log $t"; fi
+    done
+  elif ((r % 2 == 1)); then order="direct haproxy$STEELYARDS"; else order="$(echo $STEELYARDS | tr ' ' '\n' | tac | tr '\n' ' ')haproxy direct"; fi
   for t in $order; do run_target "$r" "$t"; done
 done
 
@@ -383,8 +420,36 @@ summary() { # summary TARGET
     }
   }' "$RES"
 }
+# The log's cost: each proxy with the log off and on, per round and on average.
+logcost_summary() {
+  awk -F'\t' -v rounds="$ROUNDS" -v proxies="haproxy$STEELYARDS" '
+  { v[$3, $2, $1] = $4 }
+  function list(m, t,   r, s) { s = ""
+    for (r = 1; r <= rounds; r++) s = s ((m, t, r) in v ? v[m, t, r] : "-") (r < rounds ? " / " : "")
+    return s }
+  function mean(m, t,   r, s, k) { s = 0; k = 0
+    for (r = 1; r <= rounds; r++) if ((m, t, r) in v) { s += v[m, t, r]; k++ }
+    return k ? s / k : 0 }
+  END {
+    print "| proxy | measure | log off (per round; mean) | log on (per round; mean) | on / off (per round; of the means) |"
+    print "|---|---|---|---|---|"
+    n = split(proxies, ps, " ")
+    for (i = 1; i <= n; i++) for (j = 1; j <= 2; j++) {
+      p = ps[i]; m = j == 1 ? "conn_per_s" : "cpu_us_per_conn"
+      rr = ""
+      for (r = 1; r <= rounds; r++) rr = rr (((m, p, r) in v && v[m, p, r] != 0 && (m, p "+log", r) in v) ? sprintf("%.3f", v[m, p "+log", r] / v[m, p, r]) : "-") (r < rounds ? " / " : "")
+      off = mean(m, p); on = mean(m, p "+log")
+      printf "| %s | %s | %s; %.1f | %s; %.1f | %s; **%s** |\n", p, j == 1 ? "short connections (conn/s)" : "CPU per connection (us)",
+        list(m, p), off, list(m, p "+log"), on, rr, off ? sprintf("%.3f", on / off) : "-"
+    }
+  }' "$RES"
+}
 : > "$OUT/results.md"
-for t in $STEELYARDS; do summary "$t" >> "$OUT/results.md"; echo >> "$OUT/results.md"; done
+if [ "$LOGCOST" = 1 ]; then
+  logcost_summary >> "$OUT/results.md"
+else
+  for t in $STEELYARDS; do summary "$t" >> "$OUT/results.md"; echo >> "$OUT/results.md"; done
+fi
 if [ "$SYSCALLS" = 1 ]; then
   for t in haproxy $STEELYARDS; do
     echo "system calls per short connection, $t: $(grep -v '^total' "$OUT/syscalls-$t.txt" | head -12 | tr '\n' ' ' | sed 's/ \([0-9.]*\) /=\1, /g')"

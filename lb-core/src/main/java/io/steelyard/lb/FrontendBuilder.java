@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.steelyard.lb.config.FrontendConfig;
 import io.steelyard.lb.config.TrafficLogging;
+import io.steelyard.lb.log.LogFormat;
 import io.steelyard.lb.log.LogSink;
 import io.steelyard.lb.config.TcpKeepAlive;
 import java.net.InetSocketAddress;
@@ -33,6 +34,7 @@ public final class FrontendBuilder {
   private boolean clientKeepAliveSet;
   private LogSink logSink;
   private boolean dontLogNull;
+  private LogFormat logFormat;
 
   FrontendBuilder(String name) {
     this.name = name;
@@ -52,6 +54,22 @@ public final class FrontendBuilder {
   public FrontendBuilder log(LogSink sink) {
     Checks.unset(name, what + "log", logSink);
     logSink = requireNonNull(sink, "sink");
+    return this;
+  }
+
+  /**
+   * Writes each connection's line in {@code format}, HAProxy's {@code log-format} language (see
+   * {@link LogFormat}), rather than tcplog; meaningful with {@link #log()}.
+   *
+   * @throws ConfigException naming the variable that is not understood
+   */
+  public FrontendBuilder logFormat(String format) {
+    Checks.unset(name, what + "log format", logFormat);
+    try {
+      logFormat = LogFormat.parse(requireNonNull(format, "format"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(name, what + e.getMessage());
+    }
     return this;
   }
 
@@ -138,6 +156,7 @@ public final class FrontendBuilder {
         Checks.first(clientTimeout, defaults.clientTimeout, DefaultsBuilder.CLIENT_TIMEOUT),
         transparent,
         clientKeepAliveSet ? clientKeepAlive : defaults.clientKeepAlive,
-        logSink == null ? null : new TrafficLogging(logSink, dontLogNull));
+        logSink == null ? null : new TrafficLogging(
+            logSink, dontLogNull, logFormat == null ? LogFormat.TCPLOG : logFormat));
   }
 }

@@ -21,7 +21,8 @@ class ReferenceSetupTest {
     return new BalancerConfig(
         config.frontends().stream().map(f -> new FrontendConfig(f.name(), f.binds(), f.defaultBackend(),
             f.maxConn(), f.clientTimeout(), f.transparent(), f.clientKeepAlive(),
-            f.logging() == null ? null : new TrafficLogging(LogSink.slf4j(), f.logging().dontLogNull())))
+            f.logging() == null ? null : new TrafficLogging(
+                LogSink.slf4j(), f.logging().dontLogNull(), f.logging().format())))
             .toList(),
         config.backends(), config.maxConn(), config.drainTimeout(), config.ioThreads(), config.peers());
   }

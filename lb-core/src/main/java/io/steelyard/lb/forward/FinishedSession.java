@@ -17,6 +17,12 @@ import java.net.InetSocketAddress;
  * @param serverConnections srv_conn, 0 without a server
  * @param serverQueue srv_queue, the server's queue when it ended, 0 without a server
  * @param backendQueue backend_queue
+ * @param bytesIn the bytes received from the client
+ * @param frontendAddress the address the client connected to, {@code null} unless the format shows
+ *     it
+ * @param serverAddress the server's address, {@code null} without a server connection or unless
+ *     the format shows it
+ * @param sourceAddress the server connection's source address, as {@code serverAddress}
  */
 record FinishedSession(
     InetSocketAddress client,
@@ -36,4 +42,8 @@ record FinishedSession(
     int retries,
     boolean redispatched,
     long serverQueue,
-    long backendQueue) {}
+    long backendQueue,
+    long bytesIn,
+    InetSocketAddress frontendAddress,
+    InetSocketAddress serverAddress,
+    InetSocketAddress sourceAddress) {}

@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.steelyard.lb.config.TrafficLogging;
+import io.steelyard.lb.log.LogFormat;
+import io.steelyard.lb.log.LogVariable;
 import io.steelyard.lb.stats.ConnectionInfo;
 import io.steelyard.lb.transport.ZeroCopyRelay;
 import java.net.InetSocketAddress;
@@ -124,6 +126,10 @@ final class Session implements Connector.Listener, RelayHandler.Events {
     forwarder.sessionStarted(this);
     frontend.counters().open();
     backend.counters().open();
+    TrafficLogging logging = frontend.logging();
+    if (logging != null && showsFrontendAddress(logging.format())) {
+      client.channel().localAddress(); // read while open: the channel keeps it for the log
+    }
     if (connector.start()) {
       // Read while waiting for a server, so that a client that leaves is seen at once; what it
       // sends is kept (up to EARLY_LIMIT) until the server connection is made.
@@ -149,6 +155,11 @@ final class Session implements Connector.Listener, RelayHandler.Events {
   @Override
   public void connected(Channel channel) {
     server = new Side(channel, false, forwarder.transport());
+    TrafficLogging logging = frontend.logging();
+    if (logging != null && showsServerAddresses(logging.format())) {
+      channel.remoteAddress(); // read while open: the channel keeps them for the log
+      channel.localAddress();
+    }
     server.watchInactivity(backend.config().serverTimeout().toMillis(), () -> idle(false));
     client.watchInactivity(frontend.clientTimeoutMillis(), () -> idle(true));
     sendEarly();
@@ -444,14 +455,24 @@ final class Session implements Connector.Listener, RelayHandler.Events {
     // Logged with the server and the backend counted out and the frontend not yet, as HAProxy.
     TrafficLogging logging = frontend.logging();
     if (logging != null && (!logging.dontLogNull() || client.bytesRead() > 0)) {
-      forwarder.log(logging, finishedSession());
+      forwarder.log(logging, finishedSession(logging.format()));
     }
     frontend.counters().close();
     forwarder.sessionEnded(this);
   }
 
-  private FinishedSession finishedSession() {
+  private static boolean showsFrontendAddress(LogFormat format) {
+    return format.uses(LogVariable.FRONTEND_IP) || format.uses(LogVariable.FRONTEND_PORT);
+  }
+
+  private static boolean showsServerAddresses(LogFormat format) {
+    return format.uses(LogVariable.SERVER_IP) || format.uses(LogVariable.SERVER_PORT)
+        || format.uses(LogVariable.BACKEND_SOURCE_IP) || format.uses(LogVariable.BACKEND_SOURCE_PORT);
+  }
+
+  private FinishedSession finishedSession(LogFormat format) {
     Server target = connector.target();
+    boolean serverSide = server != null && showsServerAddresses(format);
     return new FinishedSession(
         (InetSocketAddress) client.channel().remoteAddress(),
         acceptedAtMillis,
@@ -470,7 +491,11 @@ final class Session implements Connector.Listener, RelayHandler.Events {
         connector.retries(),
         connector.redispatched(),
         target == null ? 0 : target.counters().queued(),
-        backend.counters().queued());
+        backend.counters().queued(),
+        client.bytesRead(),
+        showsFrontendAddress(format) ? (InetSocketAddress) client.channel().localAddress() : null,
+        serverSide ? (InetSocketAddress) server.channel().remoteAddress() : null,
+        serverSide ? (InetSocketAddress) server.channel().localAddress() : null);
   }
 
   /** The server it has picked (for {@code shutdown sessions server}), or {@code null}. */

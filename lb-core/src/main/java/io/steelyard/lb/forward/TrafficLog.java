@@ -2,33 +2,36 @@ package io.steelyard.lb.forward;
 
 import io.steelyard.lb.config.TrafficLogging;
 import io.steelyard.lb.log.LogLine;
-import java.net.InetSocketAddress;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A balancer's connection log: the sessions of logging frontends, queued by the forwarding
- * threads without blocking, formatted as HAProxy's tcplog lines ({@link LogLine}) and written to
- * their frontend's sink by one thread of its own. The queue holds {@value #CAPACITY} sessions; a
- * session that finds it full is dropped and counted (HAProxy's {@code DroppedLogs}), so that a
+ * threads without blocking and without waking anyone, then formatted in their frontend's {@link
+ * io.steelyard.lb.log.LogFormat} and written to its sink by one thread of its own, which takes
+ * what has queued up every {@value #PAUSE_MILLIS} ms. The queue holds {@value #CAPACITY} sessions;
+ * a session that finds it full is dropped and counted (HAProxy's {@code DroppedLogs}), so that a
  * slow sink never slows forwarding.
  */
 final class TrafficLog implements AutoCloseable {
   /** How many finished sessions wait for the logging thread at most. */
   static final int CAPACITY = 16_384;
+  /**
+   * How long the logging thread rests when it finds the queue empty. The forwarding threads never
+   * signal it: a wake-up per line would cost each of them a system call, and the logging thread a
+   * scheduling round, per connection.
+   */
+  static final int PAUSE_MILLIS = 10;
 
   private static final Logger LOG = LoggerFactory.getLogger(TrafficLog.class);
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", Locale.ENGLISH)
-          .withZone(ZoneId.systemDefault());
+  private static final int BATCH = 256;
 
   private record Pending(TrafficLogging logging, FinishedSession session, long endedAtMillis) {}
 
@@ -61,17 +64,20 @@ final class TrafficLog implements AutoCloseable {
   }
 
   private void write() {
-    while (!closed || !queue.isEmpty()) {
-      Pending next;
-      try {
-        next = queue.poll(100, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        return;
+    List<Pending> batch = new ArrayList<>(BATCH);
+    while (true) {
+      boolean last = closed;
+      queue.drainTo(batch, BATCH);
+      for (Pending next : batch) {
+        write(next.logging(), next.session(), next.endedAtMillis());
       }
-      if (next == null) {
-        continue;
+      if (batch.isEmpty()) {
+        if (last) {
+          return;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PAUSE_MILLIS));
       }
-      write(next.logging(), next.session(), next.endedAtMillis());
+      batch.clear();
     }
   }
 
@@ -82,32 +88,18 @@ final class TrafficLog implements AutoCloseable {
 
   private static void write(TrafficLogging logging, FinishedSession session, long endedAtMillis) {
     try {
-      logging.sink().write(new LogLine(endedAtMillis, session.frontend(), format(session)));
+      logging.sink().write(new LogLine(
+          endedAtMillis, session.frontend(), LogLineRenderer.render(logging.format(), session)));
     } catch (RuntimeException e) {
       LOG.warn("a log sink failed: {}", e.toString());
     }
-  }
-
-  /** The session's tcplog line. */
-  static String format(FinishedSession session) {
-    InetSocketAddress client = session.client();
-    return (client == null ? "-" : client.getAddress().getHostAddress()) + ':'
-        + (client == null ? "-" : String.valueOf(client.getPort()))
-        + " [" + DATE.format(Instant.ofEpochMilli(session.acceptedAtMillis())) + "] "
-        + session.frontend() + ' ' + session.backend() + '/'
-        + (session.server() == null ? "<NOSRV>" : session.server()) + ' '
-        + session.queueMillis() + '/' + session.connectMillis() + '/' + session.totalMillis() + ' '
-        + session.bytesOut() + ' ' + session.termination().code() + ' '
-        + session.activeConnections() + '/' + session.frontendConnections() + '/'
-        + session.backendConnections() + '/' + session.serverConnections() + '/'
-        + (session.redispatched() ? "+" : "") + session.retries() + ' '
-        + session.serverQueue() + '/' + session.backendQueue();
   }
 
   /** Writes what is queued (for a second at most), then stops the thread. */
   @Override
   public void close() {
     closed = true;
+    LockSupport.unpark(writer);
     try {
       writer.join(1_000);
     } catch (InterruptedException e) {

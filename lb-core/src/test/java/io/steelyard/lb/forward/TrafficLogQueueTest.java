@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.steelyard.lb.config.TrafficLogging;
+import io.steelyard.lb.log.LogFormat;
 import io.steelyard.lb.log.LogLine;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class TrafficLogQueueTest {
   private static FinishedSession session(int port) {
     return new FinishedSession(new InetSocketAddress("127.0.0.1", port), 0, "ft", "bk", "s1",
-        0, 1, 2, 15, Termination.NORMAL, 1, 1, 1, 1, 0, false, 0, 0);
+        0, 1, 2, 15, Termination.NORMAL, 1, 1, 1, 1, 0, false, 0, 0, 7, null, null, null);
   }
 
   @Test
@@ -32,7 +33,7 @@ class TrafficLogQueueTest {
         Thread.currentThread().interrupt();
       }
       written.add(line);
-    }, false);
+    }, false, LogFormat.TCPLOG);
     TrafficLog log = new TrafficLog(10);
     try {
       log.offer(logging, session(40_000));
@@ -46,7 +47,7 @@ class TrafficLogQueueTest {
       assertThat(log.dropped()).as("one in the sink, ten queued, the rest dropped").isEqualTo(89);
       unblock.countDown();
       await().until(() -> written.size() == 11);
-      assertThat(written.get(0).message()).isEqualTo(TrafficLog.format(session(40_000)));
+      assertThat(written.get(0).message()).isEqualTo(LogLineRenderer.render(LogFormat.TCPLOG, session(40_000)));
       assertThat(written.get(0).message()).matches(
           "127\\.0\\.0\\.1:40000 \\[\\d\\d/[A-Z][a-z]{2}/\\d{4}:\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\] ft bk/s1 0/1/2 15 -- 1/1/1/1/0 0/0");
     } finally {

@@ -197,6 +197,9 @@ public final class HaproxyConfig {
             proxy.applyTo(f, diagnostics);
             if (log.sends()) {
               f.log(log);
+              if (proxy.logFormat() != null) {
+                f.logFormat(proxy.logFormat().toString());
+              }
             }
           });
         }
@@ -466,9 +469,9 @@ public final class HaproxyConfig {
           diagnostics.warning(proxy.header(), missingTimeouts(proxy, missing));
         }
         proxy.checkStickRules(diagnostics);
-        if (proxy.kind().frontend && proxy.tcplogLine() == null
+        if (proxy.kind().frontend && proxy.logFormat() == null
             && !proxy.logTargets(global.logTargets()).isEmpty()) {
-          Logging.noTcplog(proxy.header(), proxy.title(), diagnostics);
+          Logging.noFormat(proxy.header(), proxy.title(), diagnostics);
         }
         proxy.checkCheckRules(diagnostics);
         proxy.checkPeers(peers.keySet(), diagnostics);

@@ -2,11 +2,13 @@ package io.steelyard.launcher.haproxy;
 
 import io.steelyard.launcher.ConfigLine;
 import io.steelyard.launcher.ConfigValues;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -164,22 +166,60 @@ record LogTarget(ConfigLine line, String destination, String format, int facilit
 
   /** The bytes to send for {@code message}, written at {@code epochMillis} by {@code tag}[{@code pid}]. */
   byte[] format(String message, long epochMillis, String tag, long pid) {
+    ByteBuffer datagram = ByteBuffer.allocate(length);
+    write(datagram, header(epochMillis, tag, pid).getBytes(StandardCharsets.UTF_8), message);
+    return Arrays.copyOf(datagram.array(), datagram.position());
+  }
+
+  /**
+   * Puts {@code header} and {@code message} into {@code datagram}, cut at {@link #length} - 1
+   * bytes, and the newline that ends every line.
+   */
+  void write(ByteBuffer datagram, byte[] header, String message) {
+    datagram.clear();
+    int room = Math.min(datagram.capacity(), length) - 1;
+    datagram.put(header, 0, Math.min(header.length, room));
+    boolean ascii = true;
+    for (int i = 0; i < message.length() && datagram.position() < room; i++) {
+      char c = message.charAt(i);
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
+      datagram.put((byte) c);
+    }
+    if (!ascii) {
+      datagram.position(Math.min(header.length, room));
+      byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+      datagram.put(bytes, 0, Math.min(bytes.length, room - datagram.position()));
+    }
+    datagram.put((byte) '\n');
+    datagram.flip();
+  }
+
+  /**
+   * What the header depends on at {@code epochMillis}: lines with equal keys have equal headers,
+   * so that a sender formats it once per second (per millisecond in rfc5424, none in short and
+   * raw).
+   */
+  long headerKey(long epochMillis) {
+    return switch (format) {
+      case "rfc5424" -> epochMillis;
+      case "short", "raw" -> 0;
+      default -> Math.floorDiv(epochMillis, 1000);
+    };
+  }
+
+  /** The syslog header of a line written at {@code epochMillis} by {@code tag}[{@code pid}]. */
+  String header(long epochMillis, String tag, long pid) {
     ZonedDateTime time = Instant.ofEpochMilli(epochMillis).atZone(ZoneId.systemDefault());
     int priority = facility * 8 + INFO;
-    String text = switch (format) {
-      case "rfc5424" -> "<" + priority + ">1 " + RFC5424.format(time) + " - " + tag + " " + pid
-          + " - - " + message;
-      case "short" -> "<" + INFO + ">" + message;
-      case "raw" -> message;
-      case "rfc3164" -> "<" + priority + ">" + RFC3164.format(time) + " localhost " + tag + "[" + pid
-          + "]: " + message;
-      default -> "<" + priority + ">" + RFC3164.format(time) + " " + tag + "[" + pid + "]: " + message;
+    return switch (format) {
+      case "rfc5424" -> "<" + priority + ">1 " + RFC5424.format(time) + " - " + tag + " " + pid + " - - ";
+      case "short" -> "<" + INFO + ">";
+      case "raw" -> "";
+      case "rfc3164" -> "<" + priority + ">" + RFC3164.format(time) + " localhost " + tag + "[" + pid + "]: ";
+      default -> "<" + priority + ">" + RFC3164.format(time) + " " + tag + "[" + pid + "]: ";
     };
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    int kept = Math.min(bytes.length, length - 1);
-    byte[] datagram = new byte[kept + 1];
-    System.arraycopy(bytes, 0, datagram, 0, kept);
-    datagram[kept] = '\n';
-    return datagram;
   }
 }

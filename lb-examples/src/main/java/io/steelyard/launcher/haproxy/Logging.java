@@ -2,6 +2,7 @@ package io.steelyard.launcher.haproxy;
 
 import io.steelyard.launcher.ConfigLine;
 import io.steelyard.launcher.Diagnostics;
+import io.steelyard.lb.log.LogFormat;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,9 +15,11 @@ import java.util.List;
  *   <li>{@code log global} (defaults and proxy sections): the {@code global} section's targets
  *       too. As in HAProxy, it has no meaning in {@code global}.
  *   <li>{@code no log}: none of the targets inherited from {@code defaults}.
- *   <li>{@code option tcplog}: the line's format, HAProxy's tcplog, which is the only one
- *       Steelyard writes: a proxy that logs without it gets a notice saying so (HAProxy would write
- *       its short connection line).
+ *   <li>{@code option tcplog}: the line's format, HAProxy's tcplog; {@code log-format <string>}:
+ *       a format of its own in HAProxy's language, the TCP variables of {@link LogFormat}. The last
+ *       of the two in a section wins, and a proxy without either takes its {@code defaults}
+ *       section's. A proxy that logs without any gets a notice and tcplog lines (HAProxy would
+ *       write its short connection line).
  *   <li>{@code [no] option dontlognull}: leaves out the connections whose client sent nothing.
  * </ul>
  *
@@ -28,7 +31,7 @@ final class Logging {
   private final List<LogTarget> targets = new ArrayList<>();
   private boolean global;
   private boolean none;
-  private ConfigLine tcplog;
+  private LogFormat format;
 
   /**
    * Reads a {@code log} line.
@@ -69,7 +72,19 @@ final class Logging {
           "negation/default is not supported for option 'tcplog'.");
     }
     line.expect(at + 1, 0, "no argument");
-    tcplog = line;
+    format = LogFormat.TCPLOG;
+  }
+
+  /** Reads {@code log-format <string>}. */
+  void logFormat(ConfigLine line) {
+    if (line.arguments() == 0) {
+      throw new IllegalArgumentException("log-format expects an argument.");
+    }
+    if (line.arguments() > 1) {
+      throw new IllegalArgumentException(
+          "log-format expects only one argument, don't forget to escape spaces!");
+    }
+    format = LogFormat.parse(line.word(1));
   }
 
   /**
@@ -93,14 +108,18 @@ final class Logging {
     return targets;
   }
 
-  /** The {@code option tcplog} line of this section or its {@code defaults}, or {@code null}. */
-  ConfigLine tcplog(Logging inherited) {
-    return tcplog != null ? tcplog : inherited == null ? null : inherited.tcplog;
+  /**
+   * The line format of this section ({@code option tcplog} or {@code log-format}), or else of its
+   * {@code defaults}, or {@code null}.
+   */
+  LogFormat format(Logging inherited) {
+    return format != null ? format : inherited == null ? null : inherited.format;
   }
 
-  /** A notice for a proxy that logs without {@code option tcplog}. */
-  static void noTcplog(ConfigLine header, String title, Diagnostics diagnostics) {
-    diagnostics.notice(header, title + " logs without 'option tcplog': Steelyard writes HAProxy's"
-        + " tcplog line for each connection, the only format it has");
+  /** A notice for a proxy that logs without {@code option tcplog} or {@code log-format}. */
+  static void noFormat(ConfigLine header, String title, Diagnostics diagnostics) {
+    diagnostics.notice(header, title + " logs without 'option tcplog' or 'log-format': Steelyard"
+        + " writes HAProxy's tcplog line for each connection (HAProxy would write its short"
+        + " connection line)");
   }
 }

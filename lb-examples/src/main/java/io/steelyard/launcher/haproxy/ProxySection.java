@@ -9,6 +9,7 @@ import io.steelyard.lb.ConfigException;
 import io.steelyard.lb.DefaultsBuilder;
 import io.steelyard.lb.FrontendBuilder;
 import io.steelyard.lb.health.Check;
+import io.steelyard.lb.log.LogFormat;
 import io.steelyard.lb.schedule.Balance;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -73,8 +74,8 @@ import java.util.function.Consumer;
  *       stick store src}), which only stores, together. HAProxy's other patterns, {@code table}
  *       and {@code if}/{@code unless} conditions are errors. As in HAProxy, a section that stores
  *       without matching, or matches without storing, sticks no client: it is a warning here.
- *   <li>{@code log}, {@code option tcplog}, {@code option dontlognull}: accepted with a notice,
- *       see {@link Logging}.
+ *   <li>{@code log}, {@code option tcplog}, {@code log-format}, {@code option dontlognull}: see
+ *       {@link Logging}.
  * </ul>
  *
  * <p>A {@code listen} section is a frontend and a backend of the same name, the frontend sending
@@ -254,6 +255,9 @@ final class ProxySection {
         break;
       case "log":
         logging.log(line, false);
+        break;
+      case "log-format":
+        logging.logFormat(line);
         break;
       case "clitcpka-idle":
       case "clitcpka-intvl":
@@ -824,9 +828,9 @@ final class ProxySection {
         defaults == null ? List.of() : defaults.logTargets(globalTargets), globalTargets);
   }
 
-  /** The {@code option tcplog} line in force, or {@code null}. */
-  ConfigLine tcplogLine() {
-    return logging.tcplog(defaults == null ? null : defaults.logging);
+  /** The connection log's format in force ({@code option tcplog}, {@code log-format}), or {@code null}. */
+  LogFormat logFormat() {
+    return logging.format(defaults == null ? null : defaults.logging);
   }
 
   /** The frontend-side settings in force: its own, else those of its {@code defaults} section. */

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -21,13 +22,29 @@ import java.util.function.Consumer;
  * log; a target that fails (a syslog daemon gone) loses that line and the others still get it.
  */
 final class SyslogSink implements LogSink {
-  /** A target and, once it sent a line, its socket (none is opened for {@code -c}). */
+  /**
+   * A target and, once it sent a line, its socket (none is opened for {@code -c}), the buffer its
+   * datagrams are put together in, and the header of the last one.
+   */
   private static final class Sender {
     final LogTarget target;
-    Consumer<byte[]> send;
+    final ByteBuffer datagram;
+    Consumer<ByteBuffer> send;
+    long headerKey = Long.MIN_VALUE;
+    byte[] header;
 
     Sender(LogTarget target) {
       this.target = target;
+      this.datagram = ByteBuffer.allocateDirect(target.length());
+    }
+
+    byte[] header(long epochMillis, String tag, long pid) {
+      long key = target.headerKey(epochMillis);
+      if (key != headerKey || header == null) {
+        header = target.header(epochMillis, tag, pid).getBytes(StandardCharsets.UTF_8);
+        headerKey = key;
+      }
+      return header;
     }
   }
 
@@ -57,14 +74,16 @@ final class SyslogSink implements LogSink {
         if (sender.send == null) {
           sender.send = sender(sender.target.destination());
         }
-        sender.send.accept(sender.target.format(line.message(), line.epochMillis(), tag, pid));
+        sender.target.write(
+            sender.datagram, sender.header(line.epochMillis(), tag, pid), line.message());
+        sender.send.accept(sender.datagram);
       } catch (UncheckedIOException e) {
         // The target is gone for now: this line is lost for it, as a datagram would be.
       }
     }
   }
 
-  private static Consumer<byte[]> sender(String destination) {
+  private static Consumer<ByteBuffer> sender(String destination) {
     if (destination.equals("stdout")) {
       return bytes -> print(System.out, bytes);
     }
@@ -73,15 +92,15 @@ final class SyslogSink implements LogSink {
     }
     if (destination.startsWith("/")) {
       UnixDatagram socket = new UnixDatagram(destination);
-      return socket::send;
+      return datagram -> socket.send(bytes(datagram));
     }
     try {
       DatagramChannel channel = DatagramChannel.open();
       InetSocketAddress to = new InetSocketAddress(
           InetAddress.getByName(LogTarget.udpHost(destination)), LogTarget.udpPort(destination));
-      return bytes -> {
+      return datagram -> {
         try {
-          channel.send(ByteBuffer.wrap(bytes), to);
+          channel.send(datagram, to);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -91,7 +110,14 @@ final class SyslogSink implements LogSink {
     }
   }
 
-  private static void print(PrintStream out, byte[] bytes) {
+  private static byte[] bytes(ByteBuffer datagram) {
+    byte[] bytes = new byte[datagram.remaining()];
+    datagram.get(bytes);
+    return bytes;
+  }
+
+  private static void print(PrintStream out, ByteBuffer datagram) {
+    byte[] bytes = bytes(datagram);
     synchronized (out) {
       out.write(bytes, 0, bytes.length);
       out.flush();

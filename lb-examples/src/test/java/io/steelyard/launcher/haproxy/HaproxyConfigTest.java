@@ -21,6 +21,7 @@ import io.steelyard.lb.health.CheckSend;
 import io.steelyard.lb.health.CheckStatus;
 import io.steelyard.lb.health.CheckSettings;
 import io.steelyard.lb.health.OnError;
+import io.steelyard.lb.log.LogFormat;
 import io.steelyard.lb.transport.Source;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -1129,8 +1130,49 @@ class HaproxyConfigTest {
       HaproxyConfig untagged = parse("global\n  log stdout format raw local0\n" + logGlobal);
       assertThat(untagged.check().frontends().get(0).logging()).isNotNull();
       assertThat(untagged.notes()).containsExactly("[NOTICE] haproxy.cfg:8 : frontend 'ft' logs without"
-          + " 'option tcplog': Steelyard writes HAProxy's tcplog line for each connection, the only"
-          + " format it has");
+          + " 'option tcplog' or 'log-format': Steelyard writes HAProxy's tcplog line for each"
+          + " connection (HAProxy would write its short connection line)");
+    }
+
+    @Test
+    void logFormatAndTcplogTheLastInASectionWinsAndAProxysOwnOverItsDefaults() {
+      HaproxyConfig config = parse("""
+          global
+            log stdout format raw local0
+          defaults
+            log global
+            log-format "%ci %b/%s"
+            timeout connect 1s
+            timeout client 1s
+            timeout server 1s
+          frontend inherits
+            bind 127.0.0.1:0
+            default_backend web
+          frontend tcplog
+            log-format %f
+            option tcplog
+            bind 127.0.0.1:0
+            default_backend web
+          listen web
+            option tcplog
+            log-format "%{+Q}ci 100%%"
+            bind 127.0.0.1:0
+            server s1 127.0.0.1:1
+          """);
+      assertThat(config.notes()).isEmpty();
+      Map<String, LogFormat> formats = new HashMap<>();
+      config.check().frontends().forEach(f -> formats.put(f.name(), f.logging().format()));
+      assertThat(formats).containsEntry("inherits", LogFormat.parse("%ci %b/%s"))
+          .containsEntry("tcplog", LogFormat.TCPLOG)
+          .containsEntry("web", LogFormat.parse("%{+Q}ci 100%%"));
+      assertThat(error(withBackend("  log-format %ci %b", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : log-format expects only one argument, don't forget"
+              + " to escape spaces!");
+      assertThat(error(withBackend("  log-format", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : log-format expects an argument.");
+      assertThat(error(withBackend("  log-format \"%ci %ST\"", "  server s1 127.0.0.1:1")))
+          .startsWith("parsing [haproxy.cfg:10] : log-format '%ci %ST': no such format variable '%ST'"
+              + " in TCP mode");
     }
 
     @Test

@@ -84,6 +84,58 @@ class SyslogSideBySideTest {
   }
 
   /**
+   * A {@code log-format} with every variable Steelyard takes, quoted and not, side by side with
+   * HAProxy in the raw format: equal once the times, ports, dates and process id are masked.
+   */
+  @Test
+  void logFormatLinesAreHaproxys() throws Exception {
+    Tools.require("haproxy");
+    try (TestBackend s1 = TestBackend.greeting("s1");
+        DatagramSocket listener = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      listener.setSoTimeout(200);
+      InetSocketAddress front = TestBackend.refusingAddress();
+      String format = "cp=%cp ci=%ci fi=%fi:%fp bi=%bi bp=%bp si=%si:%sp t=[%t] T=[%T] Tl=[%Tl]"
+          + " Ts=%Ts ms=%ms %f %ft %b/%s times=%Tw/%Tc/%Td/%Tt %B %U %ts"
+          + " %ac/%fc/%bc/%sc/%rc %sq/%bq %{+Q}ci %{+Q}s %{+Q}b %{-Q}f pid=%pid %H 100%%";
+      Path file = Files.writeString(dir.resolve("haproxy.cfg"), """
+          global
+            log 127.0.0.1:LOG format raw local0
+          defaults
+            mode tcp
+            log global
+            timeout connect 1s
+            timeout client 5s
+            timeout server 5s
+          frontend ft
+            bind 127.0.0.1:FRONT
+            log-format "FORMAT"
+            default_backend bk
+          backend bk
+            server s1 SERVER
+          """.replace("LOG", String.valueOf(listener.getLocalPort())).replace("FORMAT", format)
+          .replace("FRONT", String.valueOf(front.getPort())).replace("SERVER", s1.hostPort()));
+      Map<String, DatagramSocket> listeners = Map.of("raw", listener);
+      String haproxy = oneConnection(List.of("haproxy", "-db", "-f", file.toString()), front, listeners)
+          .get("raw");
+      String steelyard = oneConnection(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+          System.getProperty("steelyard.jar"), "-f", file.toString()), front, listeners).get("raw");
+      System.out.printf("haproxy:   %ssteelyard: %s", haproxy, steelyard);
+      assertThat(maskFormat(steelyard)).isEqualTo(maskFormat(haproxy));
+      assertThat(steelyard).contains(" fi=127.0.0.1:" + front.getPort() + " ", " si=" + s1.hostPort() + " ",
+          " ft ft bk/s1 ", " \"127.0.0.1\" \"s1\" \"bk\" ft ", " 100%\n");
+    }
+  }
+
+  /** A log-format line with its ports, dates, times and process id masked. */
+  private static String maskFormat(String line) {
+    return line
+        .replaceAll("(cp|bp|ms|Ts|pid)=\\d+", "$1=N")
+        .replaceAll("(t|T|Tl)=\\[[^]]+\\]", "$1=[DATE]")
+        .replaceAll("times=\\d+/-?\\d+/-?\\d+/\\d+", "times=T");
+  }
+
+  /**
    * Runs {@code command}, connects once through it when it listens, and returns the datagram of
    * that connection each listener got (lines of other events, such as HAProxy's proxy starts, are
    * left aside), then stops it.
