@@ -9,6 +9,7 @@ import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.stats.BackendStats;
 import io.steelyard.lb.stats.FrontendStats;
 import io.steelyard.lb.stats.ServerStats;
+import io.steelyard.lb.stats.SessionTimes;
 import io.steelyard.lb.stats.Stats;
 import io.steelyard.lb.stats.Traffic;
 import java.util.Arrays;
@@ -36,16 +37,19 @@ import java.util.Map;
  * failing: health-rise+1 of fall) or {@code DOWN 1/2} (down, passing: health of rise), {@code DRAIN
  * 1/3} likewise.
  *
- * <p><b>Fields.</b> Given from Steelyard's figures: pxname, svname, qcur, scur, slim, stot, bin,
- * bout, dreq, dresp, ereq, econ, eresp, wretr, wredis, status, weight, act, bck, chkfail,
- * chkdown, lastchg (servers), qlimit, pid, iid, sid, lbtot (connections sent to the server),
- * type, check_status, check_duration, check_desc, check_rise, check_fall, check_health, addr and
- * algo (shown from {@link Level#OPERATOR} up, as HAProxy does), mode ({@code tcp}), conn_tot,
- * uweight. Empty because Steelyard does not measure them: qmax, smax, downtime, rate, rate_max,
- * conn_rate, conn_rate_max, lastsess, the time averages and maxima (qtime... ttime_max), cli_abrt
- * and srv_abrt, lastchg of backends; empty because they do not apply to Steelyard, as HAProxy
- * leaves them empty where they do not apply: the HTTP, compression, cache, agent, tracking,
- * throttle, cookie and connection-reuse fields. HAProxy ends each line with a {@code -} column and
+ * <p><b>Fields.</b> Given from Steelyard's figures, where HAProxy gives them: pxname, svname, qcur,
+ * qmax, scur, smax, slim, stot, bin, bout, dreq, dresp, ereq, econ, eresp, wretr, wredis, status,
+ * weight, act, bck, chkfail, chkdown, lastchg, downtime (backends with servers, checked servers),
+ * qlimit, pid, iid, sid, lbtot (connections sent to the server), type, rate and rate_max
+ * (sessions over the last second, and the most), conn_rate and conn_rate_max (frontends),
+ * check_status, check_duration, check_desc, check_rise, check_fall, check_health, cli_abrt and
+ * srv_abrt (sessions that ended CD or cD, SD or sD), lastsess (seconds since the last session, -1
+ * before the first), qtime, ctime, rtime and ttime (milliseconds, averaged over the last 1,024
+ * sessions that reached a server; rtime is 0 in TCP mode, as HAProxy's) and their maxima, addr
+ * and algo (shown from {@link Level#OPERATOR} up, as HAProxy does), mode ({@code tcp}), conn_tot,
+ * uweight. Empty because they do not apply to Steelyard, as HAProxy leaves them empty where they
+ * do not apply: the HTTP, compression, cache, agent, tracking, throttle, cookie and
+ * connection-reuse fields. HAProxy ends each line with a {@code -} column and
  * the counters of its SSL, HTTP/2 and HTTP/1 modules; Steelyard has none and ends at {@code
  * agg_check_status}.
  */
@@ -172,6 +176,12 @@ final class StatCsv {
     }
     set(row, "status", frontend.status().name());
     set(row, "conn_tot", frontend.traffic().total());
+    Traffic traffic = frontend.traffic();
+    set(row, "smax", traffic.maxCurrent());
+    set(row, "rate", traffic.rate());
+    set(row, "rate_max", traffic.maxRate());
+    set(row, "conn_rate", traffic.rate());
+    set(row, "conn_rate_max", traffic.maxRate());
     return row;
   }
 
@@ -186,6 +196,11 @@ final class StatCsv {
     set(row, "wretr", traffic.retries());
     set(row, "wredis", traffic.redispatches());
     set(row, "status", backend.status().name());
+    set(row, "lastchg", ageSeconds(backend.lastChange().toEpochMilli()));
+    if (!backend.servers().isEmpty()) {
+      set(row, "downtime", backend.downtime().toSeconds());
+    }
+    served(row, traffic);
     int active = 0;
     int backup = 0;
     int activeWeight = 0;
@@ -235,11 +250,12 @@ final class StatCsv {
     set(row, "uweight", server.weight());
     set(row, "act", server.backup() ? 0 : 1);
     set(row, "bck", server.backup() ? 1 : 0);
-    set(row, "lastchg",
-        Math.max(0, (System.currentTimeMillis() - server.lastChange().toEpochMilli()) / 1000));
+    set(row, "lastchg", ageSeconds(server.lastChange().toEpochMilli()));
     set(row, "lbtot", traffic.total());
+    served(row, traffic);
     CheckStats check = server.check();
     if (check != null) {
+      set(row, "downtime", server.downtime().toSeconds());
       set(row, "chkfail", check.failedChecks());
       set(row, "chkdown", check.downTransitions());
       checkColumns(row, "check", "last_chk", check);
@@ -259,6 +275,31 @@ final class StatCsv {
       set(row, "addr", (host.contains(":") ? "[" + host + "]" : host) + ":" + server.address().getPort());
     }
     return row;
+  }
+
+  /** The fields backends and servers share: maxima, rates, aborts, the last session, times. */
+  private static void served(String[] row, Traffic traffic) {
+    set(row, "qmax", traffic.maxQueued());
+    set(row, "smax", traffic.maxCurrent());
+    set(row, "rate", traffic.rate());
+    set(row, "rate_max", traffic.maxRate());
+    set(row, "cli_abrt", traffic.clientAborts());
+    set(row, "srv_abrt", traffic.serverAborts());
+    set(row, "lastsess",
+        traffic.lastSession() == null ? -1 : ageSeconds(traffic.lastSession().toEpochMilli()));
+    SessionTimes times = traffic.times();
+    set(row, "qtime", times.queueAverage());
+    set(row, "ctime", times.connectAverage());
+    set(row, "rtime", 0);
+    set(row, "ttime", times.totalAverage());
+    set(row, "qtime_max", times.queueMax());
+    set(row, "ctime_max", times.connectMax());
+    set(row, "rtime_max", 0);
+    set(row, "ttime_max", times.totalMax());
+  }
+
+  private static long ageSeconds(long epochMillis) {
+    return Math.max(0, (System.currentTimeMillis() - epochMillis) / 1000);
   }
 
   /** HAProxy's status string of a server, {@code UP 1/3} and the like while checks change it. */

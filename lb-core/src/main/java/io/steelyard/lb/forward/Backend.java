@@ -47,6 +47,7 @@ final class Backend {
   private final HealthChecks checks;
   private final Consumer<Server> shutdownSessions;
   private final Counters counters = new Counters();
+  private final StateClock clock;
   private final Object lock = new Object();
   /** Sessions waiting for any server; guarded by {@link #lock}. */
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
@@ -80,6 +81,7 @@ final class Backend {
       list.add(new Server(list.size(), sid(server, sids), server, true));
     }
     this.scheduler = config.balance().newScheduler(list.stream().map(Server::member).toList());
+    this.clock = new StateClock(!scheduler.hasUsableServer());
     this.stickiness = Stickiness.of(config.stick());
     this.servers = list.toArray(new Server[0]);
     this.queueing = list.stream().anyMatch(s -> s.member().maxConn() > 0);
@@ -157,7 +159,9 @@ final class Backend {
         name(),
         scheduler.hasUsableServer() ? BackendStatus.UP : BackendStatus.DOWN,
         counters.traffic(),
-        servers().stream().map(Server::stats).toList());
+        servers().stream().map(Server::stats).toList(),
+        clock.lastChange(),
+        clock.downtime());
   }
 
   /** Starts the checks of its servers, their first checks spread over one interval. */
@@ -238,9 +242,9 @@ final class Backend {
   private void enqueue(ArrayDeque<Waiter> into, Waiter session, Server server) {
     into.addLast(session);
     session.waitIn(server);
-    counters.queued.increment();
+    counters.enqueue();
     if (server != null) {
-      server.counters().queued.increment();
+      server.counters().enqueue();
     }
   }
 
@@ -259,9 +263,9 @@ final class Backend {
   }
 
   private void dequeued(Server server) {
-    counters.queued.decrement();
+    counters.dequeue();
     if (server != null) {
-      server.counters().queued.decrement();
+      server.counters().dequeue();
     }
   }
 
@@ -451,6 +455,7 @@ final class Backend {
   private void stateChanged(Server server, StringBuilder line, boolean down, boolean tally) {
     server.statusChanged();
     scheduler.setUsable(server.member(), server.takesNewClients());
+    clock.observe(!scheduler.hasUsableServer());
     serveQueues();
     if (tally) {
       TransitionLines.tally(line, down, online(), server.counters().current(), counters.queued());

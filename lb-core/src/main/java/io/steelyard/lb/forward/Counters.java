@@ -1,14 +1,26 @@
 package io.steelyard.lb.forward;
 
+import io.steelyard.lb.stats.SessionTimes;
 import io.steelyard.lb.stats.Traffic;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The live traffic counters of one frontend, backend or server, updated from every event loop
- * without contention. "In" is the direction from the client towards the server, "out" back.
+ * The live traffic counters of one frontend, backend or server, updated from every event loop:
+ * sums without contention, the levels that have maxima (connections, queue) and the rate by
+ * atomic updates. "In" is the direction from the client towards the server, "out" back.
  */
 final class Counters {
-  final LongAdder current = new LongAdder();
+  private final AtomicLong current = new AtomicLong();
+  private final AtomicLong maxCurrent = new AtomicLong();
+  private final AtomicLong queued = new AtomicLong();
+  private final AtomicLong maxQueued = new AtomicLong();
+  private final RateCounter rate = new RateCounter();
+  private volatile long lastSessionMillis;
+  private final TimeAverage queueTime = new TimeAverage();
+  private final TimeAverage connectTime = new TimeAverage();
+  private final TimeAverage totalTime = new TimeAverage();
   final LongAdder total = new LongAdder();
   final LongAdder bytesIn = new LongAdder();
   final LongAdder bytesOut = new LongAdder();
@@ -17,11 +29,11 @@ final class Counters {
   final LongAdder connectErrors = new LongAdder();
   final LongAdder retries = new LongAdder();
   final LongAdder redispatches = new LongAdder();
-  final LongAdder queued = new LongAdder();
   final LongAdder queueTimeouts = new LongAdder();
   final LongAdder refused = new LongAdder();
+  final LongAdder clientAborts = new LongAdder();
+  final LongAdder serverAborts = new LongAdder();
 
-  /** Connections open now. */
   /**
    * Counts {@code bytes} relayed from the client ({@code fromClient}) or to it, and as spliced too
    * when the zero-copy relay moved them.
@@ -33,8 +45,9 @@ final class Counters {
     }
   }
 
+  /** Connections open now. */
   long current() {
-    return current.sum();
+    return current.get();
   }
 
   /** Connections since start. */
@@ -82,7 +95,7 @@ final class Counters {
 
   /** Connections waiting in a queue now. */
   long queued() {
-    return queued.sum();
+    return queued.get();
   }
 
   /** Connections dropped because their time in the queue ran out. */
@@ -109,15 +122,63 @@ final class Counters {
         redispatches(),
         queued(),
         queueTimeouts(),
-        refused());
+        refused(),
+        maxCurrent.get(),
+        maxQueued.get(),
+        rate.rate(),
+        rate.max(),
+        lastSessionMillis == 0 ? null : Instant.ofEpochMilli(lastSessionMillis),
+        clientAborts.sum(),
+        serverAborts.sum(),
+        new SessionTimes(queueTime.average(), connectTime.average(), totalTime.average(),
+            queueTime.max(), connectTime.max(), totalTime.max()));
   }
 
+  /** A connection opens: counted, and in the rate, the maximum and the time of the last one. */
   void open() {
-    current.increment();
+    raise(maxCurrent, current.incrementAndGet());
     total.increment();
+    rate.increment();
+    lastSessionMillis = System.currentTimeMillis();
   }
 
   void close() {
-    current.decrement();
+    current.decrementAndGet();
+  }
+
+  /** A connection starts waiting in a queue. */
+  void enqueue() {
+    raise(maxQueued, queued.incrementAndGet());
+  }
+
+  /** A connection leaves a queue. */
+  void dequeue() {
+    queued.decrementAndGet();
+  }
+
+  /**
+   * A session that reached a server ends, after {@code queueMillis} in a queue and {@code
+   * connectMillis} connecting, {@code totalMillis} after it was accepted: HAProxy's {@code qtime},
+   * {@code ctime} and {@code ttime}.
+   */
+  void connectedSessionEnded(long queueMillis, long connectMillis, long totalMillis) {
+    queueTime.add(queueMillis);
+    connectTime.add(connectMillis);
+    totalTime.add(totalMillis);
+  }
+
+  /** A session ends as {@code how}: an abort by the client or the server during data is counted. */
+  void ended(Termination how) {
+    if (how == Termination.CLIENT_CLOSED || how == Termination.CLIENT_TIMEOUT) {
+      clientAborts.increment();
+    } else if (how == Termination.SERVER_CLOSED || how == Termination.SERVER_TIMEOUT) {
+      serverAborts.increment();
+    }
+  }
+
+  private static void raise(AtomicLong max, long value) {
+    if (value > max.get()) {
+      max.accumulateAndGet(value, Math::max);
+    }
   }
 }

@@ -13,7 +13,6 @@ import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.schedule.Member;
 import io.steelyard.lb.stats.ServerStats;
 import java.net.InetSocketAddress;
-import java.time.Instant;
 import java.util.ArrayDeque;
 
 /**
@@ -41,7 +40,7 @@ final class Server {
   private volatile AdminState admin = AdminState.READY;
   private volatile HealthChecker checker;
   private volatile AgentChecker agent;
-  private volatile long lastChangeMillis = System.currentTimeMillis();
+  private final StateClock clock = new StateClock(false);
 
   /**
    * The server {@code config} describes, with member id {@code id} in its backend's scheduler, in
@@ -71,7 +70,8 @@ final class Server {
         initialWeight,
         member.maxConn(),
         maxQueue,
-        Instant.ofEpochMilli(lastChangeMillis),
+        clock.lastChange(),
+        clock.downtime(),
         checkStats(),
         agent == null ? null : agent.stats(),
         sid);
@@ -168,7 +168,8 @@ final class Server {
   }
 
   void statusChanged() {
-    lastChangeMillis = System.currentTimeMillis();
+    ServerStatus now = status();
+    clock.changed(now == ServerStatus.DOWN || now == ServerStatus.MAINT);
   }
 
   void adminState(AdminState state) {

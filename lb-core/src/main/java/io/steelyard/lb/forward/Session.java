@@ -451,6 +451,7 @@ final class Session implements Connector.Listener, RelayHandler.Events {
       return;
     }
     connector.finish();
+    countEnd();
     backend.counters().close();
     // Logged with the server and the backend counted out and the frontend not yet, as HAProxy.
     TrafficLogging logging = frontend.logging();
@@ -459,6 +460,26 @@ final class Session implements Connector.Listener, RelayHandler.Events {
     }
     frontend.counters().close();
     forwarder.sessionEnded(this);
+  }
+
+  /** Counts how the session ended and, when it reached a server, how long it took. */
+  private void countEnd() {
+    Termination how = termination == null ? Termination.NORMAL : termination;
+    Server target = connector.target();
+    frontend.counters().ended(how);
+    backend.counters().ended(how);
+    long connectMillis = connector.connectMillis();
+    if (connectMillis >= 0) {
+      long queueMillis = connector.queueMillis();
+      long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedAtNanos);
+      backend.counters().connectedSessionEnded(queueMillis, connectMillis, totalMillis);
+      if (target != null) {
+        target.counters().connectedSessionEnded(queueMillis, connectMillis, totalMillis);
+      }
+    }
+    if (target != null) {
+      target.counters().ended(how);
+    }
   }
 
   private static boolean showsFrontendAddress(LogFormat format) {

@@ -7,19 +7,24 @@ import io.steelyard.lb.stats.BackendStats;
 import io.steelyard.lb.stats.BackendStatus;
 import io.steelyard.lb.stats.FrontendStats;
 import io.steelyard.lb.stats.ServerStats;
+import io.steelyard.lb.stats.SessionTimes;
 import io.steelyard.lb.stats.Stats;
+import io.steelyard.lb.stats.Traffic;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * A balancer's metrics as HAProxy 2.6's Prometheus exporter writes them ({@code http-request
  * use-service prometheus-exporter}), for what Steelyard measures: the same names, HELP texts,
  * types and labels ({@code proxy}, {@code server}, {@code state}), in HAProxy's order (process,
  * then frontends, backends and servers, each metric with every object), so that dashboards made
- * for HAProxy work unchanged. HAProxy's other metrics (HTTP, SSL, compression, cache, times,
- * maxima, rates) are not served; a test lists which are, side by side with HAProxy's page.
+ * for HAProxy work unchanged. HAProxy's other metrics (HTTP, SSL, compression, cache, idle
+ * connections, listeners, stick tables) are not served; a test lists which are, side by side with
+ * HAProxy's page. The time averages are those of {@code show stat} (over the sessions so far
+ * while there are fewer than 1,024; HAProxy's exporter divides by 1,024 from the first).
  */
 public final class PrometheusPage {
   private static final String SESSIONS = "Number of current sessions on the frontend, backend or server";
@@ -35,8 +40,57 @@ public final class PrometheusPage {
       "Total number of server connection retries since the worker process started";
   private static final String REDISPATCHES = "Total number of server redispatches due to connection"
       + " failures since the worker process started";
+  private static final String MAX_SESSIONS =
+      "Highest value of current sessions encountered since process started";
+  private static final String MAX_QUEUE =
+      "Highest value of queued connections encountered since process started";
+  private static final String MAX_RATE =
+      "Highest value of sessions per second observed since the worker process started";
+  private static final String LAST_CHANGE = "How long ago the last server state changed, in seconds";
+  private static final String DOWNTIME = "Total time spent in DOWN state, for server or backend";
+  private static final String CLIENT_ABORTS = "Total number of requests or connections aborted by"
+      + " the client since the worker process started";
+  private static final String SERVER_ABORTS = "Total number of requests or connections aborted by"
+      + " the server since the worker process started";
+  private static final String LAST_SESSION =
+      "How long ago some traffic was seen on this object on this worker process, in seconds";
   private static final String WEIGHT =
       "Server's effective weight, or sum of active servers' effective weights for a backend";
+
+  /** The time averages and maxima of backends and servers, in HAProxy's order. */
+  private enum TimeMetric {
+    QUEUE_AVERAGE("queue_time_average_seconds",
+        "Avg. queue time for last 1024 successful connections.", SessionTimes::queueAverage),
+    CONNECT_AVERAGE("connect_time_average_seconds",
+        "Avg. connect time for last 1024 successful connections.", SessionTimes::connectAverage),
+    RESPONSE_AVERAGE("response_time_average_seconds",
+        "Avg. response time for last 1024 successful connections.", times -> 0),
+    TOTAL_AVERAGE("total_time_average_seconds",
+        "Avg. total time for last 1024 successful connections.", SessionTimes::totalAverage),
+    QUEUE_MAX("max_queue_time_seconds", "Maximum observed time spent in the queue",
+        SessionTimes::queueMax),
+    CONNECT_MAX("max_connect_time_seconds",
+        "Maximum observed time spent waiting for a connection to complete", SessionTimes::connectMax),
+    RESPONSE_MAX("max_response_time_seconds",
+        "Maximum observed time spent waiting for a server response", times -> 0),
+    TOTAL_MAX("max_total_time_seconds", "Maximum observed total request+response time"
+        + " (request+queue+connect+response+processing)", SessionTimes::totalMax);
+
+    final String metric;
+    final String help;
+    /** Milliseconds; the response time is 0 in TCP mode, as HAProxy's. */
+    final ToLongFunction<SessionTimes> millis;
+
+    TimeMetric(String metric, String help, ToLongFunction<SessionTimes> millis) {
+      this.metric = metric;
+      this.help = help;
+      this.millis = millis;
+    }
+
+    double seconds(Traffic traffic) {
+      return millis.applyAsLong(traffic.times()) / 1000.0;
+    }
+  }
 
   private PrometheusPage() {}
 
@@ -62,6 +116,7 @@ public final class PrometheusPage {
 
     List<FrontendStats> frontends = stats.frontends();
     frontends(page, "current_sessions", SESSIONS, "gauge", frontends, f -> f.traffic().current());
+    frontends(page, "max_sessions", MAX_SESSIONS, "gauge", frontends, f -> f.traffic().maxCurrent());
     frontends(page, "limit_sessions", LIMIT, "gauge", frontends, f -> limit(balancer, f.name()));
     frontends(page, "sessions_total", TOTAL, "counter", frontends, f -> f.traffic().total());
     frontends(page, "bytes_in_total", BYTES_IN, "counter", frontends, f -> f.traffic().bytesIn());
@@ -71,12 +126,17 @@ public final class PrometheusPage {
       // A frontend that holds its maxconn (FULL) still listens: UP, as HAProxy reports it.
       states(page, "haproxy_frontend_status", label(frontend.name()), List.of("DOWN", "UP"), "UP");
     }
+    frontends(page, "max_session_rate", MAX_RATE, "gauge", frontends, f -> f.traffic().maxRate());
+    frontends(page, "connections_rate_max", "Highest value of connections per second observed since"
+        + " the worker process started", "gauge", frontends, f -> f.traffic().maxRate());
     frontends(page, "connections_total", "Total number of new connections accepted on this frontend"
         + " since the worker process started", "counter", frontends, f -> f.traffic().total());
 
     List<BackendStats> backends = stats.backends();
     backends(page, "current_queue", QUEUE, "gauge", backends, b -> b.traffic().queued());
+    backends(page, "max_queue", MAX_QUEUE, "gauge", backends, b -> b.traffic().maxQueued());
     backends(page, "current_sessions", SESSIONS, "gauge", backends, b -> b.traffic().current());
+    backends(page, "max_sessions", MAX_SESSIONS, "gauge", backends, b -> b.traffic().maxCurrent());
     backends(page, "sessions_total", TOTAL, "counter", backends, b -> b.traffic().total());
     backends(page, "bytes_in_total", BYTES_IN, "counter", backends, b -> b.traffic().bytesIn());
     backends(page, "bytes_out_total", BYTES_OUT, "counter", backends, b -> b.traffic().bytesOut());
@@ -97,9 +157,25 @@ public final class PrometheusPage {
     backends(page, "backup_servers", "Total number of backup UP servers with a non-zero weight",
         "gauge", backends, b -> b.servers().stream()
             .filter(s -> s.backup() && s.status() == ServerStatus.UP && s.weight() > 0).count());
+    backends(page, "check_last_change_seconds", LAST_CHANGE, "gauge", backends,
+        b -> ageSeconds(b.lastChange().toEpochMilli()));
+    backends(page, "downtime_seconds_total", DOWNTIME, "counter", backends,
+        b -> b.downtime().toSeconds());
+    backends(page, "max_session_rate", MAX_RATE, "gauge", backends, b -> b.traffic().maxRate());
+    backends(page, "client_aborts_total", CLIENT_ABORTS, "counter", backends,
+        b -> b.traffic().clientAborts());
+    backends(page, "server_aborts_total", SERVER_ABORTS, "counter", backends,
+        b -> b.traffic().serverAborts());
+    backends(page, "last_session_seconds", LAST_SESSION, "gauge", backends,
+        b -> lastSession(b.traffic()));
+    for (TimeMetric time : TimeMetric.values()) {
+      backends(page, time.metric, time.help, "gauge", backends, b -> time.seconds(b.traffic()));
+    }
 
     servers(page, "current_queue", QUEUE, "gauge", backends, s -> s.traffic().queued());
+    servers(page, "max_queue", MAX_QUEUE, "gauge", backends, s -> s.traffic().maxQueued());
     servers(page, "current_sessions", SESSIONS, "gauge", backends, s -> s.traffic().current());
+    servers(page, "max_sessions", MAX_SESSIONS, "gauge", backends, s -> s.traffic().maxCurrent());
     servers(page, "limit_sessions", LIMIT, "gauge", backends, s -> s.maxConn() == 0 ? Double.NaN : s.maxConn());
     servers(page, "sessions_total", TOTAL, "counter", backends, s -> s.traffic().total());
     servers(page, "bytes_in_total", BYTES_IN, "counter", backends, s -> s.traffic().bytesIn());
@@ -119,9 +195,34 @@ public final class PrometheusPage {
     servers(page, "check_failures_total", "Total number of failed individual health checks per"
         + " server/backend, since the worker process started", "counter", backends,
         s -> s.check() == null ? 0 : s.check().failedChecks());
+    servers(page, "check_up_down_total", "Total number of failed checks causing UP to DOWN server"
+        + " transitions, per server/backend, since the worker process started", "counter", backends,
+        s -> s.check() == null ? 0 : s.check().downTransitions());
+    servers(page, "check_last_change_seconds", LAST_CHANGE, "gauge", backends,
+        s -> ageSeconds(s.lastChange().toEpochMilli()));
+    servers(page, "downtime_seconds_total", DOWNTIME, "counter", backends,
+        s -> s.check() == null ? Double.NaN : s.downtime().toSeconds());
     servers(page, "queue_limit", "Limit on the number of connections in queue, for servers only"
         + " (maxqueue argument)", "gauge", backends, s -> s.maxQueue() == 0 ? Double.NaN : s.maxQueue());
+    servers(page, "max_session_rate", MAX_RATE, "gauge", backends, s -> s.traffic().maxRate());
+    servers(page, "client_aborts_total", CLIENT_ABORTS, "counter", backends,
+        s -> s.traffic().clientAborts());
+    servers(page, "server_aborts_total", SERVER_ABORTS, "counter", backends,
+        s -> s.traffic().serverAborts());
+    servers(page, "last_session_seconds", LAST_SESSION, "gauge", backends,
+        s -> lastSession(s.traffic()));
+    for (TimeMetric time : TimeMetric.values()) {
+      servers(page, time.metric, time.help, "gauge", backends, sv -> time.seconds(sv.traffic()));
+    }
     return page.toString();
+  }
+
+  private static double lastSession(Traffic traffic) {
+    return traffic.lastSession() == null ? -1 : ageSeconds(traffic.lastSession().toEpochMilli());
+  }
+
+  private static long ageSeconds(long epochMillis) {
+    return Math.max(0, (System.currentTimeMillis() - epochMillis) / 1000);
   }
 
   private static double limit(Balancer balancer, String frontend) {

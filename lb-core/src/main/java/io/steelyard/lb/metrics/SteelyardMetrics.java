@@ -27,14 +27,17 @@ import java.util.function.ToDoubleFunction;
  * }</pre>
  *
  * <ul>
- *   <li>{@code steelyard.frontend.connections.active} (gauge) and {@code
+ *   <li>{@code steelyard.frontend.connections.active}, {@code .connections.max} (the most at once)
+ *       and {@code .connections.rate} (over the last second) (gauges), {@code
  *       steelyard.frontend.connections} (counter), {@code steelyard.frontend.bytes.in} and {@code
  *       .bytes.out} (counters, bytes), tag {@code frontend};
  *   <li>the same for {@code steelyard.backend.*} (tag {@code backend}) and {@code
- *       steelyard.server.*} (tags {@code backend}, {@code server}), with {@code .queued} (gauge),
- *       {@code .connect.errors}, {@code .retries} and {@code .redispatches} (counters); {@code
- *       steelyard.backend.up} and {@code steelyard.server.up} (1 or 0), {@code
- *       steelyard.server.weight};
+ *       steelyard.server.*} (tags {@code backend}, {@code server}), with {@code .queued} and
+ *       {@code .queued.max} (gauges), {@code .connect.errors}, {@code .retries}, {@code
+ *       .redispatches} and {@code .aborts} (tag {@code by}: {@code client} or {@code server})
+ *       (counters), {@code .connect.time} and {@code .total.time} (gauges, seconds, averaged over
+ *       the last 1,024 connections that reached a server); {@code steelyard.backend.up} and {@code
+ *       steelyard.server.up} (1 or 0), {@code steelyard.server.weight};
  *   <li>{@code steelyard.logs.dropped} (counter).
  * </ul>
  *
@@ -85,6 +88,10 @@ public final class SteelyardMetrics implements MeterBinder {
   private void traffic(MeterRegistry registry, String prefix, Tags tags, java.util.function.Function<Stats, Traffic> of) {
     gauge(registry, prefix + ".connections.active", tags, "connections open now",
         s -> of.apply(s).current());
+    gauge(registry, prefix + ".connections.max", tags, "the most connections open at once",
+        s -> of.apply(s).maxCurrent());
+    gauge(registry, prefix + ".connections.rate", tags, "connections over the last second",
+        s -> of.apply(s).rate());
     counter(registry, prefix + ".connections", tags, "connections since start", null,
         s -> of.apply(s).total());
     counter(registry, prefix + ".bytes.in", tags, "bytes from clients", "bytes",
@@ -100,6 +107,16 @@ public final class SteelyardMetrics implements MeterBinder {
           s -> of.apply(s).retries());
       counter(registry, prefix + ".redispatches", tags, "connections redispatched", null,
           s -> of.apply(s).redispatches());
+      gauge(registry, prefix + ".queued.max", tags, "the most connections waiting at once",
+          s -> of.apply(s).maxQueued());
+      counter(registry, prefix + ".aborts", tags.and("by", "client"),
+          "connections the client ended while data flowed", null, s -> of.apply(s).clientAborts());
+      counter(registry, prefix + ".aborts", tags.and("by", "server"),
+          "connections the server ended while data flowed", null, s -> of.apply(s).serverAborts());
+      gauge(registry, prefix + ".connect.time", tags, "seconds to connect to the server, averaged",
+          s -> of.apply(s).times().connectAverage() / 1000.0);
+      gauge(registry, prefix + ".total.time", tags, "seconds from accept to the end, averaged",
+          s -> of.apply(s).times().totalAverage() / 1000.0);
     }
   }
 

@@ -3,6 +3,7 @@ package io.steelyard.lb.stats;
 import io.steelyard.lb.health.CheckStats;
 import io.steelyard.lb.health.ServerStatus;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -18,6 +19,7 @@ import java.time.Instant;
  * @param maxConn the most connections it takes at once, 0 for no limit
  * @param maxQueue the most clients waiting for it, 0 for no limit
  * @param lastChange when its status last changed, or when it was created
+ * @param downtime how long it has been DOWN or in maintenance since it was created
  * @param check its health checks, or {@code null} when it is not checked
  * @param agent its agent check (health 1 while the agent says up, 0 while down), or {@code null}
  * @param sid HAProxy's id of the server: its configured {@code id}, else the smallest free one
@@ -35,6 +37,7 @@ public record ServerStats(
     int maxConn,
     int maxQueue,
     Instant lastChange,
+    Duration downtime,
     CheckStats check,
     CheckStats agent,
     int sid) {}

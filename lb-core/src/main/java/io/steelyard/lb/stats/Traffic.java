@@ -1,5 +1,7 @@
 package io.steelyard.lb.stats;
 
+import java.time.Instant;
+
 /**
  * The traffic of a frontend, backend or server at one moment. "In" is from clients towards
  * servers, "out" back towards clients.
@@ -17,6 +19,14 @@ package io.steelyard.lb.stats;
  * @param queued connections waiting in a queue now
  * @param queueTimeouts connections dropped when their time in the queue ran out
  * @param refused connections closed at once because no server could take them
+ * @param maxCurrent the most connections open at once since start
+ * @param maxQueued the most connections waiting at once since start
+ * @param rate connections over the last second
+ * @param maxRate the highest {@code rate} since start
+ * @param lastSession when the last connection opened, {@code null} before the first
+ * @param clientAborts connections the client closed or left idle while data flowed (CD, cD)
+ * @param serverAborts connections the server closed or left idle while data flowed (SD, sD)
+ * @param times how long sessions took, for backends and servers (zeros for frontends)
  */
 public record Traffic(
     long current,
@@ -30,4 +40,12 @@ public record Traffic(
     long redispatches,
     long queued,
     long queueTimeouts,
-    long refused) {}
+    long refused,
+    long maxCurrent,
+    long maxQueued,
+    long rate,
+    long maxRate,
+    Instant lastSession,
+    long clientAborts,
+    long serverAborts,
+    SessionTimes times) {}

@@ -136,6 +136,43 @@ class StatsSocketTest {
   }
 
   @Test
+  void showStatFillsMaximaRatesTimesAndDowntime() throws Exception {
+    String server = null;
+    for (int i = 0; i < 3; i++) {
+      server = TestClient.whoAnswers(front, TestClient.loopback(2)); // stuck: one server
+    }
+    await().until(() -> Long.parseLong(rows(admin("show stat")).get("bk/s3").get("downtime")) >= 1);
+    Map<String, Map<String, String>> rows = rows(admin("show stat"));
+    Map<String, String> frontend = rows.get("ft/FRONTEND");
+    assertThat(number(frontend, "smax")).isBetween(1L, 3L);
+    assertThat(number(frontend, "rate_max")).isBetween(1L, 3L);
+    assertThat(number(frontend, "conn_rate_max")).isBetween(1L, 3L);
+    assertThat(frontend.get("rate")).matches("\\d+");
+    Map<String, String> backend = rows.get("bk/BACKEND");
+    for (Map<String, String> row : List.of(backend, rows.get("bk/" + server))) {
+      assertThat(number(row, "smax")).isBetween(1L, 3L);
+      assertThat(number(row, "qmax")).isZero();
+      assertThat(number(row, "rate_max")).isBetween(1L, 3L);
+      assertThat(number(row, "lastsess")).as("seconds since the last session").isBetween(0L, 5L);
+      assertThat(number(row, "qtime")).isZero();
+      assertThat(number(row, "rtime")).as("none in TCP mode, as HAProxy").isZero();
+      assertThat(number(row, "ttime_max")).isGreaterThanOrEqualTo(number(row, "ttime"));
+      assertThat(number(row, "ctime_max")).isGreaterThanOrEqualTo(number(row, "ctime"));
+      assertThat(number(row, "cli_abrt") + number(row, "srv_abrt")).isBetween(0L, 3L);
+    }
+    assertThat(number(backend, "downtime")).as("a server was up all along").isZero();
+    assertThat(backend.get("lastchg")).matches("\\d+");
+    assertThat(number(rows.get("bk/s3"), "downtime")).as("down since start").isPositive();
+    assertThat(number(rows.get("bk/s3"), "lastsess")).as("never a session").isEqualTo(-1);
+    assertThat(rows.get("bk/s1").get("downtime")).as("not checked: empty, as HAProxy").isEmpty();
+  }
+
+  private static long number(Map<String, String> row, String field) {
+    assertThat(row.get(field)).as(row.get("svname") + " " + field).matches("-?\\d+");
+    return Long.parseLong(row.get(field));
+  }
+
+  @Test
   void showStatFiltersByProxyTypeAndServer() throws Exception {
     assertThat(keys(admin("show stat -1 4 -1"))).containsExactly("bk/s1", "bk/s2", "bk/s3");
     assertThat(keys(admin("show stat bk 2 -1"))).containsExactly("bk/BACKEND");
