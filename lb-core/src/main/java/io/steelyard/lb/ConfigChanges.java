@@ -20,7 +20,9 @@ import java.util.function.Function;
  * The difference between a running configuration and a new one, as {@link Balancer#reconfigure}
  * applies it: in each backend, servers added (ready, and checked if they are), servers removed
  * (in maintenance at once, so that they take no new client, and deleted once their last
- * connection ends: none is cut), and servers whose weight or maxconn changed. Any other
+ * connection ends: none is cut), and servers whose weight or maxconn changed; a frontend's
+ * connection log (its sink, format or {@code dontlognull}), for the connections that end from
+ * then on. Any other
  * difference (a frontend, a backend, a timeout, a server's address or checks, the peers) is not
  * applied yet: the whole new configuration is then refused, naming each such difference, and
  * nothing changes.
@@ -61,7 +63,11 @@ final class ConfigChanges {
       if (now == null) {
         refused.add("frontend '" + frontend.name() + "' removed");
       } else {
-        sameFields("frontend '" + frontend.name() + "': ", frontend, now, Set.of());
+        sameFields("frontend '" + frontend.name() + "': ", frontend, now, Set.of("logging"));
+        if (!Objects.equals(frontend.logging(), now.logging())) {
+          steps.add(() -> forwarding.setLogging(now.name(), now.logging()));
+          changes.add("frontend '" + now.name() + "': log changed");
+        }
       }
     }
     frontends.keySet().forEach(name -> refused.add("frontend '" + name + "' added"));

@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.steelyard.lb.config.BalancerConfig;
 import io.steelyard.lb.health.ServerStatus;
+import io.steelyard.lb.log.LogLine;
+import io.steelyard.lb.log.LogSink;
 import io.steelyard.lb.schedule.Balance;
 import io.steelyard.lb.testing.SteadyClients;
 import io.steelyard.lb.testing.TestBackend;
@@ -17,7 +19,9 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,5 +153,52 @@ class ReconfigureTest {
         .hasMessage("cannot apply to a running balancer (restart it for these): backend 'bk': balance changed");
     assertThat(balancer.config()).isSameAs(before);
     assertThat(balancer.stats().backend("bk").servers()).hasSize(2);
+  }
+
+  @Test
+  void aFrontendsLogChangesInPlaceAndTheOldSinkIsClosedOnceItsLinesAreWritten() throws Exception {
+    List<String> before = new CopyOnWriteArrayList<>();
+    List<String> after = new CopyOnWriteArrayList<>();
+    AtomicBoolean closed = new AtomicBoolean();
+    balancer.close();
+    balancer = logging(new CountingSink(before, closed), null).start();
+    front = balancer.boundAddresses("ft").get(0);
+    TestClient.whoAnswers(front, TestClient.loopback(2));
+    await().until(() -> before.size() == 1);
+
+    Reconfiguration done = balancer.reconfigure(
+        logging(new CountingSink(after, new AtomicBoolean()), "%ci %b/%s").build());
+    assertThat(done.changes()).containsExactly("frontend 'ft': log changed");
+    String server = TestClient.whoAnswers(front, TestClient.loopback(2));
+    await().until(() -> after.size() == 1);
+    assertThat(after).containsExactly("127.0.0.2 bk/" + server);
+    assertThat(before).hasSize(1);
+    await().untilTrue(closed);
+  }
+
+  private BalancerBuilder logging(LogSink sink, String format) {
+    return Balancer.builder()
+        .drainTimeout(ofSeconds(1))
+        .frontend("ft", f -> {
+          f.bind("127.0.0.1:0").defaultBackend("bk").log(sink);
+          if (format != null) {
+            f.logFormat(format);
+          }
+        })
+        .backend("bk", b -> b.balance(Balance.roundRobin()).server("s1", s1.hostPort())
+            .server("s2", s2.hostPort()));
+  }
+
+  /** A sink that keeps its lines and says when it is closed. */
+  private record CountingSink(List<String> lines, AtomicBoolean closed) implements LogSink {
+    @Override
+    public void write(LogLine line) {
+      lines.add(line.message());
+    }
+
+    @Override
+    public void close() {
+      closed.set(true);
+    }
   }
 }

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * abstract socket, as systemd writes them. Each send names the path, so a daemon that restarts is
  * found again.
  */
-public final class UnixDatagram {
+public final class UnixDatagram implements AutoCloseable {
   private static final int AF_UNIX = 1;
   private static final int SOCK_DGRAM = 2;
   private static final int SUN_PATH = 108;
@@ -25,6 +25,8 @@ public final class UnixDatagram {
 
     long sendto(int fd, byte[] buffer, long length, int flags, byte[] address, int addressLength)
         throws LastErrorException;
+
+    int close(int fd) throws LastErrorException;
   }
 
   private final int fd;
@@ -56,6 +58,16 @@ public final class UnixDatagram {
       LibC.INSTANCE.sendto(fd, datagram, datagram.length, 0, address, address.length);
     } catch (LastErrorException e) {
       throw new UncheckedIOException(new java.io.IOException("sendto: " + e.getMessage()));
+    }
+  }
+
+  /** Closes the socket. */
+  @Override
+  public void close() {
+    try {
+      LibC.INSTANCE.close(fd);
+    } catch (LastErrorException e) {
+      // a descriptor that cannot be closed was closed already
     }
   }
 }

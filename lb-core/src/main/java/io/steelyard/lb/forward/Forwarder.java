@@ -23,6 +23,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.steelyard.lb.config.BalancerConfig;
 import io.steelyard.lb.config.TrafficLogging;
+import io.steelyard.lb.log.LogSink;
 import io.steelyard.lb.stats.ConnectionInfo;
 import io.steelyard.lb.stats.Limits;
 import io.steelyard.lb.transport.Source;
@@ -80,13 +81,11 @@ final class Forwarder implements SessionHost {
   private final Map<Frontend, List<Channel>> listeners = new IdentityHashMap<>();
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicInteger active = new AtomicInteger();
-  /** The connection log, or {@code null} when no frontend logs. */
-  private final TrafficLog trafficLog;
+  /** The connection log, started when a frontend first logs; set under {@code this}. */
+  private volatile TrafficLog trafficLog;
 
   /** @param configuredLimit whether a global or frontend maxconn is configured */
-  private Forwarder(Transport transport, int ioThreads, Limits limits, boolean configuredLimit,
-      TrafficLog trafficLog) {
-    this.trafficLog = trafficLog;
+  private Forwarder(Transport transport, int ioThreads, Limits limits, boolean configuredLimit) {
     this.transport = transport;
     this.limits = limits;
     this.zeroCopyRelay = transport.zeroCopyRelay();
@@ -116,9 +115,7 @@ final class Forwarder implements SessionHost {
     int perConnection = 2 + (relay == null ? 0 : relay.descriptorsPerSession());
     Limits limits =
         DescriptorBudget.of(config.maxConn(), listeners, config.ioThreads(), perConnection);
-    boolean logs = config.frontends().stream().anyMatch(f -> f.logging() != null);
-    return new Forwarder(transport, config.ioThreads(), limits,
-        config.maxConn() > 0 || frontendLimit, logs ? new TrafficLog() : null);
+    return new Forwarder(transport, config.ioThreads(), limits, config.maxConn() > 0 || frontendLimit);
   }
 
   /**
@@ -318,8 +315,10 @@ final class Forwarder implements SessionHost {
 
   void shutdown() {
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-    if (trafficLog != null) {
-      trafficLog.close();
+    synchronized (this) {
+      if (trafficLog != null) {
+        trafficLog.close();
+      }
     }
   }
 
@@ -328,13 +327,38 @@ final class Forwarder implements SessionHost {
     if (logging.sink().inline()) {
       TrafficLog.writeNow(logging, session);
     } else {
-      trafficLog.offer(logging, session);
+      trafficLog().offer(logging, session);
+    }
+  }
+
+  /** The connection log, started at its first use. */
+  private TrafficLog trafficLog() {
+    TrafficLog started = trafficLog;
+    if (started == null) {
+      synchronized (this) {
+        if (trafficLog == null) {
+          trafficLog = new TrafficLog();
+        }
+        started = trafficLog;
+      }
+    }
+    return started;
+  }
+
+  /** Closes {@code sink} once the lines queued for it are written. */
+  void retire(LogSink sink) {
+    TrafficLog started = trafficLog;
+    if (started == null) {
+      sink.close();
+    } else {
+      started.retire(sink);
     }
   }
 
   /** Connection log lines dropped because the logging thread fell behind. */
   long droppedLogs() {
-    return trafficLog == null ? 0 : trafficLog.dropped();
+    TrafficLog started = trafficLog;
+    return started == null ? 0 : started.dropped();
   }
 
   private static void sleepBriefly() {

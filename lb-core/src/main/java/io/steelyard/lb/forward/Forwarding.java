@@ -9,9 +9,11 @@ import io.steelyard.lb.config.BackendConfig;
 import io.steelyard.lb.config.BalancerConfig;
 import io.steelyard.lb.config.FrontendConfig;
 import io.steelyard.lb.config.ServerConfig;
+import io.steelyard.lb.config.TrafficLogging;
 import io.steelyard.lb.health.AdminState;
 import io.steelyard.lb.health.HealthChecks;
 import io.steelyard.lb.health.HealthListener;
+import io.steelyard.lb.log.LogSink;
 import io.steelyard.lb.stats.ConnectionInfo;
 import io.steelyard.lb.stats.Limits;
 import io.steelyard.lb.stats.Stats;
@@ -21,9 +23,12 @@ import io.steelyard.lb.transport.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -144,6 +149,25 @@ public final class Forwarding {
     notifier.removeListener(listener);
   }
 
+  /**
+   * Logs the frontend's connections that end from now on to {@code logging} ({@code null}: none);
+   * the sink it replaces, unless another frontend writes to it, is closed once the lines queued
+   * for it are written.
+   */
+  public void setLogging(String frontend, TrafficLogging logging) {
+    Frontend running = frontends.get(frontend);
+    if (running == null) {
+      throw new IllegalArgumentException("no frontend '" + frontend + "'");
+    }
+    TrafficLogging before = running.logging();
+    running.logging(logging);
+    if (before != null && (logging == null || before.sink() != logging.sink())
+        && frontends.values().stream().noneMatch(
+            other -> other.logging() != null && other.logging().sink() == before.sink())) {
+      forwarder.retire(before.sink());
+    }
+  }
+
   /** Sets a server ready, draining or in maintenance. */
   public void setState(String backend, String server, AdminState state) {
     Backend running = backend(backend);
@@ -253,6 +277,12 @@ public final class Forwarding {
     notifier.listening(false);
     checks.stopAll();
     forwarder.close(drain);
+    Set<LogSink> sinks = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Frontend frontend : frontends.values()) {
+      if (frontend.logging() != null && sinks.add(frontend.logging().sink())) {
+        frontend.logging().sink().close();
+      }
+    }
   }
 
   /** The bytes queued for writing over all connections: what flow control bounds. */

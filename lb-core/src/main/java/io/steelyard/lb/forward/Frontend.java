@@ -17,12 +17,14 @@ final class Frontend {
   private final Backend backend;
   private final long clientTimeoutMillis;
   private final Counters counters = new Counters();
+  private volatile TrafficLogging logging;
 
   /** The frontend {@code config} describes, sending its connections to {@code backend}. */
   Frontend(FrontendConfig config, Backend backend) {
     this.config = requireNonNull(config, "config");
     this.backend = requireNonNull(backend, "backend");
     this.clientTimeoutMillis = config.clientTimeout().toMillis();
+    this.logging = config.logging();
   }
 
   String name() {
@@ -43,12 +45,17 @@ final class Frontend {
     return config.clientKeepAlive();
   }
 
-  /** The most concurrent connections, 0 for no limit. */
   /** Its connection log, or {@code null} when it logs nothing. */
   TrafficLogging logging() {
-    return config.logging();
+    return logging;
   }
 
+  /** Logs the connections that end from now on to {@code logging} ({@code null}: none). */
+  void logging(TrafficLogging logging) {
+    this.logging = logging;
+  }
+
+  /** The most concurrent connections, 0 for no limit. */
   int maxConn() {
     return config.maxConn();
   }

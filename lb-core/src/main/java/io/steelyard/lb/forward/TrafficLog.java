@@ -1,7 +1,9 @@
 package io.steelyard.lb.forward;
 
 import io.steelyard.lb.config.TrafficLogging;
+import io.steelyard.lb.log.LogFormat;
 import io.steelyard.lb.log.LogLine;
+import io.steelyard.lb.log.LogSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -33,6 +35,7 @@ final class TrafficLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrafficLog.class);
   private static final int BATCH = 256;
 
+  /** A session to write with {@code logging}, or, without a session, its sink to close. */
   private record Pending(TrafficLogging logging, FinishedSession session, long endedAtMillis) {}
 
   private final BlockingQueue<Pending> queue;
@@ -58,6 +61,19 @@ final class TrafficLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes {@code sink} on the logging thread once the sessions queued before now are written;
+   * waits for room in the queue, so call it off the forwarding threads.
+   */
+  void retire(LogSink sink) {
+    try {
+      queue.put(new Pending(new TrafficLogging(sink, false, LogFormat.TCPLOG), null, 0));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      sink.close();
+    }
+  }
+
   /** Sessions dropped because the queue was full. */
   long dropped() {
     return dropped.get();
@@ -69,7 +85,11 @@ final class TrafficLog implements AutoCloseable {
       boolean last = closed;
       queue.drainTo(batch, BATCH);
       for (Pending next : batch) {
-        write(next.logging(), next.session(), next.endedAtMillis());
+        if (next.session() == null) {
+          close(next.logging().sink());
+        } else {
+          write(next.logging(), next.session(), next.endedAtMillis());
+        }
       }
       if (batch.isEmpty()) {
         if (last) {
@@ -92,6 +112,14 @@ final class TrafficLog implements AutoCloseable {
           endedAtMillis, session.frontend(), LogLineRenderer.render(logging.format(), session)));
     } catch (RuntimeException e) {
       LOG.warn("a log sink failed: {}", e.toString());
+    }
+  }
+
+  private static void close(LogSink sink) {
+    try {
+      sink.close();
+    } catch (RuntimeException e) {
+      LOG.warn("a log sink failed to close: {}", e.toString());
     }
   }
 

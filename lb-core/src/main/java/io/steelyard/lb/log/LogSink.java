@@ -22,6 +22,13 @@ public interface LogSink {
     return false;
   }
 
+  /**
+   * Releases what the sink holds (sockets), once no more line comes: when the balancer closes,
+   * or after a reconfiguration replaced the sink and the lines queued for it are written.
+   * Nothing unless overridden.
+   */
+  default void close() {}
+
   /** The SLF4J logger {@code io.steelyard.lb.traffic}, at level INFO: the library's default. */
   static LogSink slf4j() {
     return Slf4jLogSink.INSTANCE;

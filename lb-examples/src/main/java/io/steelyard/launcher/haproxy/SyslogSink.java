@@ -13,13 +13,14 @@ import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * A frontend's {@code log} targets as one {@link LogSink}: each connection's line goes to every
  * target that takes the {@code info} level, in the target's format ({@link LogTarget}), tagged
  * {@code tag[pid]}. It runs on the balancer's logging thread, so a slow target delays only the
  * log; a target that fails (a syslog daemon gone) loses that line and the others still get it.
+ * Two sinks are equal when they send alike (the same targets, wherever in the files they are
+ * written, and tag), so that a reload that leaves the log lines alone changes no log.
  */
 final class SyslogSink implements LogSink {
   /**
@@ -29,7 +30,7 @@ final class SyslogSink implements LogSink {
   private static final class Sender {
     final LogTarget target;
     final ByteBuffer datagram;
-    Consumer<ByteBuffer> send;
+    Output output;
     long headerKey = Long.MIN_VALUE;
     byte[] header;
 
@@ -48,7 +49,16 @@ final class SyslogSink implements LogSink {
     }
   }
 
+  /** Where a target's datagrams go: a socket, or a standard stream that is not closed. */
+  private interface Output {
+    void send(ByteBuffer datagram);
+
+    default void close() {}
+  }
+
   private final List<Sender> senders = new ArrayList<>();
+  /** What each target sends and where, without where it is written. */
+  private final List<List<Object>> sends = new ArrayList<>();
   private final String tag;
   private final long pid = ProcessHandle.current().pid();
 
@@ -58,6 +68,8 @@ final class SyslogSink implements LogSink {
     for (LogTarget target : targets) {
       if (target.takes(LogTarget.INFO)) {
         senders.add(new Sender(target));
+        sends.add(List.of(target.destination(), target.format(), target.facility(), target.level(),
+            target.minLevel(), target.length()));
       }
     }
   }
@@ -71,19 +83,39 @@ final class SyslogSink implements LogSink {
   public void write(LogLine line) {
     for (Sender sender : senders) {
       try {
-        if (sender.send == null) {
-          sender.send = sender(sender.target.destination());
+        if (sender.output == null) {
+          sender.output = output(sender.target.destination());
         }
         sender.target.write(
             sender.datagram, sender.header(line.epochMillis(), tag, pid), line.message());
-        sender.send.accept(sender.datagram);
+        sender.output.send(sender.datagram);
       } catch (UncheckedIOException e) {
         // The target is gone for now: this line is lost for it, as a datagram would be.
       }
     }
   }
 
-  private static Consumer<ByteBuffer> sender(String destination) {
+  /** Closes the sockets this sink opened. */
+  @Override
+  public void close() {
+    for (Sender sender : senders) {
+      if (sender.output != null) {
+        sender.output.close();
+      }
+    }
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof SyslogSink that && sends.equals(that.sends) && tag.equals(that.tag);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * sends.hashCode() + tag.hashCode();
+  }
+
+  private static Output output(String destination) {
     if (destination.equals("stdout")) {
       return bytes -> print(System.out, bytes);
     }
@@ -92,17 +124,39 @@ final class SyslogSink implements LogSink {
     }
     if (destination.startsWith("/")) {
       UnixDatagram socket = new UnixDatagram(destination);
-      return datagram -> socket.send(bytes(datagram));
+      return new Output() {
+        @Override
+        public void send(ByteBuffer datagram) {
+          socket.send(bytes(datagram));
+        }
+
+        @Override
+        public void close() {
+          socket.close();
+        }
+      };
     }
     try {
       DatagramChannel channel = DatagramChannel.open();
       InetSocketAddress to = new InetSocketAddress(
           InetAddress.getByName(LogTarget.udpHost(destination)), LogTarget.udpPort(destination));
-      return datagram -> {
-        try {
-          channel.send(datagram, to);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+      return new Output() {
+        @Override
+        public void send(ByteBuffer datagram) {
+          try {
+            channel.send(datagram, to);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+
+        @Override
+        public void close() {
+          try {
+            channel.close();
+          } catch (IOException e) {
+            // closing a datagram socket loses nothing
+          }
         }
       };
     } catch (IOException e) {

@@ -1135,6 +1135,31 @@ class HaproxyConfigTest {
     }
 
     @Test
+    void theSameLogLinesElsewhereInTheFileMakeTheSameLogSoThatAReloadKeepsIt() {
+      String file = """
+          global
+            log 127.0.0.1:514 local0
+          defaults
+            log global
+            option tcplog
+            timeout connect 1s
+            timeout client 1s
+            timeout server 1s
+          frontend ft
+            bind 127.0.0.1:0
+            default_backend web
+          listen web
+            bind 127.0.0.1:0
+            server s1 127.0.0.1:1
+          """;
+      TrafficLogging first = parse(file).check().frontends().get(0).logging();
+      assertThat(parse("# moved down a line\n" + file).check().frontends().get(0).logging())
+          .isEqualTo(first);
+      assertThat(parse(file.replace("local0", "local1")).check().frontends().get(0).logging())
+          .isNotEqualTo(first);
+    }
+
+    @Test
     void logFormatAndTcplogTheLastInASectionWinsAndAProxysOwnOverItsDefaults() {
       HaproxyConfig config = parse("""
           global
