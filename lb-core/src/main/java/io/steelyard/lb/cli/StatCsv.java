@@ -3,6 +3,7 @@ package io.steelyard.lb.cli;
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.config.BackendConfig;
 import io.steelyard.lb.config.FrontendConfig;
+import io.steelyard.lb.config.SocketAddresses;
 import io.steelyard.lb.health.CheckOutcome;
 import io.steelyard.lb.health.CheckStats;
 import io.steelyard.lb.health.ServerStatus;
@@ -271,8 +272,7 @@ final class StatCsv {
       set(row, "agent_health", agent.health());
     }
     if (operator) {
-      String host = server.address().getAddress().getHostAddress();
-      set(row, "addr", (host.contains(":") ? "[" + host + "]" : host) + ":" + server.address().getPort());
+      set(row, "addr", SocketAddresses.hostPort(server.address()));
     }
     return row;
   }

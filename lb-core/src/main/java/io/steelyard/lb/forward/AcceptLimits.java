@@ -35,6 +35,14 @@ final class AcceptLimits {
     this.globalMax = globalMax;
   }
 
+  /** {@code listener} of {@code frontend} closes: it is no longer paused or resumed. */
+  synchronized void stopped(Frontend frontend, Channel listener) {
+    List<Channel> channels = listeners.get(frontend);
+    if (channels != null) {
+      channels.remove(listener);
+    }
+  }
+
   synchronized void listening(Frontend frontend, Channel listener) {
     listeners.computeIfAbsent(frontend, f -> new ArrayList<>()).add(listener);
     counts.computeIfAbsent(frontend, f -> new int[1]);

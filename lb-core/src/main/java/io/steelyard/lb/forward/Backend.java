@@ -164,6 +164,18 @@ final class Backend {
         clock.downtime());
   }
 
+  /** Stops the checks of its servers, for good: the backend was removed. */
+  void stopChecks() {
+    for (Server server : servers()) {
+      if (server.checker() != null) {
+        checks.stop(server.checker());
+      }
+      if (server.agent() != null) {
+        checks.stop(server.agent());
+      }
+    }
+  }
+
   /** Starts the checks of its servers, their first checks spread over one interval. */
   void startChecks() {
     List<Server> list = servers();

@@ -22,6 +22,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.steelyard.lb.config.BalancerConfig;
+import io.steelyard.lb.config.SocketAddresses;
 import io.steelyard.lb.config.TrafficLogging;
 import io.steelyard.lb.log.LogSink;
 import io.steelyard.lb.stats.ConnectionInfo;
@@ -33,6 +34,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,7 +80,8 @@ final class Forwarder implements SessionHost {
   /** The derived maxconn, kept on {@link #active}; 0 when {@link #acceptLimits} keeps the limit. */
   private final int sessionLimit;
   private final AcceptFailures acceptFailures;
-  private final Map<Frontend, List<Channel>> listeners = new IdentityHashMap<>();
+  /** Each frontend's listeners by the address they were asked to bind; the lock of listening. */
+  private final Map<Frontend, Map<InetSocketAddress, List<Channel>>> listeners = new IdentityHashMap<>();
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicInteger active = new AtomicInteger();
   /** The connection log, started when a frontend first logs; set under {@code this}. */
@@ -137,10 +140,15 @@ final class Forwarder implements SessionHost {
         "listening with {} on {} event loops: {}; maxconn {}{} (ulimit-n {})",
         transport.name(),
         group.executorCount(),
-        listeners.values(),
+        allListeners(),
         limits.maxConn(),
         limits.derived() ? " derived from the descriptor limit" : "",
         limits.ulimitN());
+  }
+
+  /** Whether frontends' maxconn are counted: a global or frontend maxconn was configured. */
+  boolean limitsFrontends() {
+    return acceptLimits != null;
   }
 
   /** The event loops, for other work that belongs on them (health checks). */
@@ -153,7 +161,101 @@ final class Forwarder implements SessionHost {
     return outbound;
   }
 
-  private void bind(Frontend frontend) {
+  /**
+   * Listens on every address of {@code frontend}.
+   *
+   * @throws IllegalStateException naming the frontend and the address when a bind fails; none of
+   *     its addresses is left bound then
+   */
+  void bind(Frontend frontend) {
+    List<InetSocketAddress> bound = new ArrayList<>();
+    try {
+      for (InetSocketAddress address : frontend.binds()) {
+        bind(frontend, address);
+        bound.add(address);
+      }
+    } catch (RuntimeException e) {
+      bound.forEach(address -> unbind(frontend, address));
+      throw e;
+    }
+  }
+
+  /** Stops listening for {@code frontend} on every address; the connections it accepted go on. */
+  void unbind(Frontend frontend) {
+    List<InetSocketAddress> addresses;
+    synchronized (listeners) {
+      Map<InetSocketAddress, List<Channel>> byAddress = listeners.get(frontend);
+      addresses = byAddress == null ? List.of() : List.copyOf(byAddress.keySet());
+    }
+    addresses.forEach(address -> unbind(frontend, address));
+  }
+
+  /**
+   * Listens on {@code address} for {@code frontend} too.
+   *
+   * @throws IllegalStateException naming the frontend and the address when the bind fails; nothing
+   *     of it is left bound then
+   */
+  void bind(Frontend frontend, InetSocketAddress address) {
+    ServerBootstrap bootstrap = bootstrap(frontend);
+    // A listener per loop, also under a configured maxconn: one shared listener handed half its
+    // connections to the other loop, a task and a wake-up each, and made 10-20% fewer short
+    // connections (lb-bench/compare/RESULTS.md). The price: pausing reaches the other loops'
+    // listeners a moment later, and what they accept meanwhile waits as late connections
+    // (AcceptLimits); clients queue per listener, not in one line.
+    boolean perLoop = transport.shareListener(bootstrap);
+    List<Channel> bound = new ArrayList<>();
+    try {
+      if (!perLoop) {
+        bound.add(listen(frontend, bootstrap.clone().group(group), address));
+      } else {
+        InetSocketAddress shared = address;
+        for (EventExecutor executor : group) {
+          EventLoop loop = (EventLoop) executor;
+          Channel listener = listen(frontend, bootstrap.clone().group(loop, loop), shared);
+          bound.add(listener);
+          // Port 0: the first listener's port, so that the others share it.
+          shared = (InetSocketAddress) listener.localAddress();
+        }
+      }
+    } catch (RuntimeException e) {
+      close(frontend, bound);
+      throw e;
+    }
+    synchronized (listeners) {
+      listeners.computeIfAbsent(frontend, f -> new LinkedHashMap<>()).put(address, bound);
+    }
+  }
+
+  /**
+   * Stops listening on {@code address} for {@code frontend}; the connections it accepted go on.
+   * Nothing happens when it does not listen there.
+   */
+  void unbind(Frontend frontend, InetSocketAddress address) {
+    List<Channel> bound;
+    synchronized (listeners) {
+      Map<InetSocketAddress, List<Channel>> addresses = listeners.get(frontend);
+      bound = addresses == null ? null : addresses.remove(address);
+      if (addresses != null && addresses.isEmpty()) {
+        listeners.remove(frontend);
+      }
+    }
+    if (bound != null) {
+      close(frontend, bound);
+    }
+  }
+
+  private void close(Frontend frontend, List<Channel> bound) {
+    for (Channel listener : bound) {
+      if (acceptLimits != null) {
+        acceptLimits.stopped(frontend, listener);
+      }
+      listener.close().awaitUninterruptibly();
+    }
+  }
+
+  /** How {@code frontend}'s listeners are made: their options, and their connections' sessions. */
+  private ServerBootstrap bootstrap(Frontend frontend) {
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .channel(transport.serverChannelType())
@@ -187,35 +289,14 @@ final class Forwarder implements SessionHost {
     if (frontend.transparent()) {
       transport.transparentListener(bootstrap);
     }
-    List<Channel> bound = new ArrayList<>();
-    listeners.put(frontend, bound);
-    // A listener per loop, also under a configured maxconn: one shared listener handed half its
-    // connections to the other loop, a task and a wake-up each, and made 10-20% fewer short
-    // connections (lb-bench/compare/RESULTS.md). The price: pausing reaches the other loops'
-    // listeners a moment later, and what they accept meanwhile waits as late connections
-    // (AcceptLimits); clients queue per listener, not in one line.
-    boolean perLoop = transport.shareListener(bootstrap);
-    for (InetSocketAddress address : frontend.binds()) {
-      if (!perLoop) {
-        bound.add(listen(frontend, bootstrap.clone().group(group), address));
-        continue;
-      }
-      InetSocketAddress shared = address;
-      for (EventExecutor executor : group) {
-        EventLoop loop = (EventLoop) executor;
-        Channel listener = listen(frontend, bootstrap.clone().group(loop, loop), shared);
-        bound.add(listener);
-        // Port 0: the first listener's port, so that the others share it.
-        shared = (InetSocketAddress) listener.localAddress();
-      }
-    }
+    return bootstrap;
   }
 
   private Channel listen(Frontend frontend, ServerBootstrap bootstrap, InetSocketAddress address) {
     ChannelFuture future = bootstrap.bind(address).awaitUninterruptibly();
     if (!future.isSuccess()) {
       throw new IllegalStateException(
-          "frontend '" + frontend.name() + "': cannot bind " + describe(address) + ": "
+          "frontend '" + frontend.name() + "': cannot bind " + SocketAddresses.hostPort(address) + ": "
               + future.cause().getMessage(),
           future.cause());
     }
@@ -225,19 +306,18 @@ final class Forwarder implements SessionHost {
     return future.channel();
   }
 
-  private static String describe(InetSocketAddress address) {
-    String host = address.getAddress().getHostAddress();
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
-  }
-
   /**
    * The addresses {@code frontend} listens on, with the ports the system gave for port 0; each
    * once, however many event loops share it.
    */
   List<InetSocketAddress> boundAddresses(Frontend frontend) {
-    List<Channel> bound = listeners.get(frontend);
-    if (bound == null) {
-      throw new IllegalArgumentException("unknown frontend '" + frontend.name() + "'");
+    List<Channel> bound = new ArrayList<>();
+    synchronized (listeners) {
+      Map<InetSocketAddress, List<Channel>> byAddress = listeners.get(frontend);
+      if (byAddress == null) {
+        throw new IllegalArgumentException("unknown frontend '" + frontend.name() + "'");
+      }
+      byAddress.values().forEach(bound::addAll);
     }
     List<InetSocketAddress> addresses = new ArrayList<>();
     for (Channel channel : bound) {
@@ -286,10 +366,8 @@ final class Forwarder implements SessionHost {
    * returns when every thread, socket and buffer is released.
    */
   void close(Duration drain) {
-    for (List<Channel> bound : listeners.values()) {
-      for (Channel channel : bound) {
-        channel.close().awaitUninterruptibly();
-      }
+    for (Channel channel : allListeners()) {
+      channel.close().awaitUninterruptibly();
     }
     if (acceptLimits != null) {
       acceptLimits.dropLate();
@@ -435,12 +513,19 @@ final class Forwarder implements SessionHost {
   private void pauseOrResume() {
     synchronized (listeners) {
       boolean accepting = active.get() < sessionLimit;
-      for (List<Channel> bound : listeners.values()) {
-        for (Channel listener : bound) {
-          listener.config().setAutoRead(accepting);
-        }
+      for (Channel listener : allListeners()) {
+        listener.config().setAutoRead(accepting);
       }
     }
+  }
+
+  /** Every listener of every frontend. */
+  private List<Channel> allListeners() {
+    List<Channel> all = new ArrayList<>();
+    synchronized (listeners) {
+      listeners.values().forEach(byAddress -> byAddress.values().forEach(all::addAll));
+    }
+    return all;
   }
 
   /** Whether {@code listener} is under every limit, so that it may accept. */

@@ -38,8 +38,9 @@ import java.util.concurrent.TimeUnit;
  * stay inside this package. Thread-safe.
  */
 public final class Forwarding {
-  private final Map<String, Frontend> frontends;
-  private final Map<String, Backend> backends;
+  /** Replaced whole, in order, when a reconfiguration adds or removes one; changed under this. */
+  private volatile Map<String, Frontend> frontends;
+  private volatile Map<String, Backend> backends;
   private final Forwarder forwarder;
   private final Notifier notifier;
   private final HealthChecks checks;
@@ -149,19 +150,91 @@ public final class Forwarding {
     notifier.removeListener(listener);
   }
 
+  /** Whether its transport can listen transparently and connect from clients' addresses. */
+  public boolean transparent() {
+    return forwarder.transport().transparent();
+  }
+
+  /** Whether frontends added later may have a maxconn: the balancer started with one. */
+  public boolean limitsFrontends() {
+    return forwarder.limitsFrontends();
+  }
+
+  /** Adds a backend, its servers checked from now on. */
+  public synchronized void addBackend(BackendConfig config) {
+    Backend backend = new Backend(config, notifier, checks, forwarder::shutdownSessions);
+    Map<String, Backend> next = new LinkedHashMap<>(backends);
+    next.put(config.name(), backend);
+    backends = next;
+    notifier.watch(List.copyOf(next.values()));
+    backend.startChecks();
+  }
+
   /**
-   * Logs the frontend's connections that end from now on to {@code logging} ({@code null}: none);
-   * the sink it replaces, unless another frontend writes to it, is closed once the lines queued
-   * for it are written.
+   * Removes a backend that no frontend sends connections to any more; the connections it has go
+   * on, its checks stop.
    */
-  public void setLogging(String frontend, TrafficLogging logging) {
-    Frontend running = frontends.get(frontend);
-    if (running == null) {
-      throw new IllegalArgumentException("no frontend '" + frontend + "'");
-    }
-    TrafficLogging before = running.logging();
-    running.logging(logging);
-    if (before != null && (logging == null || before.sink() != logging.sink())
+  public synchronized void removeBackend(String name) {
+    Backend backend = backend(name);
+    Map<String, Backend> next = new LinkedHashMap<>(backends);
+    next.remove(name);
+    backends = next;
+    notifier.watch(List.copyOf(next.values()));
+    backend.stopChecks();
+  }
+
+  /**
+   * Adds a frontend and listens on its addresses.
+   *
+   * @throws IllegalStateException naming the address when a bind fails; nothing is added then
+   */
+  public synchronized void addFrontend(FrontendConfig config) {
+    Frontend frontend = new Frontend(config, backend(config.defaultBackend()));
+    forwarder.bind(frontend);
+    Map<String, Frontend> next = new LinkedHashMap<>(frontends);
+    next.put(config.name(), frontend);
+    frontends = next;
+  }
+
+  /** Stops a frontend's listeners and removes it; the connections it accepted go on. */
+  public synchronized void removeFrontend(String name) {
+    Frontend frontend = frontend(name);
+    forwarder.unbind(frontend);
+    Map<String, Frontend> next = new LinkedHashMap<>(frontends);
+    next.remove(name);
+    frontends = next;
+    retireLog(frontend.logging(), null);
+  }
+
+  /**
+   * Listens on {@code address} for a frontend too, before its configuration names it.
+   *
+   * @throws IllegalStateException naming the address when the bind fails
+   */
+  public void bind(String frontend, InetSocketAddress address) {
+    forwarder.bind(frontend(frontend), address);
+  }
+
+  /** Stops listening on {@code address} for a frontend; the connections it accepted go on. */
+  public void unbind(String frontend, InetSocketAddress address) {
+    forwarder.unbind(frontend(frontend), address);
+  }
+
+  /**
+   * Gives a frontend new settings (its default backend, client timeout and keep-alive, log) for the
+   * connections it accepts from now on; its addresses are changed by {@link #bind} and {@link
+   * #unbind}. A connection log it no longer writes to is closed once its lines are written.
+   */
+  public synchronized void updateFrontend(FrontendConfig config) {
+    Frontend frontend = frontend(config.name());
+    TrafficLogging before = frontend.logging();
+    frontend.update(config, backend(config.defaultBackend()));
+    retireLog(before, config.logging());
+  }
+
+  /** Closes {@code before}'s sink, once its lines are written, unless some frontend still writes to it. */
+  private void retireLog(TrafficLogging before, TrafficLogging after) {
+    if (before != null && (after == null || before.sink() != after.sink())
         && frontends.values().stream().noneMatch(
             other -> other.logging() != null && other.logging().sink() == before.sink())) {
       forwarder.retire(before.sink());
@@ -288,6 +361,14 @@ public final class Forwarding {
   /** The bytes queued for writing over all connections: what flow control bounds. */
   long bufferedBytes() {
     return forwarder.bufferedBytes();
+  }
+
+  private Frontend frontend(String name) {
+    Frontend frontend = frontends.get(name);
+    if (frontend == null) {
+      throw new IllegalArgumentException("no frontend '" + name + "'");
+    }
+    return frontend;
   }
 
   private Backend backend(String name) {

@@ -11,20 +11,25 @@ import io.steelyard.lb.stats.Traffic;
 import java.net.InetSocketAddress;
 import java.util.List;
 
-/** A running frontend: where it listens, where its connections go, its limits and counters. */
+/**
+ * A running frontend: where it listens, where its connections go, its limits and counters. A
+ * reconfiguration may change its settings in place ({@link #update}); a connection takes them as
+ * they are when it starts.
+ */
 final class Frontend {
-  private final FrontendConfig config;
-  private final Backend backend;
-  private final long clientTimeoutMillis;
   private final Counters counters = new Counters();
-  private volatile TrafficLogging logging;
+  private volatile FrontendConfig config;
+  private volatile Backend backend;
 
   /** The frontend {@code config} describes, sending its connections to {@code backend}. */
   Frontend(FrontendConfig config, Backend backend) {
+    update(config, backend);
+  }
+
+  /** Takes {@code config}'s settings and sends new connections to {@code backend}. */
+  void update(FrontendConfig config, Backend backend) {
     this.config = requireNonNull(config, "config");
     this.backend = requireNonNull(backend, "backend");
-    this.clientTimeoutMillis = config.clientTimeout().toMillis();
-    this.logging = config.logging();
   }
 
   String name() {
@@ -47,12 +52,7 @@ final class Frontend {
 
   /** Its connection log, or {@code null} when it logs nothing. */
   TrafficLogging logging() {
-    return logging;
-  }
-
-  /** Logs the connections that end from now on to {@code logging} ({@code null}: none). */
-  void logging(TrafficLogging logging) {
-    this.logging = logging;
+    return config.logging();
   }
 
   /** The most concurrent connections, 0 for no limit. */
@@ -61,7 +61,7 @@ final class Frontend {
   }
 
   long clientTimeoutMillis() {
-    return clientTimeoutMillis;
+    return config.clientTimeout().toMillis();
   }
 
   Backend backend() {
