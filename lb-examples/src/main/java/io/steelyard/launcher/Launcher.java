@@ -253,9 +253,10 @@ public final class Launcher {
       throw e;
     }
     SystemdNotify systemd = SystemdNotify.fromEnvironment();
-    Reloader.install(balancer, command.files().stream()
-        .filter(file -> ConfigKind.of(file) != ConfigKind.KEEPALIVED).toList(), command.localPeer(),
-        systemd, err);
+    Reloader.install(balancer,
+        command.files().stream().filter(file -> ConfigKind.of(file) != ConfigKind.KEEPALIVED).toList(),
+        command.files().stream().filter(file -> ConfigKind.of(file) == ConfigKind.KEEPALIVED).toList(),
+        vrrp, command.localPeer(), systemd, err);
     serve(balancer, applied, systemd, err);
     return 0; // not reached: a signal ends the JVM while serve waits
   }

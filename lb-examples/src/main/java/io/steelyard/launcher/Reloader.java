@@ -5,44 +5,58 @@ import io.steelyard.lb.Balancer;
 import io.steelyard.lb.ConfigException;
 import io.steelyard.lb.Reconfiguration;
 import io.steelyard.lb.config.BalancerConfig;
+import io.steelyard.launcher.keepalived.KeepalivedConfig;
+import io.steelyard.vrrp.Vrrp;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import sun.misc.Signal;
 
 /**
- * Reloads the HAProxy files on SIGUSR2 (HAProxy's master-worker reload) and SIGHUP (keepalived's):
- * reads and checks them again as at start, then applies the difference to the running balancer
- * ({@link Balancer#reconfigure}): servers added, removed (in maintenance until their last
- * connection ends) and retuned, no connection cut. A file with a mistake, or a difference that a
- * running balancer cannot take yet, changes nothing: the errors are printed at file:line as at
- * start, the balancer keeps serving, and {@code show info} says the last reload failed.
- * keepalived files are not read again. One reload at a time, each on a thread of its own, so
- * that a signal is never kept waiting.
+ * Reloads the configuration files on SIGUSR2 (HAProxy's master-worker reload) and SIGHUP
+ * (keepalived's): reads and checks them all again as at start, then applies the difference. The
+ * HAProxy files go to the running balancer ({@link Balancer#reconfigure}): frontends, backends and
+ * servers added, removed (their connections go on) and changed, no connection cut. Each
+ * keepalived instance takes its new priority, virtual addresses, initial state and preemption
+ * ({@link Vrrp.Builder#reconfigure}) without leaving its state: a master stays master unless its
+ * new priority is outranked. A file with a mistake, or a difference that the running balancer or
+ * instances cannot take yet (an instance added or removed, a new virtual router id, changed
+ * scripts ...), changes nothing: the errors are printed at file:line as at start, the balancer
+ * keeps serving, and {@code show info} says the last reload failed. One reload at a time, each on
+ * a thread of its own, so that a signal is never kept waiting.
  */
 final class Reloader {
   private final Balancer balancer;
   private final List<Path> files;
+  private final List<Path> keepalivedFiles;
+  private final List<Vrrp.Builder> instances;
   private final String localPeer;
   private final SystemdNotify systemd;
   private final PrintStream err;
 
-  private Reloader(
-      Balancer balancer, List<Path> files, String localPeer, SystemdNotify systemd, PrintStream err) {
+  private Reloader(Balancer balancer, List<Path> files, List<Path> keepalivedFiles,
+      List<Vrrp.Builder> instances, String localPeer, SystemdNotify systemd, PrintStream err) {
     this.balancer = balancer;
     this.files = files;
+    this.keepalivedFiles = keepalivedFiles;
+    this.instances = instances;
     this.localPeer = localPeer;
     this.systemd = systemd;
     this.err = err;
   }
 
   /**
-   * Reloads {@code files} (read with {@code -L localPeer}) into {@code balancer} on the signals,
+   * Reloads {@code files} (HAProxy's, read with {@code -L localPeer}) into {@code balancer}, and
+   * {@code keepalivedFiles} into the running {@code instances} they started, on the signals,
    * telling {@code systemd} that it reloads and then that it is ready again.
    */
-  static void install(
-      Balancer balancer, List<Path> files, String localPeer, SystemdNotify systemd, PrintStream err) {
-    Reloader reloader = new Reloader(balancer, files, localPeer, systemd, err);
+  static void install(Balancer balancer, List<Path> files, List<Path> keepalivedFiles,
+      List<Vrrp.Builder> instances, String localPeer, SystemdNotify systemd, PrintStream err) {
+    Reloader reloader =
+        new Reloader(balancer, files, keepalivedFiles, instances, localPeer, systemd, err);
     for (String signal : List.of("USR2", "HUP")) {
       Signal.handle(new Signal(signal), received -> {
         Thread reload = new Thread(() -> reloader.reload("SIG" + signal), "steelyard-reload");
@@ -63,26 +77,76 @@ final class Reloader {
   }
 
   private void apply(String cause) {
-    err.println("[NOTICE] " + cause + ": reloading " + files);
+    List<Path> all = new ArrayList<>(files);
+    all.addAll(keepalivedFiles);
+    err.println("[NOTICE] " + cause + ": reloading " + all);
     BalancerConfig next;
+    Map<String, Vrrp.Builder> nextInstances = new LinkedHashMap<>();
     try {
       HaproxyConfig config = HaproxyConfig.read(files, localPeer);
       config.notes().forEach(err::println);
       next = config.check();
+      if (!keepalivedFiles.isEmpty()) {
+        KeepalivedConfig keepalived = KeepalivedConfig.read(keepalivedFiles, true);
+        keepalived.notes().forEach(err::println);
+        keepalived.builders().forEach(builder -> nextInstances.put(builder.name(), builder));
+      }
     } catch (ConfigFileException e) {
       e.errors().forEach(error -> err.println("[ALERT] " + error));
-      err.println("[ALERT] reload failed: the running configuration goes on");
-      balancer.reconfigurationFailed(String.join("; ", e.errors()));
+      fail(String.join("; ", e.errors()));
       return;
     }
+    List<String> refused = vrrpRefusals(nextInstances);
+    if (!refused.isEmpty()) {
+      fail("cannot apply to the running VRRP instances (restart for these): "
+          + String.join("; ", refused));
+      return;
+    }
+    Reconfiguration done;
     try {
-      Reconfiguration done = balancer.reconfigure(next);
-      if (done.changes().isEmpty()) {
-        err.println("[NOTICE] reloaded: nothing changed");
-      }
-      done.changes().forEach(change -> err.println("[NOTICE] reloaded: " + change));
+      done = balancer.reconfigure(next);
     } catch (ConfigException e) {
       err.println("[ALERT] reload failed: " + e.getMessage() + "; the running configuration goes on");
+      return;
     }
+    List<String> changes = new ArrayList<>(done.changes());
+    for (Vrrp.Builder instance : instances) {
+      for (String change : instance.reconfigure(nextInstances.get(instance.name()))) {
+        changes.add("vrrp_instance " + instance.name() + ": " + change);
+      }
+    }
+    if (changes.isEmpty()) {
+      err.println("[NOTICE] reloaded: nothing changed");
+    }
+    changes.forEach(change -> err.println("[NOTICE] reloaded: " + change));
+  }
+
+  /** What the running instances cannot take from the files read again; empty when all can. */
+  private List<String> vrrpRefusals(Map<String, Vrrp.Builder> next) {
+    List<String> refused = new ArrayList<>();
+    Map<String, Vrrp.Builder> running = new LinkedHashMap<>();
+    instances.forEach(instance -> running.put(instance.name(), instance));
+    for (String name : next.keySet()) {
+      if (!running.containsKey(name)) {
+        refused.add("vrrp_instance " + name + " added");
+      }
+    }
+    for (Vrrp.Builder instance : instances) {
+      Vrrp.Builder again = next.get(instance.name());
+      if (again == null) {
+        refused.add("vrrp_instance " + instance.name() + " removed");
+        continue;
+      }
+      List<String> fixed = instance.fixedDifferences(again);
+      if (!fixed.isEmpty()) {
+        refused.add("vrrp_instance " + instance.name() + ": " + String.join(", ", fixed) + " changed");
+      }
+    }
+    return refused;
+  }
+
+  private void fail(String reason) {
+    err.println("[ALERT] reload failed: " + reason + "; the running configuration goes on");
+    balancer.reconfigurationFailed(reason);
   }
 }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The entry point of Steelyard's VRRP: a keepalived {@code vrrp_instance} that runs beside a
@@ -88,10 +89,18 @@ public final class Vrrp {
     private String iface;
     private Integer balancerWeight;
     private boolean started;
+    private boolean attached;
+    private boolean balancerTracked;
+    private volatile VrrpInstance running;
 
     private Builder(String name) {
       super(name);
       this.name = name;
+    }
+
+    /** The instance's name. */
+    public String name() {
+      return name;
     }
 
     /** The interface to advertise on and to put the virtual addresses on, such as "enp0s3". */
@@ -103,17 +112,6 @@ public final class Vrrp {
       this.iface = iface;
       return this;
     }
-
-
-
-
-
-
-
-
-
-
-
 
     /** Adds a listener that hears every transition, on the instance's thread. */
     public Builder listener(StateListener listener) {
@@ -203,7 +201,8 @@ public final class Vrrp {
     @Override
     public AutoCloseable attach(Balancer balancer) throws IOException {
       requireNonNull(balancer, "balancer");
-      track(Track.of(BALANCER_TRACK, balancerWeight == null ? 0 : balancerWeight));
+      attached = true;
+      trackBalancer();
       VrrpInstance instance = start();
       HealthFeed feed = new HealthFeed(balancer, instance);
       balancer.addListener(feed);
@@ -212,6 +211,85 @@ public final class Vrrp {
         balancer.removeListener(feed);
         instance.close();
       };
+    }
+
+    /**
+     * What a reload with {@code next} (the same instance, read again from its file) cannot change
+     * in the running instance, in keepalived's words: the interface, the scripts, the balancer's
+     * weight and {@link InstanceConfig#fixedDifferences}. Empty when {@link #reconfigure} can apply
+     * it.
+     *
+     * @throws IllegalStateException if this builder's instance is not running
+     */
+    public List<String> fixedDifferences(Builder next) {
+      VrrpInstance instance = running();
+      List<String> fixed = new ArrayList<>();
+      if (!Objects.equals(iface, next.iface)) {
+        fixed.add("interface");
+      }
+      if (!scripts.equals(next.scripts)) {
+        fixed.add("track_script");
+      }
+      if (!notifyScripts.equals(next.notifyScripts)
+          || !genericNotifyScript.equals(next.genericNotifyScript)) {
+        fixed.add("notify");
+      }
+      if (!Objects.equals(balancerWeight, next.balancerWeight)) {
+        fixed.add("balancer weight");
+      }
+      if (fixed.isEmpty()) {
+        fixed.addAll(instance.config().fixedDifferences(next.runningConfig(attached)));
+      }
+      return fixed;
+    }
+
+    /**
+     * Gives the running instance {@code next}'s priority, virtual addresses, initial state and
+     * preemption, as keepalived's reload does, without leaving its state: a master stays master
+     * unless its new priority is outranked (see {@link VrrpInstance#reconfigure}).
+     *
+     * @return what changed ({@link InstanceConfig#changes}), empty when nothing did
+     * @throws IllegalArgumentException naming what cannot change in place ({@link
+     *     #fixedDifferences}); nothing changes then
+     * @throws IllegalStateException if this builder's instance is not running
+     */
+    public List<String> reconfigure(Builder next) {
+      List<String> fixed = fixedDifferences(next);
+      if (!fixed.isEmpty()) {
+        throw new IllegalArgumentException(
+            "(" + name + ") cannot change in place: " + String.join(", ", fixed));
+      }
+      InstanceConfig config = next.runningConfig(attached);
+      VrrpInstance instance = running();
+      List<String> changes = instance.config().changes(config);
+      if (!changes.isEmpty()) {
+        instance.reconfigure(config);
+      }
+      return changes;
+    }
+
+    private VrrpInstance running() {
+      VrrpInstance instance = running;
+      if (instance == null) {
+        throw new IllegalStateException("(" + name + ") the instance is not running");
+      }
+      return instance;
+    }
+
+    /** The configuration as it would run: with the balancer's track when attached. */
+    private InstanceConfig runningConfig(boolean withBalancer) {
+      requireIface();
+      if (withBalancer) {
+        trackBalancer();
+      }
+      return build();
+    }
+
+    private void trackBalancer() {
+      if (!balancerTracked) {
+        track(Track.of(BALANCER_TRACK, balancerWeight == null ? 0 : balancerWeight));
+        balancerTracked = true;
+      }
     }
 
     /**
@@ -250,6 +328,7 @@ public final class Vrrp {
       all.add(runners);
       VrrpInstance instance =
           VrrpInstance.start(built, iface, all.toArray(StateListener[]::new));
+      running = instance;
       runners.started(instance,
           scripts.isEmpty() ? null : ScriptTracker.start(name, scripts, instance::trackResult));
       return instance;

@@ -66,17 +66,19 @@ public final class VrrpInstance implements AutoCloseable {
   /** Room for the largest advertisement: IP header with options, 8 + 255 × 4 + 8 bytes of VRRP. */
   private static final int RECEIVE_BUFFER = 2048;
 
-  private final InstanceConfig config;
+  /** The configuration in force; replaced on the instance's thread by {@link #reconfigure}. */
+  private volatile InstanceConfig config;
   private final RawVrrpSocket socket;
   private final GratuitousArp arp;
   private final Rtnetlink addresses;
   private final LinkMonitor links;
   private final VrrpMachine machine;
-  private final ReceiveFilter filter;
+  private ReceiveFilter filter;
   private final List<StateListener> listeners;
   private final Thread thread;
   private final byte[] buffer = new byte[RECEIVE_BUFFER];
   private final Queue<TrackResult> trackResults = new ConcurrentLinkedQueue<>();
+  private final Queue<InstanceConfig> reconfigurations = new ConcurrentLinkedQueue<>();
   private final Inet4Address source;
   private final List<Inet4Address> destinations;
   private volatile boolean closing;
@@ -194,6 +196,25 @@ public final class VrrpInstance implements AutoCloseable {
   }
 
   /**
+   * Takes {@code next}'s priority, virtual addresses, initial state and preemption without leaving
+   * its state ({@link VrrpMachine#reconfigure}); the instance's thread applies it soon after, in
+   * order with the track results, and {@link #config()} then returns it.
+   *
+   * @throws IllegalArgumentException naming what {@code next} changes that cannot change in place;
+   *     nothing changes then
+   */
+  public void reconfigure(InstanceConfig next) {
+    requireNonNull(next, "next");
+    List<String> fixed = config.fixedDifferences(next);
+    if (!fixed.isEmpty()) {
+      throw new IllegalArgumentException("(" + config.name() + ") cannot change in place: "
+          + String.join(", ", fixed));
+    }
+    reconfigurations.add(next);
+    socket.wakeUp();
+  }
+
+  /**
    * Stops the instance: the thread stops the machine (a master sends one priority-0 advert and
    * removes the addresses), closes the socket and ends. Waits for that, up to 15 seconds; nothing
    * is sent once this returns. Idempotent.
@@ -237,6 +258,10 @@ public final class VrrpInstance implements AutoCloseable {
           links.drain();
           perform(machine.interfaceChanged(System.nanoTime(), socket.iface().running()));
         }
+        for (InstanceConfig next = reconfigurations.poll(); next != null && !closing;
+            next = reconfigurations.poll()) {
+          apply(next);
+        }
         for (TrackResult r = trackResults.poll(); r != null && !closing; r = trackResults.poll()) {
           perform(machine.trackResult(System.nanoTime(), r.track(), r.passed()));
         }
@@ -261,6 +286,22 @@ public final class VrrpInstance implements AutoCloseable {
     }
   }
 
+  /** Applies a new configuration on the instance's thread: the machine's actions, then the filter. */
+  private void apply(InstanceConfig next) {
+    List<Action> actions;
+    try {
+      actions = machine.reconfigure(System.nanoTime(), next);
+    } catch (IllegalArgumentException e) {
+      LOG.error("{}; the configuration in force goes on", e.getMessage());
+      return;
+    }
+    config = next;
+    filter = next.newReceiveFilter();
+    LOG.info("({}) reconfigured: priority {}, {} virtual address(es){}", next.name(), next.priority(),
+        next.virtualAddresses().size(), machine.state() == State.MASTER ? " (master)" : "");
+    perform(actions);
+  }
+
   /**
    * Removes the virtual addresses a previous run may have left on the interface (a crash of this
    * process, say), so that no two hosts answer for them: the machine adds them when it becomes
@@ -273,15 +314,27 @@ public final class VrrpInstance implements AutoCloseable {
   /** Adds or deletes every virtual address, each on its own: one failure does not stop the rest. */
   private void changeAddresses(boolean add) {
     for (VirtualAddress address : config.virtualAddresses()) {
-      try {
-        if (add) {
-          addresses.addAddress(socket.iface(), address);
-        } else {
-          addresses.deleteAddress(socket.iface(), address);
-        }
-      } catch (IOException e) {
-        LOG.error("({}) {}", config.name(), e.getMessage());
+      if (add) {
+        add(address);
+      } else {
+        delete(address);
       }
+    }
+  }
+
+  private void add(VirtualAddress address) {
+    try {
+      addresses.addAddress(socket.iface(), address);
+    } catch (IOException e) {
+      LOG.error("({}) {}", config.name(), e.getMessage());
+    }
+  }
+
+  private void delete(VirtualAddress address) {
+    try {
+      addresses.deleteAddress(socket.iface(), address);
+    } catch (IOException e) {
+      LOG.error("({}) {}", config.name(), e.getMessage());
     }
   }
 
@@ -332,6 +385,16 @@ public final class VrrpInstance implements AutoCloseable {
     } else if (action instanceof Action.SendGratuitousArps garps) {
       for (VirtualAddress address : config.virtualAddresses()) {
         arp.send(address.address(), garps.repeat());
+      }
+    } else if (action instanceof Action.ChangeAddresses change) {
+      for (VirtualAddress address : change.removed()) {
+        delete(address);
+      }
+      for (VirtualAddress address : change.added()) {
+        add(address);
+      }
+      for (VirtualAddress address : change.added()) {
+        arp.send(address.address(), change.repeat());
       }
     } else if (action instanceof Action.PriorityChange change) {
       effectivePriority = change.to();

@@ -1,5 +1,7 @@
 package io.steelyard.vrrp.state;
 
+import java.util.List;
+
 /**
  * What the {@link VrrpMachine} asks its runner to do, in order, at the time of the call that
  * returned it. The machine performs nothing itself; the runner sends the packets, changes the
@@ -11,6 +13,7 @@ public sealed interface Action
         Action.RemoveAddresses,
         Action.SendGratuitousArps,
         Action.PriorityChange,
+        Action.ChangeAddresses,
         Transition {
 
   /**
@@ -44,4 +47,20 @@ public sealed interface Action
    * @param to the new one
    */
   record PriorityChange(int from, int to) implements Action {}
+
+  /**
+   * A master's virtual addresses changed with its configuration: delete {@code removed}, add
+   * {@code added} and announce them with gratuitous ARPs ({@code repeat} each).
+   *
+   * @param added addresses to add
+   * @param removed addresses to delete
+   * @param repeat gratuitous ARPs per added address
+   */
+  record ChangeAddresses(List<VirtualAddress> added, List<VirtualAddress> removed, int repeat)
+      implements Action {
+    public ChangeAddresses {
+      added = List.copyOf(added);
+      removed = List.copyOf(removed);
+    }
+  }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -183,6 +184,66 @@ public final class InstanceConfig {
   /** The tracked checks. */
   public List<Track> tracks() {
     return tracks;
+  }
+
+  /**
+   * What a running instance cannot take from {@code next}, in keepalived's words ({@code
+   * virtual_router_id}, {@code advert_int}, ...): all but the priority, the virtual addresses, the
+   * initial state and preemption, which {@link VrrpMachine#reconfigure} changes in place. Empty
+   * when {@code next} can be applied.
+   */
+  public List<String> fixedDifferences(InstanceConfig next) {
+    List<String> differences = new ArrayList<>();
+    if (!name.equals(next.name)) {
+      differences.add("name");
+    }
+    if (version != next.version) {
+      differences.add("version");
+    }
+    if (virtualRouterId != next.virtualRouterId) {
+      differences.add("virtual_router_id");
+    }
+    if (!advertInterval.equals(next.advertInterval)) {
+      differences.add("advert_int");
+    }
+    if (!Arrays.equals(authPass, next.authPass)) {
+      differences.add("authentication");
+    }
+    if (!Objects.equals(unicastSource, next.unicastSource)) {
+      differences.add("unicast_src_ip");
+    }
+    if (!unicastPeers.equals(next.unicastPeers)) {
+      differences.add("unicast_peer");
+    }
+    if (!tracks.equals(next.tracks)) {
+      differences.add("track_script/track_interface");
+    }
+    return differences;
+  }
+
+  /**
+   * What {@code next} changes among what a running instance takes in place, in keepalived's words:
+   * {@code priority 150 -> 140}, {@code virtual_ipaddress}, {@code state}, {@code preempt}, {@code
+   * preempt_delay}. Empty when it changes none of them.
+   */
+  public List<String> changes(InstanceConfig next) {
+    List<String> changes = new ArrayList<>();
+    if (priority != next.priority) {
+      changes.add("priority " + priority + " -> " + next.priority);
+    }
+    if (!virtualAddresses.equals(next.virtualAddresses)) {
+      changes.add("virtual_ipaddress");
+    }
+    if (initialState != next.initialState) {
+      changes.add("state " + initialState + " -> " + next.initialState);
+    }
+    if (preempt != next.preempt) {
+      changes.add(next.preempt ? "preempt" : "nopreempt");
+    }
+    if (!preemptDelay.equals(next.preemptDelay)) {
+      changes.add("preempt_delay");
+    }
+    return changes;
   }
 
   /** The warnings of the build, each also logged; empty when keepalived would have said nothing. */

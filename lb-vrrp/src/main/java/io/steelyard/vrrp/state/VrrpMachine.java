@@ -93,11 +93,11 @@ public final class VrrpMachine {
   private static final Action REMOVE_ADDRESSES = new Action.RemoveAddresses();
   private static final Action GARPS = new Action.SendGratuitousArps(GARP_REPEAT);
 
-  private final InstanceConfig config;
+  private InstanceConfig config;
   private final int primaryAddress;
   private final boolean v3;
   private final long advertIntervalMicros;
-  private final long preemptDelayNanos;
+  private long preemptDelayNanos;
   private final List<TrackState> tracks = new ArrayList<>();
   private final Map<String, TrackState> tracksByName = new HashMap<>();
 
@@ -320,6 +320,41 @@ public final class VrrpMachine {
       enterFault(Reason.INTERFACE_DOWN, "", false, actions);
     } else if (up && state == State.FAULT && firstFaultTrack() == null) {
       leaveFault(nanoTime, Reason.INTERFACE_UP, "", actions);
+    }
+    return done(actions);
+  }
+
+  /**
+   * Takes {@code next}'s priority, virtual addresses, initial state and preemption, as keepalived
+   * does on a reload, without leaving its state: a master whose new priority is below a backup's
+   * is preempted by that backup at its next advert, not before; a master changes the addresses on
+   * the interface ({@link Action.ChangeAddresses}); a backup that now outranks the master (with
+   * preemption) takes over when its timer runs out. Peers must carry the same addresses: each
+   * drops the other's adverts while the lists differ, as keepalived does.
+   *
+   * @throws IllegalArgumentException naming what {@code next} changes that cannot change in place
+   *     ({@link InstanceConfig#fixedDifferences})
+   */
+  public List<Action> reconfigure(long nanoTime, InstanceConfig next) {
+    requireNonNull(next, "next");
+    List<String> fixed = config.fixedDifferences(next);
+    if (!fixed.isEmpty()) {
+      throw new IllegalArgumentException("(" + config.name() + ") cannot change in place: "
+          + String.join(", ", fixed));
+    }
+    List<Action> actions = new ArrayList<>();
+    if (state == State.MASTER && !next.virtualAddresses().equals(config.virtualAddresses())) {
+      List<VirtualAddress> added = new ArrayList<>(next.virtualAddresses());
+      added.removeAll(config.virtualAddresses());
+      List<VirtualAddress> removed = new ArrayList<>(config.virtualAddresses());
+      removed.removeAll(next.virtualAddresses());
+      actions.add(new Action.ChangeAddresses(added, removed, GARP_REPEAT));
+    }
+    config = next;
+    preemptDelayNanos = next.preemptDelay().toNanos();
+    if (basePriority != next.priority()) {
+      basePriority = next.priority();
+      updatePriority(actions);
     }
     return done(actions);
   }

@@ -5,6 +5,8 @@ import static io.steelyard.vrrp.state.Lan.LATENCY;
 import static io.steelyard.vrrp.state.Lan.MS;
 import static io.steelyard.vrrp.state.Lan.S;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.steelyard.vrrp.packet.Version;
 import java.time.Duration;
@@ -123,6 +125,61 @@ class ClusterTest {
     assertThat(b.heard.get(b.heard.size() - 1)).isEqualTo(new Transition(State.MASTER,
         State.BACKUP, Reason.HIGHER_PRIORITY, "192.168.200.2 priority 150, ours 100"));
     assertThat(lan.holders()).containsExactly(a);
+  }
+
+  @Test
+  void aReloadedMasterStaysMasterUntilItsNewPriorityIsOutranked() {
+    twoRouters(vi(150), vi(100));
+    a.start();
+    b.start();
+    lan.runUntil(10 * S);
+    int transitions = a.heard.size();
+
+    a.reconfigure(vi(120).build());
+    lan.runUntil(30 * S);
+    assertThat(a.heard).as("no transition: 120 still outranks 100").hasSize(transitions);
+    assertThat(a.machine.effectivePriority()).isEqualTo(120);
+    assertThat(lan.holders()).containsExactly(a);
+
+    a.reconfigure(vi(80).build());
+    lan.runUntil(40 * S);
+    assertThat(lan.holders()).containsExactly(b);
+    assertThat(a.heard.get(a.heard.size() - 1)).isEqualTo(new Transition(State.MASTER,
+        State.BACKUP, Reason.HIGHER_PRIORITY, "192.168.200.3 priority 100, ours 80"));
+    assertThat(b.heard.get(b.heard.size() - 1).reason()).isEqualTo(Reason.PREEMPTED);
+  }
+
+  @Test
+  void aReloadedMasterChangesItsAddressesOnTheInterfaceAndABackupOnlyItsList() {
+    twoRouters(vi(150), vi(100));
+    a.start();
+    b.start();
+    lan.runUntil(10 * S);
+    int arps = a.arps;
+
+    a.reconfigure(vi(150).virtualAddress("192.168.200.17/24").build());
+    b.reconfigure(vi(100).virtualAddress("192.168.200.17/24").build());
+    lan.runUntil(30 * S);
+
+    assertThat(lan.steps).filteredOn(step -> step.what() instanceof Action.ChangeAddresses)
+        .extracting(Lan.Step::router, step -> ((Action.ChangeAddresses) step.what()).added().size())
+        .containsExactly(tuple("A", 1));
+    assertThat(a.arps - arps).isGreaterThanOrEqualTo(VrrpMachine.GARP_REPEAT);
+    assertThat(lan.holders()).containsExactly(a);
+    assertThat(b.state()).isEqualTo(State.BACKUP);
+  }
+
+  @Test
+  void whatCannotChangeInPlaceIsRefusedAndNothingChanges() {
+    twoRouters(vi(150), vi(100));
+    a.start();
+    assertThatThrownBy(
+            () -> a.reconfigure(InstanceConfig.builder("VI_1").virtualRouterId(52).priority(120)
+                .authPass("secret12").virtualAddress("192.168.200.16/24")
+                .advertInterval(Duration.ofSeconds(2)).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("(VI_1) cannot change in place: virtual_router_id, advert_int");
+    assertThat(a.machine.effectivePriority()).isEqualTo(150);
   }
 
   @Test

@@ -105,7 +105,7 @@ final class Lan {
   /** One router: a VRRP instance on a host that may be powered off. */
   final class Router {
     final String name;
-    final InstanceConfig config;
+    InstanceConfig config;
     final Inet4Address address;
     final List<Transition> heard = new ArrayList<>();
     final List<StateListener> listeners = new ArrayList<>(List.of(heard::add));
@@ -148,6 +148,13 @@ final class Lan {
       steps.add(new Step(now, name, "crash"));
     }
 
+    /** Reloads the instance with {@code next}, as keepalived's SIGHUP. */
+    void reconfigure(InstanceConfig next) {
+      handle(machine.reconfigure(BASE + now, next));
+      config = next;
+      filter = next.newReceiveFilter();
+    }
+
     void track(String track, boolean passed) {
       handle(machine.trackResult(BASE + now, track, passed));
     }
@@ -174,6 +181,9 @@ final class Lan {
         } else if (action instanceof Action.RemoveAddresses) {
           assertThat(holds).as("%s removes addresses it does not hold", name).isTrue();
           holds = false;
+        } else if (action instanceof Action.ChangeAddresses change) {
+          assertThat(holds).as("%s changes addresses it does not hold", name).isTrue();
+          this.arps += change.repeat() * change.added().size();
         } else if (action instanceof Action.SendGratuitousArps arps) {
           assertThat(holds).as("%s sends ARPs for addresses it does not hold", name).isTrue();
           this.arps += arps.repeat();

@@ -1,0 +1,147 @@
+package io.steelyard.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.steelyard.lb.testing.NetworkNamespace;
+import io.steelyard.lb.testing.Privileged;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A keepalived.conf reloaded under the jar (SIGHUP), with keepalived (Debian's package) as its
+ * peer, in two network namespaces joined by a veth pair on 198.51.100.0/24: a lower priority that
+ * still outranks the peer keeps mastership (no transition, the VIP stays); one below the peer's
+ * hands the VIP over; a virtual address added on both hosts goes on the master's interface.
+ */
+@Privileged(tools = {"ip", "keepalived"})
+class KeepalivedReloadJarTest {
+  private static final String VIP = "198.51.100.200";
+  private static final String VIP2 = "198.51.100.201";
+
+  @TempDir Path dir;
+  private final List<Process> started = new ArrayList<>();
+
+  @AfterEach
+  void stopLeftovers() throws Exception {
+    for (Process process : started) {
+      if (process.isAlive()) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    Path vrrpPid = dir.resolve("vrrp.pid");
+    if (Files.exists(vrrpPid)) {
+      ProcessHandle.of(Long.parseLong(Files.readString(vrrpPid).strip()))
+          .ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  private Process start(NetworkNamespace ns, String log, String... command) throws Exception {
+    Process process = new ProcessBuilder(ns.prefixed(command))
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve(log).toFile())
+        .start();
+    started.add(process);
+    return process;
+  }
+
+  private String read(String file) throws Exception {
+    Path path = dir.resolve(file);
+    return Files.exists(path) ? Files.readString(path, StandardCharsets.UTF_8) : "";
+  }
+
+  private static boolean has(NetworkNamespace ns, String vip) throws Exception {
+    return ns.exec("ip", "-4", "-o", "addr", "show").contains(" " + vip + "/32 ");
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).start().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** VRID 51 with a password, at {@code priority}, holding {@code vips}. */
+  private static String instance(String iface, int priority, String... vips) {
+    return """
+        vrrp_instance VI_1 {
+            state BACKUP
+            interface %s
+            virtual_router_id 51
+            priority %d
+            advert_int 1
+            authentication {
+                auth_type PASS
+                auth_pass secret12
+            }
+            virtual_ipaddress {
+        %s    }
+        }
+        """.formatted(iface, priority,
+        String.join("", List.of(vips).stream().map(vip -> "        " + vip + "/32\n").toList()));
+  }
+
+  @Test
+  void aReloadKeepsMastershipUnlessTheNewPriorityIsOutrankedAndChangesTheAddresses()
+      throws Exception {
+    Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), """
+        defaults
+            mode tcp
+            timeout connect 1s
+            timeout client 30s
+            timeout server 30s
+        frontend ft
+            bind 127.0.0.1:8080
+            default_backend bk
+        backend bk
+            server s1 127.0.0.1:9000
+        """);
+    Path conf = Files.writeString(dir.resolve("keepalived.conf"), instance("vA", 150, VIP));
+    Path peerConf = Files.writeString(dir.resolve("keepalived-b.conf"), instance("vB", 100, VIP));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    try (NetworkNamespace a = NetworkNamespace.create("kra");
+        NetworkNamespace b = NetworkNamespace.create("krb")) {
+      a.link("vA", "198.51.100.1/24", b, "vB", "198.51.100.2/24");
+      start(b, "keepalived.log", "keepalived", "-n", "-l", "-D", "-f", peerConf.toString(),
+          "--pid=" + dir.resolve("keepalived.pid"), "--vrrp_pid=" + dir.resolve("vrrp.pid"));
+      Process steelyard = start(a, "steelyard.log", java, "-jar", System.getProperty("steelyard.jar"),
+          "-f", cfg.toString(), "-f", conf.toString());
+      await("A (priority 150) takes the VIP; its log: " + read("steelyard.log"))
+          .atMost(Duration.ofSeconds(20)).until(() -> has(a, VIP) && !has(b, VIP));
+
+      Files.writeString(conf, instance("vA", 140, VIP));
+      signal("HUP", steelyard.pid());
+      await("the reload; A's log: " + read("steelyard.log")).atMost(Duration.ofSeconds(10))
+          .until(() -> read("steelyard.log").contains("reloaded: vrrp_instance VI_1: priority 150 -> 140"));
+      Thread.sleep(4_500); // longer than keepalived's Master_Down_Interval at 100 (3.6 s)
+      assertThat(has(a, VIP) && !has(b, VIP)).as("140 still outranks 100: A stays master").isTrue();
+      assertThat(read("steelyard.log")).doesNotContain("MASTER -> BACKUP");
+
+      Files.writeString(conf, instance("vA", 50, VIP));
+      signal("HUP", steelyard.pid());
+      await("at 50, keepalived (100) preempts A").atMost(Duration.ofSeconds(15))
+          .until(() -> has(b, VIP) && !has(a, VIP));
+      assertThat(read("steelyard.log")).contains("MASTER -> BACKUP");
+
+      Files.writeString(peerConf, instance("vB", 100, VIP, VIP2));
+      signal("HUP", Long.parseLong(Files.readString(dir.resolve("keepalived.pid")).strip()));
+      Files.writeString(conf, instance("vA", 150, VIP, VIP2));
+      signal("HUP", steelyard.pid());
+      await("back at 150 with a second VIP, A takes both; its log: " + read("steelyard.log"))
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> has(a, VIP) && has(a, VIP2) && !has(b, VIP) && !has(b, VIP2));
+      assertThat(read("steelyard.log")).contains(
+          "reloaded: vrrp_instance VI_1: priority 50 -> 150", "reloaded: vrrp_instance VI_1: virtual_ipaddress");
+      assertThat(steelyard.isAlive()).isTrue();
+    } finally {
+      stopLeftovers();
+    }
+  }
+}
