@@ -20,11 +20,11 @@ import sun.misc.Signal;
  * (keepalived's): reads and checks them all again as at start, then applies the difference. The
  * HAProxy files go to the running balancer ({@link Balancer#reconfigure}): frontends, backends and
  * servers added, removed (their connections go on) and changed, no connection cut. Each
- * keepalived instance takes its new priority, virtual addresses, initial state and preemption
- * ({@link Vrrp.Builder#reconfigure}) without leaving its state: a master stays master unless its
- * new priority is outranked. A file with a mistake, or a difference that the running balancer or
- * instances cannot take yet (an instance added or removed, a new virtual router id, changed
- * scripts ...), changes nothing: the errors are printed at file:line as at start, the balancer
+ * keepalived instance takes its new priority, virtual addresses, initial state, preemption and
+ * tracked scripts ({@link Vrrp.Builder#reconfigure}) without leaving its state: a master stays
+ * master unless its new priority is outranked. A file with a mistake, or a difference that the
+ * running balancer or instances cannot take yet (an instance added or removed, a new virtual
+ * router id, changed notify scripts ...), changes nothing: the errors are printed at file:line as at start, the balancer
  * keeps serving, and {@code show info} says the last reload failed. One reload at a time, each on
  * a thread of its own, so that a signal is never kept waiting.
  */

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A keepalived.conf reloaded under the jar (SIGHUP), with keepalived (Debian's package) as its
  * peer, in two network namespaces joined by a veth pair on 198.51.100.0/24: a lower priority that
  * still outranks the peer keeps mastership (no transition, the VIP stays); one below the peer's
- * hands the VIP over; a virtual address added on both hosts goes on the master's interface.
+ * hands the VIP over; a virtual address added on both hosts goes on the master's interface; a
+ * tracked script added with a weight that brings the priority below the peer's hands both over.
  */
 @Privileged(tools = {"ip", "keepalived"})
 class KeepalivedReloadJarTest {
@@ -139,6 +140,22 @@ class KeepalivedReloadJarTest {
           .until(() -> has(a, VIP) && has(a, VIP2) && !has(b, VIP) && !has(b, VIP2));
       assertThat(read("steelyard.log")).contains(
           "reloaded: vrrp_instance VI_1: priority 50 -> 150", "reloaded: vrrp_instance VI_1: virtual_ipaddress");
+
+      Path failing = Files.writeString(dir.resolve("failing.sh"), "#!/bin/sh\nexit 1\n");
+      assertThat(failing.toFile().setExecutable(true)).isTrue();
+      Files.writeString(conf, """
+          vrrp_script chk_failing {
+              script "%s"
+              interval 1
+              weight -120
+          }
+          """.formatted(failing) + instance("vA", 150, VIP, VIP2).replace("    virtual_ipaddress {",
+          "    track_script {\n        chk_failing\n    }\n    virtual_ipaddress {"));
+      signal("HUP", steelyard.pid());
+      await("a failing script at -120 (150 -> 30): keepalived takes both; A's log: "
+          + read("steelyard.log")).atMost(Duration.ofSeconds(15))
+          .until(() -> has(b, VIP) && has(b, VIP2) && !has(a, VIP) && !has(a, VIP2));
+      assertThat(read("steelyard.log")).contains("reloaded: vrrp_instance VI_1: track_script");
       assertThat(steelyard.isAlive()).isTrue();
     } finally {
       stopLeftovers();

@@ -92,6 +92,7 @@ public final class Vrrp {
     private boolean attached;
     private boolean balancerTracked;
     private volatile VrrpInstance running;
+    private ScriptRunners runners;
 
     private Builder(String name) {
       super(name);
@@ -215,9 +216,8 @@ public final class Vrrp {
 
     /**
      * What a reload with {@code next} (the same instance, read again from its file) cannot change
-     * in the running instance, in keepalived's words: the interface, the scripts, the balancer's
-     * weight and {@link InstanceConfig#fixedDifferences}. Empty when {@link #reconfigure} can apply
-     * it.
+     * in the running instance, in keepalived's words: the interface, the notify scripts and {@link
+     * InstanceConfig#fixedDifferences}. Empty when {@link #reconfigure} can apply it.
      *
      * @throws IllegalStateException if this builder's instance is not running
      */
@@ -227,15 +227,9 @@ public final class Vrrp {
       if (!Objects.equals(iface, next.iface)) {
         fixed.add("interface");
       }
-      if (!scripts.equals(next.scripts)) {
-        fixed.add("track_script");
-      }
       if (!notifyScripts.equals(next.notifyScripts)
           || !genericNotifyScript.equals(next.genericNotifyScript)) {
         fixed.add("notify");
-      }
-      if (!Objects.equals(balancerWeight, next.balancerWeight)) {
-        fixed.add("balancer weight");
       }
       if (fixed.isEmpty()) {
         fixed.addAll(instance.config().fixedDifferences(next.runningConfig(attached)));
@@ -244,9 +238,11 @@ public final class Vrrp {
     }
 
     /**
-     * Gives the running instance {@code next}'s priority, virtual addresses, initial state and
-     * preemption, as keepalived's reload does, without leaving its state: a master stays master
-     * unless its new priority is outranked (see {@link VrrpInstance#reconfigure}).
+     * Gives the running instance {@code next}'s priority, virtual addresses, initial state,
+     * preemption, tracked scripts and balancer weight, as keepalived's reload does, without leaving
+     * its state: a master stays master unless its new priority is outranked (see {@link
+     * VrrpInstance#reconfigure}). Changed scripts are restarted: the old ones stop before the
+     * instance takes the new tracks, the new ones start after.
      *
      * @return what changed ({@link InstanceConfig#changes}), empty when nothing did
      * @throws IllegalArgumentException naming what cannot change in place ({@link
@@ -262,9 +258,21 @@ public final class Vrrp {
       InstanceConfig config = next.runningConfig(attached);
       VrrpInstance instance = running();
       List<String> changes = instance.config().changes(config);
-      if (!changes.isEmpty()) {
-        instance.reconfigure(config);
+      if (changes.isEmpty()) {
+        return changes;
       }
+      boolean newScripts = !scripts.equals(next.scripts);
+      if (newScripts) {
+        runners.replaceTracker(null);
+      }
+      instance.reconfigure(config);
+      if (newScripts) {
+        scripts.clear();
+        scripts.addAll(next.scripts);
+        runners.replaceTracker(
+            scripts.isEmpty() ? null : ScriptTracker.start(name, scripts, instance::trackResult));
+      }
+      balancerWeight = next.balancerWeight;
       return changes;
     }
 
@@ -321,7 +329,7 @@ public final class Vrrp {
       InstanceConfig built = build();
       started = true;
       List<StateListener> all = new ArrayList<>(listeners);
-      ScriptRunners runners = new ScriptRunners(built.priority());
+      runners = new ScriptRunners(built.priority());
       if (!notifyScripts.isEmpty() || !genericNotifyScript.isEmpty()) {
         all.add(new NotifyScripts(name, notifyScripts, genericNotifyScript, runners::priority));
       }
@@ -358,6 +366,17 @@ public final class Vrrp {
     synchronized void started(VrrpInstance instance, ScriptTracker tracker) {
       this.instance = instance;
       this.tracker = tracker;
+      if (stopped && tracker != null) {
+        tracker.close();
+      }
+    }
+
+    /** Closes the running tracker and runs {@code next} (or none) instead, unless stopped. */
+    synchronized void replaceTracker(ScriptTracker next) {
+      if (tracker != null) {
+        tracker.close();
+      }
+      tracker = next;
       if (stopped && tracker != null) {
         tracker.close();
       }

@@ -68,6 +68,8 @@ public final class VrrpInstance implements AutoCloseable {
 
   /** The configuration in force; replaced on the instance's thread by {@link #reconfigure}. */
   private volatile InstanceConfig config;
+  /** The configuration last given: the one whose tracks take results. */
+  private volatile InstanceConfig latest;
   private final RawVrrpSocket socket;
   private final GratuitousArp arp;
   private final Rtnetlink addresses;
@@ -88,6 +90,7 @@ public final class VrrpInstance implements AutoCloseable {
   private VrrpInstance(InstanceConfig config, Inet4Address source, RawVrrpSocket socket,
       GratuitousArp arp, Rtnetlink addresses, LinkMonitor links, List<StateListener> listeners) {
     this.config = config;
+    this.latest = config;
     this.socket = socket;
     this.arp = arp;
     this.addresses = addresses;
@@ -187,9 +190,10 @@ public final class VrrpInstance implements AutoCloseable {
    */
   public void trackResult(String track, boolean passed) {
     requireNonNull(track, "track");
-    if (config.tracks().stream().noneMatch(t -> t.name().equals(track))) {
+    InstanceConfig given = latest;
+    if (given.tracks().stream().noneMatch(t -> t.name().equals(track))) {
       throw new IllegalArgumentException(
-          "(" + config.name() + ") no track named '" + track + "': " + config.tracks());
+          "(" + given.name() + ") no track named '" + track + "': " + given.tracks());
     }
     trackResults.add(new TrackResult(track, passed));
     socket.wakeUp();
@@ -210,6 +214,7 @@ public final class VrrpInstance implements AutoCloseable {
       throw new IllegalArgumentException("(" + config.name() + ") cannot change in place: "
           + String.join(", ", fixed));
     }
+    latest = next;
     reconfigurations.add(next);
     socket.wakeUp();
   }
@@ -263,7 +268,7 @@ public final class VrrpInstance implements AutoCloseable {
           apply(next);
         }
         for (TrackResult r = trackResults.poll(); r != null && !closing; r = trackResults.poll()) {
-          perform(machine.trackResult(System.nanoTime(), r.track(), r.passed()));
+          trackResult(r);
         }
         long now = System.nanoTime();
         if (!closing && deadline.isPresent() && deadline.getAsLong() - now <= 0) {
@@ -283,6 +288,18 @@ public final class VrrpInstance implements AutoCloseable {
         addresses.close();
         links.close();
       }
+    }
+  }
+
+  /**
+   * Hands a result to the machine; one of a track a reconfiguration has just removed, sent before
+   * its script stopped, is left aside.
+   */
+  private void trackResult(TrackResult r) {
+    try {
+      perform(machine.trackResult(System.nanoTime(), r.track(), r.passed()));
+    } catch (IllegalArgumentException removed) {
+      LOG.debug("{}", removed.getMessage());
     }
   }
 

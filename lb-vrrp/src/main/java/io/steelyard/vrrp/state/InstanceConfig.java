@@ -189,8 +189,8 @@ public final class InstanceConfig {
   /**
    * What a running instance cannot take from {@code next}, in keepalived's words ({@code
    * virtual_router_id}, {@code advert_int}, ...): all but the priority, the virtual addresses, the
-   * initial state and preemption, which {@link VrrpMachine#reconfigure} changes in place. Empty
-   * when {@code next} can be applied.
+   * initial state, preemption and the tracks, which {@link VrrpMachine#reconfigure} changes in
+   * place. Empty when {@code next} can be applied.
    */
   public List<String> fixedDifferences(InstanceConfig next) {
     List<String> differences = new ArrayList<>();
@@ -215,16 +215,13 @@ public final class InstanceConfig {
     if (!unicastPeers.equals(next.unicastPeers)) {
       differences.add("unicast_peer");
     }
-    if (!tracks.equals(next.tracks)) {
-      differences.add("track_script/track_interface");
-    }
     return differences;
   }
 
   /**
    * What {@code next} changes among what a running instance takes in place, in keepalived's words:
    * {@code priority 150 -> 140}, {@code virtual_ipaddress}, {@code state}, {@code preempt}, {@code
-   * preempt_delay}. Empty when it changes none of them.
+   * preempt_delay}, {@code track_script}. Empty when it changes none of them.
    */
   public List<String> changes(InstanceConfig next) {
     List<String> changes = new ArrayList<>();
@@ -242,6 +239,9 @@ public final class InstanceConfig {
     }
     if (!preemptDelay.equals(next.preemptDelay)) {
       changes.add("preempt_delay");
+    }
+    if (!tracks.equals(next.tracks)) {
+      changes.add("track_script");
     }
     return changes;
   }

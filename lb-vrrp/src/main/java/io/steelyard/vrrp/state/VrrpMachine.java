@@ -325,12 +325,14 @@ public final class VrrpMachine {
   }
 
   /**
-   * Takes {@code next}'s priority, virtual addresses, initial state and preemption, as keepalived
-   * does on a reload, without leaving its state: a master whose new priority is below a backup's
-   * is preempted by that backup at its next advert, not before; a master changes the addresses on
-   * the interface ({@link Action.ChangeAddresses}); a backup that now outranks the master (with
-   * preemption) takes over when its timer runs out. Peers must carry the same addresses: each
-   * drops the other's adverts while the lists differ, as keepalived does.
+   * Takes {@code next}'s priority, virtual addresses, initial state, preemption and tracks, as
+   * keepalived does on a reload, without leaving its state: a master whose new priority is below a
+   * backup's is preempted by that backup at its next advert, not before; a master changes the
+   * addresses on the interface ({@link Action.ChangeAddresses}); a backup that now outranks the
+   * master (with preemption) takes over when its timer runs out. A track that stays keeps its
+   * result under its new weight, rise and fall; a new one counts once it reports; one removed no
+   * longer counts (leaving Fault if it held the instance there). Peers must carry the same
+   * addresses: each drops the other's adverts while the lists differ, as keepalived does.
    *
    * @throws IllegalArgumentException naming what {@code next} changes that cannot change in place
    *     ({@link InstanceConfig#fixedDifferences})
@@ -352,9 +354,24 @@ public final class VrrpMachine {
     }
     config = next;
     preemptDelayNanos = next.preemptDelay().toNanos();
-    if (basePriority != next.priority()) {
-      basePriority = next.priority();
-      updatePriority(actions);
+    basePriority = next.priority();
+    List<TrackState> kept = new ArrayList<>();
+    for (Track track : next.tracks()) {
+      TrackState before = tracksByName.get(track.name());
+      kept.add(before == null ? new TrackState(track) : before.with(track));
+    }
+    tracks.clear();
+    tracksByName.clear();
+    for (TrackState t : kept) {
+      tracks.add(t);
+      tracksByName.put(t.track.name(), t);
+    }
+    updatePriority(actions);
+    TrackState down = firstFaultTrack();
+    if (down != null && down.reported && (state == State.BACKUP || state == State.MASTER)) {
+      enterFault(Reason.TRACK_DOWN, down.describe(), true, actions);
+    } else if (down == null && state == State.FAULT && interfaceUp) {
+      leaveFault(nanoTime, Reason.TRACK_UP, "tracks reconfigured", actions);
     }
     return done(actions);
   }
@@ -622,6 +639,17 @@ public final class VrrpMachine {
         up = passed;
       }
       return changed;
+    }
+
+    /** The same check under {@code changed}'s weight, rise and fall, keeping its result. */
+    TrackState with(Track changed) {
+      TrackState t = new TrackState(changed);
+      t.reported = reported;
+      t.up = up;
+      if (reported) {
+        t.result = up ? changed.rise() + changed.fall() - 1 : 0;
+      }
+      return t;
     }
 
     String describe() {

@@ -170,6 +170,48 @@ class ClusterTest {
   }
 
   @Test
+  void aReloadedTrackKeepsItsResultUnderItsNewWeightAndARemovedOneNoLongerCounts() {
+    twoRouters(vi(150).track(Track.of("svc", -60)), vi(100));
+    a.start();
+    b.start();
+    lan.runUntil(10 * S);
+    a.track("svc", false);
+    lan.runUntil(20 * S);
+    assertThat(lan.holders()).as("150 - 60 = 90 < 100").containsExactly(b);
+
+    a.reconfigure(vi(150).track(Track.of("svc", -30)).build());
+    assertThat(a.machine.effectivePriority()).as("still down, now -30").isEqualTo(120);
+    lan.runUntil(30 * S);
+    assertThat(lan.holders()).containsExactly(a);
+
+    a.reconfigure(vi(150).track(Track.of("svc", -30)).track(Track.of("new", -100)).build());
+    assertThat(a.machine.effectivePriority()).as("a new track counts once it reports").isEqualTo(120);
+    a.track("new", false);
+    lan.runUntil(40 * S);
+    assertThat(lan.holders()).containsExactly(b);
+
+    a.reconfigure(vi(150).build());
+    assertThat(a.machine.effectivePriority()).as("no track any more").isEqualTo(150);
+    lan.runUntil(50 * S);
+    assertThat(lan.holders()).containsExactly(a);
+  }
+
+  @Test
+  void aFaultHeldByARemovedTrackEndsWithTheReload() {
+    twoRouters(vi(150).track(new Track("svc", 0, 1, 1)), vi(100));
+    a.start();
+    b.start();
+    a.track("svc", false);
+    lan.runUntil(10 * S);
+    assertThat(a.state()).isEqualTo(State.FAULT);
+
+    a.reconfigure(vi(150).build());
+    lan.runUntil(20 * S);
+    assertThat(a.heard.get(a.heard.size() - 1).to()).isEqualTo(State.MASTER);
+    assertThat(lan.holders()).containsExactly(a);
+  }
+
+  @Test
   void whatCannotChangeInPlaceIsRefusedAndNothingChanges() {
     twoRouters(vi(150), vi(100));
     a.start();
