@@ -138,6 +138,33 @@ class ReconfigureTest {
   }
 
   @Test
+  void aServerMovedToAnotherAddressTakesNewConnectionsThereAndChecksStartAgain() throws Exception {
+    try (Socket open = TestClient.connect(front, TestClient.loopback(30))) {
+      String first = TestClient.readLine(open);
+      Reconfiguration done = balancer.reconfigure(with(b -> b
+          .server("s1", s3.hostPort(), s -> s.check().inter(Duration.ofMillis(100)))
+          .server("s2", s2.hostPort(), s -> s.check().inter(Duration.ofMillis(100)))));
+      assertThat(done.changes()).containsExactly(
+          "backend 'bk': server 's1' address " + s1.hostPort() + " -> " + s3.hostPort(),
+          "backend 'bk': server 's1' check changed",
+          "backend 'bk': server 's2' check changed");
+      await().until(() -> balancer.stats().backend("bk").server("s1").check() != null
+          && balancer.stats().backend("bk").server("s1").check().last() != null);
+      List<String> answers = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        answers.add(TestClient.whoAnswers(front, TestClient.loopback(60 + i)));
+      }
+      assertThat(answers).as("s1's new connections reach s3's address").contains("s3")
+          .doesNotContain("s1");
+      TestClient.writeLine(open, "still there");
+      assertThat(TestClient.readLine(open)).as("the open connection stays with " + first)
+          .isEqualTo("still there");
+      assertThat(balancer.stats().backend("bk").server("s1").address().getPort())
+          .isEqualTo(s3.address().getPort());
+    }
+  }
+
+  @Test
   void aDifferenceThatCannotBeAppliedChangesNothing() {
     BalancerConfig next = Balancer.builder()
         .drainTimeout(ofSeconds(1))

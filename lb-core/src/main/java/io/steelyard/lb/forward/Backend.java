@@ -166,13 +166,35 @@ final class Backend {
 
   /** Stops the checks of its servers, for good: the backend was removed. */
   void stopChecks() {
-    for (Server server : servers()) {
-      if (server.checker() != null) {
-        checks.stop(server.checker());
-      }
-      if (server.agent() != null) {
-        checks.stop(server.agent());
-      }
+    servers().forEach(this::stopChecking);
+  }
+
+  private void stopChecking(Server server) {
+    if (server.checker() != null) {
+      checks.stop(server.checker());
+      server.checker(null);
+    }
+    if (server.agent() != null) {
+      checks.stop(server.agent());
+      server.agent(null);
+    }
+  }
+
+  /**
+   * Gives {@code server} {@code config}'s address (for new connections: open ones stay where they
+   * are), queue limit and checks. Its checks start again under the new settings, the server taken
+   * as up until they say otherwise, as HAProxy takes its servers after a reload.
+   */
+  void resettle(Server server, ServerConfig config) {
+    boolean wasUp = server.takesNewClients();
+    stopChecking(server);
+    server.settle(config);
+    startChecking(server, 0, 1);
+    boolean up = server.takesNewClients();
+    if (up != wasUp) {
+      stateChanged(server, new StringBuilder("Server ").append(name()).append('/')
+          .append(server.name()).append(" is ").append(up ? "UP" : "DOWN")
+          .append(", reason: Configuration reloaded."), !up);
     }
   }
 

@@ -272,6 +272,15 @@ public final class Forwarding {
     running.remove(running.server(server));
   }
 
+  /**
+   * Gives a server a new address (for its new connections), queue limit and checks, which start
+   * again; see {@link Backend#resettle}.
+   */
+  public void resettleServer(String backend, ServerConfig server) {
+    Backend running = backend(backend);
+    running.resettle(running.server(server.name()), server);
+  }
+
   /** Sets a server's maxconn, 0 for none; the caller has checked its range. */
   public void setMaxConn(String backend, String server, int maxConn) {
     Backend running = backend(backend);

@@ -27,10 +27,11 @@ final class Server {
   private final Member member;
   /** HAProxy's id of the server: configured, or the smallest free when it was created. */
   private final int sid;
-  private final InetSocketAddress address;
-  private final CheckSettings check;
-  private final AgentCheck agentCheck;
-  private final int maxQueue;
+  /** Where new connections go, its queue limit and checks: a reconfiguration may change them. */
+  private volatile InetSocketAddress address;
+  private volatile CheckSettings check;
+  private volatile AgentCheck agentCheck;
+  private volatile int maxQueue;
   /** The weight it was configured with, HAProxy's {@code iweight}. */
   private final int initialWeight;
   private final Counters counters = new Counters();
@@ -50,11 +51,19 @@ final class Server {
     this.sid = sid;
     this.member =
         new Member(id, config.name(), config.weight(), config.maxConn(), config.backup(), usable);
+    settle(config);
+    this.initialWeight = config.weight();
+  }
+
+  /**
+   * Takes {@code config}'s address, queue limit and check settings; the backend restarts the
+   * checks. The weight, maxconn and backup role are set elsewhere.
+   */
+  void settle(ServerConfig config) {
     this.address = requireNonNull(config.address(), "address");
     this.check = config.check();
     this.agentCheck = config.agent();
     this.maxQueue = config.maxQueue();
-    this.initialWeight = config.weight();
   }
 
   /** A snapshot of its counters, status and checks. */
