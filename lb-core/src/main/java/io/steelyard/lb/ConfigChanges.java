@@ -32,13 +32,14 @@ import java.util.function.Function;
  *       connections they accepted go on;
  *   <li>in each backend that remains: servers added (ready, and checked if they are), servers
  *       removed (in maintenance at once, so that they take no new client, and deleted once their
- *       last connection ends: none is cut), and servers whose weight, maxconn, address (for new
- *       connections), maxqueue or checks changed (checks start again, the server taken as up);
+ *       last connection ends: none is cut), and servers whose weight, maxconn, backup role,
+ *       address (for new connections), maxqueue or checks changed (checks start again, the
+ *       server taken as up);
  *   <li>backends removed, once no frontend sends to them: their connections go on.
  * </ol>
  *
  * <p>Stick tables of the backends that remain keep their entries. Any other difference (a
- * backend's balance or timeouts, a server's backup role or id, a frontend's maxconn or
+ * backend's balance or timeouts, a server's id, a frontend's maxconn or
  * transparency, the peers, a backend added or removed whose table peers replicate) is not applied
  * yet: the whole new configuration is then refused, naming each such difference, and nothing
  * changes. Should an address of step 2 fail to bind, what steps 1 and 2 did is undone and the
@@ -58,7 +59,7 @@ final class ConfigChanges {
   /** How each server setting that changes in place is named in the list of changes. */
   private static final Map<String, String> SERVER_SETTINGS = Map.of(
       "weight", "weight", "maxConn", "maxconn", "address", "address", "maxQueue", "maxqueue",
-      "check", "check", "agent", "agent-check");
+      "check", "check", "agent", "agent-check", "backup", "backup");
 
   private final List<String> refused = new ArrayList<>();
   private final List<Undoable> undoable = new ArrayList<>();
@@ -223,6 +224,10 @@ final class ConfigChanges {
         continue;
       }
       sameFields(what + ": ", was, server, SERVER_SETTINGS.keySet());
+      if (was.backup() != server.backup()) {
+        steps.add(() -> forwarding.setBackup(backend, server.name(), server.backup()));
+        changes.add(what + (server.backup() ? " now backup" : " now active"));
+      }
       List<String> resettled = differences(was, server, Set.of("address", "maxQueue", "check", "agent"));
       if (!resettled.isEmpty()) {
         steps.add(() -> forwarding.resettleServer(backend, server));

@@ -165,6 +165,24 @@ class ReconfigureTest {
   }
 
   @Test
+  void aServerBecomesABackupAndAnotherActive() throws Exception {
+    Reconfiguration done = balancer.reconfigure(with(b -> b
+        .server("s1", s1.hostPort()).server("s2", s2.hostPort(), s -> s.backup())));
+    assertThat(done.changes()).containsExactly("backend 'bk': server 's2' now backup");
+    for (int i = 0; i < 6; i++) {
+      assertThat(TestClient.whoAnswers(front, TestClient.loopback(80 + i))).isEqualTo("s1");
+    }
+    done = balancer.reconfigure(with(b -> b
+        .server("s1", s1.hostPort(), s -> s.backup()).server("s2", s2.hostPort())));
+    assertThat(done.changes()).containsExactly(
+        "backend 'bk': server 's1' now backup", "backend 'bk': server 's2' now active");
+    for (int i = 0; i < 6; i++) {
+      assertThat(TestClient.whoAnswers(front, TestClient.loopback(90 + i))).isEqualTo("s2");
+    }
+    assertThat(balancer.stats().backend("bk").server("s1").backup()).isTrue();
+  }
+
+  @Test
   void aDifferenceThatCannotBeAppliedChangesNothing() {
     BalancerConfig next = Balancer.builder()
         .drainTimeout(ofSeconds(1))

@@ -471,6 +471,12 @@ final class Backend {
     serveQueues();
   }
 
+  /** Makes {@code server} a backup or an active server, and serves the queues. */
+  void backup(Server server, boolean backup) {
+    scheduler.setBackup(server.member(), backup);
+    serveQueues();
+  }
+
   /** Sets {@code server}'s weight and serves the queues it may now take from. */
   private void reweigh(Server server, int weight) {
     scheduler.setWeight(server.member(), weight);

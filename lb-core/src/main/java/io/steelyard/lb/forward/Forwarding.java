@@ -281,6 +281,12 @@ public final class Forwarding {
     running.resettle(running.server(server.name()), server);
   }
 
+  /** Makes a server a backup, or an active server, for the next connections. */
+  public void setBackup(String backend, String server, boolean backup) {
+    Backend running = backend(backend);
+    running.backup(running.server(server), backup);
+  }
+
   /** Sets a server's maxconn, 0 for none; the caller has checked its range. */
   public void setMaxConn(String backend, String server, int maxConn) {
     Backend running = backend(backend);

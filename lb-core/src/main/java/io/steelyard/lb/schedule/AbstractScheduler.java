@@ -233,6 +233,18 @@ abstract sealed class AbstractScheduler implements Scheduler
     return member.removed ? null : member;
   }
 
+  @Override
+  public final synchronized void setBackup(Member member, boolean backup) {
+    checkMember(member);
+    if (member.backup == backup) {
+      return;
+    }
+    boolean usable = member.usable;
+    setUsable(member, false);
+    member.backup = backup;
+    setUsable(member, usable);
+  }
+
   /** The number of ids given so far: every member's id, removed or not, is below it. */
   final int ids() {
     return byId.size();

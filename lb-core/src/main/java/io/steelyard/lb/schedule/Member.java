@@ -22,7 +22,7 @@ public final class Member {
 
   private final int id;
   private final String name;
-  private final boolean backup;
+  volatile boolean backup;
   volatile int weight;
   volatile int maxConn;
   volatile boolean usable;

@@ -99,6 +99,15 @@ public interface Scheduler {
   void setUsable(Member member, boolean usable);
 
   /**
+   * Makes a server a backup, or an active one, for the next decisions (a reloaded configuration):
+   * it leaves the rotation under its old role and joins it under the new one. Its connections in
+   * flight stay counted until they are released.
+   *
+   * @throws IllegalArgumentException when {@code member} is not one of {@link #members()}
+   */
+  void setBackup(Member member, boolean backup);
+
+  /**
    * Adds a server to the backend, as HAProxy's {@code add server}. It joins the rotation at once if
    * it is usable with a weight above 0, and otherwise when {@link #setUsable} or {@link #setWeight}
    * puts it in: HAProxy creates such servers in maintenance, which {@link Member#Member(int,

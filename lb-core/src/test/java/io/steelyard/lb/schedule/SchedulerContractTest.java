@@ -68,6 +68,28 @@ class SchedulerContractTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"leastconn", "roundrobin", "source", "first"})
+  void aServerBecomesABackupAndBackWithItsConnectionsCounted(String algorithm) {
+    Scheduler scheduler =
+        new TestPool().server("a", 1).server("b", 1).scheduler(Balance.named(algorithm));
+    Member a = member(scheduler, "a");
+    Member b = member(scheduler, "b");
+    Member held = scheduler.acquire(null, null);
+
+    scheduler.setBackup(b, true);
+    assertThat(b.backup()).isTrue();
+    assertThat(picked(scheduler, 200, null)).containsExactly("a");
+    scheduler.release(held);
+
+    scheduler.setBackup(a, true);
+    scheduler.setBackup(b, false);
+    assertThat(picked(scheduler, 200, null)).containsExactly("b");
+    scheduler.setUsable(b, false);
+    assertThat(picked(scheduler, 200, null)).as("the backup takes over").containsExactly("a");
+    assertThat(a.inflight() + b.inflight()).isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"leastconn", "roundrobin", "source", "first"})
   void takesUnusableServersOutAndBackIn(String algorithm) {
     Scheduler scheduler =
         new TestPool().server("a", 1).server("b", 1).scheduler(Balance.named(algorithm));
