@@ -21,6 +21,12 @@ import java.util.List;
  * log; a target that fails (a syslog daemon gone) loses that line and the others still get it.
  * Two sinks are equal when they send alike (the same targets, wherever in the files they are
  * written, and tag), so that a reload that leaves the log lines alone changes no log.
+ *
+ * <p>Why not Logback's {@code SyslogAppender}: it writes only an RFC 3164 header with the host's
+ * name (HAProxy's default format has none, and HAProxy 2.6 also writes rfc5424, short and raw,
+ * cuts at {@code len}, and sends to {@code /dev/log}), so the lines would not be HAProxy's byte for
+ * byte. Its cost is not the reason: 5.5-6.2 us per line against this sink's 5.1-5.2 us, 5 of
+ * which are the kernel's send (measured alike, 200,000 lines to a UDP port without listener).
  */
 final class SyslogSink implements LogSink {
   /**
