@@ -21,11 +21,27 @@ import org.junit.jupiter.api.io.TempDir;
  * namespace, with keepalived (Debian's package) as its peer in another, the two joined by a veth
  * pair on 198.51.100.0/24: the launcher takes the VIP, its tracked script moves its priority below
  * the peer's and back, its notify scripts run with keepalived's arguments, and SIGTERM hands the
- * VIP to the peer before the balancer drains.
+ * VIP to the peer before the balancer drains. A keepalived.conf reloaded (SIGHUP): a lower priority
+ * that still outranks the peer keeps mastership (no transition, the VIP stays); one below the
+ * peer's hands the VIP over; a virtual address added on both hosts goes on the master's interface;
+ * a tracked script added with a weight that brings the priority below the peer's hands both over.
  */
 @Privileged(tools = {"ip", "keepalived", "socat"})
 class KeepalivedJarTest {
   private static final String VIP = "198.51.100.200";
+  private static final String VIP2 = "198.51.100.201";
+  private static final String HAPROXY_CFG = """
+      defaults
+          mode tcp
+          timeout connect 1s
+          timeout client 30s
+          timeout server 30s
+      frontend ft
+          bind 127.0.0.1:8080
+          default_backend bk
+      backend bk
+          server s1 127.0.0.1:9000
+      """;
 
   @TempDir Path dir;
   private final List<Process> started = new ArrayList<>();
@@ -55,7 +71,15 @@ class KeepalivedJarTest {
   }
 
   private static boolean hasVip(NetworkNamespace ns) throws Exception {
-    return ns.exec("ip", "-4", "-o", "addr", "show").contains(" " + VIP + "/32 ");
+    return has(ns, VIP);
+  }
+
+  private static boolean has(NetworkNamespace ns, String vip) throws Exception {
+    return ns.exec("ip", "-4", "-o", "addr", "show").contains(" " + vip + "/32 ");
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).start().waitFor(10, TimeUnit.SECONDS);
   }
 
   private Path script(String name, String body) throws Exception {
@@ -66,6 +90,11 @@ class KeepalivedJarTest {
 
   /** The same virtual router on both hosts: VRID 51, a password, the VIP, and {@code more}. */
   private static String instance(String iface, int priority, String more) {
+    return instance(iface, priority, more, VIP);
+  }
+
+  /** VRID 51 with a password, at {@code priority}, holding {@code vips}, and {@code more}. */
+  private static String instance(String iface, int priority, String more, String... vips) {
     return """
         vrrp_instance VI_1 {
             state BACKUP
@@ -78,10 +107,10 @@ class KeepalivedJarTest {
                 auth_pass secret12
             }
             virtual_ipaddress {
-                %s/32
-            }
+        %s    }
         %s}
-        """.formatted(iface, priority, VIP, more);
+        """.formatted(iface, priority,
+        String.join("", List.of(vips).stream().map(vip -> "        " + vip + "/32\n").toList()), more);
   }
 
   @Test
@@ -90,18 +119,7 @@ class KeepalivedJarTest {
     Path flag = script("flag.sh", "exit $(cat " + status + ")");
     Path notifyLog = dir.resolve("notify.log");
     Path notify = script("notify.sh", "echo \"$*\" >> " + notifyLog);
-    Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), """
-        defaults
-            mode tcp
-            timeout connect 1s
-            timeout client 30s
-            timeout server 30s
-        frontend ft
-            bind 127.0.0.1:8080
-            default_backend bk
-        backend bk
-            server s1 127.0.0.1:9000
-        """);
+    Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), HAPROXY_CFG);
     Path conf = Files.writeString(dir.resolve("keepalived.conf"), """
         global_defs {
             router_id steelyard_a
@@ -179,6 +197,73 @@ class KeepalivedJarTest {
       assertThat(steelyard.exitValue()).as(read("steelyard.log")).isZero();
       assertThat(read("steelyard.log")).contains("MASTER -> STOP").contains("[NOTICE] stopped");
       client.destroy();
+    } finally {
+      stopLeftovers();
+      Path vrrpPid = dir.resolve("vrrp.pid");
+      if (Files.exists(vrrpPid)) {
+        ProcessHandle.of(Long.parseLong(Files.readString(vrrpPid).strip()))
+            .ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  @Test
+  void aReloadKeepsMastershipUnlessTheNewPriorityIsOutrankedAndChangesTheAddresses()
+      throws Exception {
+    Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), HAPROXY_CFG);
+    Path conf = Files.writeString(dir.resolve("keepalived.conf"), instance("vA", 150, "", VIP));
+    Path peerConf = Files.writeString(dir.resolve("keepalived-b.conf"), instance("vB", 100, "", VIP));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    try (NetworkNamespace a = NetworkNamespace.create("kra");
+        NetworkNamespace b = NetworkNamespace.create("krb")) {
+      a.link("vA", "198.51.100.1/24", b, "vB", "198.51.100.2/24");
+      start(b, "keepalived.log", "keepalived", "-n", "-l", "-D", "-f", peerConf.toString(),
+          "--pid=" + dir.resolve("keepalived.pid"), "--vrrp_pid=" + dir.resolve("vrrp.pid"));
+      Process steelyard = start(a, "steelyard.log", java, "-jar", System.getProperty("steelyard.jar"),
+          "-f", cfg.toString(), "-f", conf.toString());
+      await("A (priority 150) takes the VIP; its log: " + read("steelyard.log"))
+          .atMost(Duration.ofSeconds(20)).until(() -> has(a, VIP) && !has(b, VIP));
+
+      Files.writeString(conf, instance("vA", 140, "", VIP));
+      signal("HUP", steelyard.pid());
+      await("the reload; A's log: " + read("steelyard.log")).atMost(Duration.ofSeconds(10))
+          .until(() -> read("steelyard.log").contains("reloaded: vrrp_instance VI_1: priority 150 -> 140"));
+      Thread.sleep(4_500); // longer than keepalived's Master_Down_Interval at 100 (3.6 s)
+      assertThat(has(a, VIP) && !has(b, VIP)).as("140 still outranks 100: A stays master").isTrue();
+      assertThat(read("steelyard.log")).doesNotContain("MASTER -> BACKUP");
+
+      Files.writeString(conf, instance("vA", 50, "", VIP));
+      signal("HUP", steelyard.pid());
+      await("at 50, keepalived (100) preempts A").atMost(Duration.ofSeconds(15))
+          .until(() -> has(b, VIP) && !has(a, VIP));
+      assertThat(read("steelyard.log")).contains("MASTER -> BACKUP");
+
+      Files.writeString(peerConf, instance("vB", 100, "", VIP, VIP2));
+      signal("HUP", Long.parseLong(Files.readString(dir.resolve("keepalived.pid")).strip()));
+      Files.writeString(conf, instance("vA", 150, "", VIP, VIP2));
+      signal("HUP", steelyard.pid());
+      await("back at 150 with a second VIP, A takes both; its log: " + read("steelyard.log"))
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> has(a, VIP) && has(a, VIP2) && !has(b, VIP) && !has(b, VIP2));
+      assertThat(read("steelyard.log")).contains(
+          "reloaded: vrrp_instance VI_1: priority 50 -> 150", "reloaded: vrrp_instance VI_1: virtual_ipaddress");
+
+      Path failing = script("failing.sh", "exit 1");
+      Files.writeString(conf, """
+          vrrp_script chk_failing {
+              script "%s"
+              interval 1
+              weight -120
+          }
+          """.formatted(failing)
+          + instance("vA", 150, "    track_script {\n        chk_failing\n    }\n", VIP, VIP2));
+      signal("HUP", steelyard.pid());
+      await("a failing script at -120 (150 -> 30): keepalived takes both; A's log: "
+          + read("steelyard.log")).atMost(Duration.ofSeconds(15))
+          .until(() -> has(b, VIP) && has(b, VIP2) && !has(a, VIP) && !has(a, VIP2));
+      assertThat(read("steelyard.log")).contains("reloaded: vrrp_instance VI_1: track_script");
+      assertThat(steelyard.isAlive()).isTrue();
     } finally {
       stopLeftovers();
       Path vrrpPid = dir.resolve("vrrp.pid");
