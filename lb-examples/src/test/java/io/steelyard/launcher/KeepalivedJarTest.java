@@ -46,13 +46,19 @@ class KeepalivedJarTest {
   @TempDir Path dir;
   private final List<Process> started = new ArrayList<>();
 
+  /** Stops what a test started, keepalived's VRRP child included, also when the test fails. */
   @AfterEach
-  void stopLeftovers() throws InterruptedException {
+  void stopLeftovers() throws Exception {
     for (Process process : started) {
       if (process.isAlive()) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
+    }
+    Path vrrpPid = dir.resolve("vrrp.pid");
+    if (Files.exists(vrrpPid)) {
+      ProcessHandle.of(Long.parseLong(Files.readString(vrrpPid).strip()))
+          .ifPresent(ProcessHandle::destroyForcibly);
     }
   }
 
@@ -199,11 +205,6 @@ class KeepalivedJarTest {
       client.destroy();
     } finally {
       stopLeftovers();
-      Path vrrpPid = dir.resolve("vrrp.pid");
-      if (Files.exists(vrrpPid)) {
-        ProcessHandle.of(Long.parseLong(Files.readString(vrrpPid).strip()))
-            .ifPresent(ProcessHandle::destroyForcibly);
-      }
     }
   }
 
@@ -266,11 +267,6 @@ class KeepalivedJarTest {
       assertThat(steelyard.isAlive()).isTrue();
     } finally {
       stopLeftovers();
-      Path vrrpPid = dir.resolve("vrrp.pid");
-      if (Files.exists(vrrpPid)) {
-        ProcessHandle.of(Long.parseLong(Files.readString(vrrpPid).strip()))
-            .ifPresent(ProcessHandle::destroyForcibly);
-      }
     }
   }
 }
