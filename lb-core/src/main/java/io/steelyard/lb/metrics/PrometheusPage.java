@@ -54,6 +54,11 @@ public final class PrometheusPage {
       + " the server since the worker process started";
   private static final String LAST_SESSION =
       "How long ago some traffic was seen on this object on this worker process, in seconds";
+  private static final String MAX_SOCKETS = "Hard limit on the number of per-process sockets";
+  private static final String LOADBALANCED = "Total number of requests routed by load balancing"
+      + " since the worker process started (ignores queue pop and stickiness)";
+  private static final String USER_WEIGHT =
+      "Server's user weight, or sum of active servers' user weights for a backend";
   private static final String WEIGHT =
       "Server's effective weight, or sum of active servers' effective weights for a backend";
 
@@ -100,19 +105,43 @@ public final class PrometheusPage {
     StringBuilder page = new StringBuilder();
     long active = stats.frontends().stream().mapToLong(f -> f.traffic().current()).sum();
     long total = stats.frontends().stream().mapToLong(f -> f.traffic().total()).sum();
+    long rate = stats.frontends().stream().mapToLong(f -> f.traffic().rate()).sum();
     process(page, "nbthread", "Number of started threads (global.nbthread)", "gauge",
         balancer.config().ioThreads());
+    process(page, "nbproc", "Number of started worker processes (historical, always 1)", "gauge", 1);
+    process(page, "relative_process_id", "Relative worker process number (1)", "gauge", 1);
+    process(page, "uptime_seconds", "How long ago this worker process was started (seconds)",
+        "gauge", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
     process(page, "start_time_seconds", "Start time in seconds", "gauge",
         ManagementFactory.getRuntimeMXBean().getStartTime() / 1000);
+    process(page, "max_fds", "Hard limit on the number of per-process file descriptors", "gauge",
+        balancer.limits().ulimitN());
+    process(page, "max_sockets", MAX_SOCKETS, "gauge", balancer.limits().maxSock());
     process(page, "max_connections", "Hard limit on the number of per-process connections"
         + " (configured or imposed by Ulimit-n)", "gauge", balancer.limits().maxConn());
+    process(page, "hard_max_connections", "Hard limit on the number of per-process connections"
+        + " (imposed by Memmax_MB or Ulimit-n)", "gauge", balancer.limits().maxConn());
     process(page, "current_connections", "Current number of connections on this worker process",
         "gauge", active);
     process(page, "connections_total",
         "Total number of connections on this worker process since started", "counter", total);
+    process(page, "current_connection_rate", "Number of front connections created on this worker"
+        + " process over the last second", "gauge", rate);
+    process(page, "current_session_rate",
+        "Number of sessions created on this worker process over the last second", "gauge", rate);
+    process(page, "stopping", "1 if the worker process is currently stopping, otherwise zero",
+        "gauge", 0);
+    process(page, "listeners", "Current number of active listeners on the current worker process",
+        "gauge", stats.frontends().stream().mapToLong(f -> balancer.boundAddresses(f.name()).size()).sum());
     process(page, "dropped_logs_total",
         "Total number of dropped logs for current worker process since started", "counter",
         balancer.droppedLogs());
+    process(page, "bytes_out_total",
+        "Total number of bytes emitted by current worker process since started", "counter",
+        stats.frontends().stream().mapToLong(f -> f.traffic().bytesOut()).sum());
+    process(page, "spliced_bytes_out_total", "Total number of bytes emitted by current worker"
+        + " process through a kernel pipe since started", "counter",
+        stats.frontends().stream().mapToLong(f -> f.traffic().splicedOut()).sum());
 
     List<FrontendStats> frontends = stats.frontends();
     frontends(page, "current_sessions", SESSIONS, "gauge", frontends, f -> f.traffic().current());
@@ -149,8 +178,7 @@ public final class PrometheusPage {
       states(page, "haproxy_backend_status", label(backend.name()), List.of("DOWN", "UP"),
           backend.status() == BackendStatus.UP ? "UP" : "DOWN");
     }
-    backends(page, "weight", WEIGHT, "gauge", backends, b -> b.servers().stream()
-        .filter(s -> !s.backup() && s.status() == ServerStatus.UP).mapToLong(ServerStats::weight).sum());
+    backends(page, "weight", WEIGHT, "gauge", backends, PrometheusPage::activeWeight);
     backends(page, "active_servers", "Total number of active UP servers with a non-zero weight",
         "gauge", backends, b -> b.servers().stream()
             .filter(s -> !s.backup() && s.status() == ServerStatus.UP && s.weight() > 0).count());
@@ -161,6 +189,7 @@ public final class PrometheusPage {
         b -> ageSeconds(b.lastChange().toEpochMilli()));
     backends(page, "downtime_seconds_total", DOWNTIME, "counter", backends,
         b -> b.downtime().toSeconds());
+    backends(page, "loadbalanced_total", LOADBALANCED, "counter", backends, b -> b.traffic().total());
     backends(page, "max_session_rate", MAX_RATE, "gauge", backends, b -> b.traffic().maxRate());
     backends(page, "client_aborts_total", CLIENT_ABORTS, "counter", backends,
         b -> b.traffic().clientAborts());
@@ -171,6 +200,7 @@ public final class PrometheusPage {
     for (TimeMetric time : TimeMetric.values()) {
       backends(page, time.metric, time.help, "gauge", backends, b -> time.seconds(b.traffic()));
     }
+    backends(page, "uweight", USER_WEIGHT, "gauge", backends, PrometheusPage::activeWeight);
 
     servers(page, "current_queue", QUEUE, "gauge", backends, s -> s.traffic().queued());
     servers(page, "max_queue", MAX_QUEUE, "gauge", backends, s -> s.traffic().maxQueued());
@@ -204,6 +234,7 @@ public final class PrometheusPage {
         s -> s.check() == null ? Double.NaN : s.downtime().toSeconds());
     servers(page, "queue_limit", "Limit on the number of connections in queue, for servers only"
         + " (maxqueue argument)", "gauge", backends, s -> s.maxQueue() == 0 ? Double.NaN : s.maxQueue());
+    servers(page, "loadbalanced_total", LOADBALANCED, "counter", backends, s -> s.traffic().total());
     servers(page, "max_session_rate", MAX_RATE, "gauge", backends, s -> s.traffic().maxRate());
     servers(page, "client_aborts_total", CLIENT_ABORTS, "counter", backends,
         s -> s.traffic().clientAborts());
@@ -214,7 +245,14 @@ public final class PrometheusPage {
     for (TimeMetric time : TimeMetric.values()) {
       servers(page, time.metric, time.help, "gauge", backends, sv -> time.seconds(sv.traffic()));
     }
+    servers(page, "uweight", USER_WEIGHT, "gauge", backends, s -> s.weight());
     return page.toString();
+  }
+
+  /** The weights of a backend's active servers that are UP. */
+  private static double activeWeight(BackendStats backend) {
+    return backend.servers().stream().filter(s -> !s.backup() && s.status() == ServerStatus.UP)
+        .mapToLong(ServerStats::weight).sum();
   }
 
   private static double lastSession(Traffic traffic) {

@@ -36,6 +36,17 @@ class SteelyardMetricsTest {
       assertThat(registry.get("steelyard.server.up").tag("server", "s1").gauge().value()).isEqualTo(1);
       assertThat(registry.get("steelyard.backend.up").tag("backend", "bk").gauge().value()).isEqualTo(1);
       assertThat(registry.get("steelyard.logs.dropped").functionCounter().count()).isZero();
+      assertThat(registry.get("steelyard.frontend.connections.max").tag("frontend", "ft").gauge().value())
+          .isEqualTo(1);
+      assertThat(registry.get("steelyard.server.connections.max").tag("server", "s1").gauge().value())
+          .isEqualTo(1);
+      assertThat(registry.get("steelyard.backend.queued.max").tag("backend", "bk").gauge().value())
+          .isZero();
+      assertThat(registry.get("steelyard.backend.aborts").tags("backend", "bk", "by", "client")
+          .functionCounter().count() + registry.get("steelyard.backend.aborts")
+          .tags("backend", "bk", "by", "server").functionCounter().count()).isBetween(0.0, 1.0);
+      assertThat(registry.get("steelyard.server.total.time").tag("server", "s1").gauge().value())
+          .isGreaterThanOrEqualTo(0.0);
     }
   }
 }
