@@ -11,7 +11,6 @@ import io.steelyard.lb.config.FrontendConfig;
 import io.steelyard.lb.transport.Transport;
 import io.steelyard.tproxy.RoutingRules;
 import io.steelyard.vrrp.Vrrp;
-import io.steelyard.vrrp.linux.VrrpInstance;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -139,7 +138,7 @@ public final class Launcher {
         return 0;
       }
       if (haproxy == null) {
-        return startStandalone(keepalived, command.rules(), err);
+        return startStandalone(keepalived, keepalivedFiles, command.rules(), err);
       }
       return start(haproxy, keepalived == null ? List.of() : keepalived.builders(), command, err);
     } catch (ConfigFileException e) {
@@ -256,7 +255,7 @@ public final class Launcher {
     Reloader.install(balancer,
         command.files().stream().filter(file -> ConfigKind.of(file) != ConfigKind.KEEPALIVED).toList(),
         command.files().stream().filter(file -> ConfigKind.of(file) == ConfigKind.KEEPALIVED).toList(),
-        vrrp, command.localPeer(), systemd, err);
+        vrrp, command.localPeer(), config.services(), systemd, err);
     serve(balancer, applied, systemd, err);
     return 0; // not reached: a signal ends the JVM while serve waits
   }
@@ -277,15 +276,15 @@ public final class Launcher {
 
   /**
    * Starts the VRRP instances of a keepalived.conf given without an HAProxy file, and runs them
-   * until a signal, which makes each master send priority 0 and give up its addresses; returns
-   * only when one cannot start.
+   * until a stopping signal, which makes each master send priority 0 and give up its addresses;
+   * SIGHUP and SIGUSR2 reload {@code files}. Returns only when one cannot start.
    */
-  private static int startStandalone(KeepalivedConfig config, CommandLine.Rules mode,
-      PrintStream err) throws InterruptedException {
+  private static int startStandalone(KeepalivedConfig config, List<Path> files,
+      CommandLine.Rules mode, PrintStream err) throws InterruptedException {
     if (mode != CommandLine.Rules.CHECK) {
       noRulesNeeded(err);
     }
-    List<VrrpInstance> instances;
+    List<Vrrp.Builder> instances;
     try {
       instances = config.startStandalone();
     } catch (IllegalStateException e) {
@@ -299,15 +298,16 @@ public final class Launcher {
           err.println("[NOTICE] stopping: each master sends priority 0 and gives up its"
               + " addresses");
           for (int i = instances.size() - 1; i >= 0; i--) {
-            instances.get(i).close();
+            instances.get(i).running().close();
           }
           err.println("[NOTICE] stopped");
         },
         err);
-    for (VrrpInstance instance : instances) {
-      err.println("[NOTICE] vrrp_instance '" + instance.config().name() + "' running on "
-          + instance.iface().name());
+    for (Vrrp.Builder instance : instances) {
+      err.println("[NOTICE] vrrp_instance '" + instance.name() + "' running on "
+          + instance.running().iface().name());
     }
+    Reloader.install(null, List.of(), files, instances, null, List.of(), systemd, err);
     systemd.ready();
     new CountDownLatch(1).await();
     return 0; // not reached: a signal ends the JVM while this waits

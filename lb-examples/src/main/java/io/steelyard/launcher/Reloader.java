@@ -3,7 +3,6 @@ package io.steelyard.launcher;
 import io.steelyard.launcher.haproxy.HaproxyConfig;
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.ConfigException;
-import io.steelyard.lb.Reconfiguration;
 import io.steelyard.lb.config.BalancerConfig;
 import io.steelyard.launcher.keepalived.KeepalivedConfig;
 import io.steelyard.vrrp.Vrrp;
@@ -34,29 +33,36 @@ final class Reloader {
   private final List<Path> keepalivedFiles;
   private final List<Vrrp.Builder> instances;
   private final String localPeer;
+  /** The stats sockets and Prometheus page the balancer started with ({@link HaproxyConfig#services}). */
+  private final List<String> services;
   private final SystemdNotify systemd;
   private final PrintStream err;
 
   private Reloader(Balancer balancer, List<Path> files, List<Path> keepalivedFiles,
-      List<Vrrp.Builder> instances, String localPeer, SystemdNotify systemd, PrintStream err) {
+      List<Vrrp.Builder> instances, String localPeer, List<String> services, SystemdNotify systemd,
+      PrintStream err) {
     this.balancer = balancer;
     this.files = files;
     this.keepalivedFiles = keepalivedFiles;
     this.instances = instances;
     this.localPeer = localPeer;
+    this.services = services;
     this.systemd = systemd;
     this.err = err;
   }
 
   /**
-   * Reloads {@code files} (HAProxy's, read with {@code -L localPeer}) into {@code balancer}, and
+   * Reloads {@code files} (HAProxy's, read with {@code -L localPeer}) into {@code balancer} (none,
+   * and no file, for a keepalived.conf run alone), and
    * {@code keepalivedFiles} into the running {@code instances} they started, on the signals,
-   * telling {@code systemd} that it reloads and then that it is ready again.
+   * telling {@code systemd} that it reloads and then that it is ready again; {@code services} are
+   * the stats sockets and Prometheus page it started with.
    */
   static void install(Balancer balancer, List<Path> files, List<Path> keepalivedFiles,
-      List<Vrrp.Builder> instances, String localPeer, SystemdNotify systemd, PrintStream err) {
-    Reloader reloader =
-        new Reloader(balancer, files, keepalivedFiles, instances, localPeer, systemd, err);
+      List<Vrrp.Builder> instances, String localPeer, List<String> services, SystemdNotify systemd,
+      PrintStream err) {
+    Reloader reloader = new Reloader(
+        balancer, files, keepalivedFiles, instances, localPeer, services, systemd, err);
     for (String signal : List.of("USR2", "HUP")) {
       Signal.handle(new Signal(signal), received -> {
         Thread reload = new Thread(() -> reloader.reload("SIG" + signal), "steelyard-reload");
@@ -81,13 +87,20 @@ final class Reloader {
     all.addAll(keepalivedFiles);
     err.println("[NOTICE] " + cause + ": reloading " + all);
     BalancerConfig next;
+    List<String> nextServices;
     Map<String, Vrrp.Builder> nextInstances = new LinkedHashMap<>();
     try {
-      HaproxyConfig config = HaproxyConfig.read(files, localPeer);
-      config.notes().forEach(err::println);
-      next = config.check();
+      if (balancer == null) {
+        next = null;
+        nextServices = services;
+      } else {
+        HaproxyConfig config = HaproxyConfig.read(files, localPeer);
+        config.notes().forEach(err::println);
+        next = config.check();
+        nextServices = config.services();
+      }
       if (!keepalivedFiles.isEmpty()) {
-        KeepalivedConfig keepalived = KeepalivedConfig.read(keepalivedFiles, true);
+        KeepalivedConfig keepalived = KeepalivedConfig.read(keepalivedFiles, balancer != null);
         keepalived.notes().forEach(err::println);
         keepalived.builders().forEach(builder -> nextInstances.put(builder.name(), builder));
       }
@@ -102,18 +115,24 @@ final class Reloader {
           + String.join("; ", refused));
       return;
     }
-    Reconfiguration done;
-    try {
-      done = balancer.reconfigure(next);
-    } catch (ConfigException e) {
-      err.println("[ALERT] reload failed: " + e.getMessage() + "; the running configuration goes on");
-      return;
+    List<String> changes = new ArrayList<>();
+    if (balancer != null) {
+      try {
+        changes.addAll(balancer.reconfigure(next).changes());
+      } catch (ConfigException e) {
+        err.println("[ALERT] reload failed: " + e.getMessage() + "; the running configuration goes on");
+        return;
+      }
     }
-    List<String> changes = new ArrayList<>(done.changes());
     for (Vrrp.Builder instance : instances) {
       for (String change : instance.reconfigure(nextInstances.get(instance.name()))) {
         changes.add("vrrp_instance " + instance.name() + ": " + change);
       }
+    }
+    if (!nextServices.equals(services)) {
+      err.println("[WARNING] reload: the stats sockets and the Prometheus page keep what they"
+          + " started with until the next start: " + services + " (the files now say "
+          + nextServices + ")");
     }
     if (changes.isEmpty()) {
       err.println("[NOTICE] reloaded: nothing changed");
@@ -147,6 +166,8 @@ final class Reloader {
 
   private void fail(String reason) {
     err.println("[ALERT] reload failed: " + reason + "; the running configuration goes on");
-    balancer.reconfigurationFailed(reason);
+    if (balancer != null) {
+      balancer.reconfigurationFailed(reason);
+    }
   }
 }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that still outranks the peer keeps mastership (no transition, the VIP stays); one below the
  * peer's hands the VIP over; a virtual address added on both hosts goes on the master's interface;
  * a tracked script added with a weight that brings the priority below the peer's hands both over.
+ * A keepalived.conf run alone (no haproxy.cfg) reloads on SIGHUP as keepalived does.
  */
 @Privileged(tools = {"ip", "keepalived", "socat"})
 class KeepalivedJarTest {
@@ -265,6 +266,32 @@ class KeepalivedJarTest {
           .until(() -> has(b, VIP) && has(b, VIP2) && !has(a, VIP) && !has(a, VIP2));
       assertThat(read("steelyard.log")).contains("reloaded: vrrp_instance VI_1: track_script");
       assertThat(steelyard.isAlive()).isTrue();
+    } finally {
+      stopLeftovers();
+    }
+  }
+
+  @Test
+  void aKeepalivedConfRunAloneReloadsOnSighupAsKeepalivedDoes() throws Exception {
+    Path conf = Files.writeString(dir.resolve("keepalived.conf"), instance("vA", 150, ""));
+    Path peerConf = Files.writeString(dir.resolve("keepalived-b.conf"), instance("vB", 100, ""));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    try (NetworkNamespace a = NetworkNamespace.create("kla");
+        NetworkNamespace b = NetworkNamespace.create("klb")) {
+      a.link("vA", "198.51.100.1/24", b, "vB", "198.51.100.2/24");
+      start(b, "keepalived.log", "keepalived", "-n", "-l", "-D", "-f", peerConf.toString(),
+          "--pid=" + dir.resolve("keepalived.pid"), "--vrrp_pid=" + dir.resolve("vrrp.pid"));
+      Process steelyard = start(a, "steelyard.log", java, "-jar", System.getProperty("steelyard.jar"),
+          "-f", conf.toString());
+      await("A (priority 150) takes the VIP; its log: " + read("steelyard.log"))
+          .atMost(Duration.ofSeconds(20)).until(() -> hasVip(a) && !hasVip(b));
+
+      Files.writeString(conf, instance("vA", 50, ""));
+      signal("HUP", steelyard.pid());
+      await("at 50, keepalived (100) preempts A; A's log: " + read("steelyard.log"))
+          .atMost(Duration.ofSeconds(15)).until(() -> hasVip(b) && !hasVip(a));
+      assertThat(steelyard.isAlive()).as("SIGHUP reloads, it does not stop").isTrue();
+      assertThat(read("steelyard.log")).contains("reloaded: vrrp_instance VI_1: priority 150 -> 50");
     } finally {
       stopLeftovers();
     }

@@ -274,7 +274,12 @@ public final class Vrrp {
       return changes;
     }
 
-    private VrrpInstance running() {
+    /**
+     * The instance this builder started.
+     *
+     * @throws IllegalStateException if it has not started one
+     */
+    public VrrpInstance running() {
       VrrpInstance instance = running;
       if (instance == null) {
         throw new IllegalStateException("(" + name + ") the instance is not running");

@@ -149,6 +149,22 @@ final class GlobalSection {
     return logTag;
   }
 
+  /**
+   * The stats sockets as they are started, without where they are written: {@code stats socket
+   * /run/steelyard.sock mode 600 level admin timeout PT10S maxconn 10} (with the {@code stats
+   * timeout} and {@code stats maxconn} lines, when given).
+   */
+  List<String> statsSockets() {
+    List<String> sockets = new ArrayList<>();
+    for (StatsSocketLine socket : statsSockets) {
+      List<String> words = socket.line().words();
+      sockets.add("stats socket " + String.join(" ", words.subList(2, words.size()))
+          + (statsTimeout == null ? "" : " timeout " + statsTimeout)
+          + (statsMaxConn == null ? "" : " maxconn " + statsMaxConn));
+    }
+    return sockets;
+  }
+
   /** Sets the balancer's process-wide limits and attaches the stats sockets. */
   void applyTo(BalancerBuilder builder, Diagnostics diagnostics) {
     if (maxConn != null) {

@@ -5,7 +5,6 @@ import io.steelyard.launcher.ConfigFileException;
 import io.steelyard.launcher.ConfigLine;
 import io.steelyard.launcher.Diagnostics;
 import io.steelyard.vrrp.Vrrp;
-import io.steelyard.vrrp.linux.VrrpInstance;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,18 +73,21 @@ public final class KeepalivedConfig {
 
   /**
    * Starts every instance without a balancer, in order; if one cannot start, those started are
-   * closed.
+   * closed. Returns the builders, each with its {@linkplain Vrrp.Builder#running() running
+   * instance}, which a reload {@linkplain Vrrp.Builder#reconfigure reconfigures}.
    *
    * @throws IllegalStateException naming the instance and why it cannot start (no such
    *     interface, a missing capability, ...)
    */
-  public List<VrrpInstance> startStandalone() {
-    List<VrrpInstance> started = new ArrayList<>();
+  public List<Vrrp.Builder> startStandalone() {
+    List<Vrrp.Builder> started = new ArrayList<>();
     for (VrrpInstanceBlock instance : instances) {
+      Vrrp.Builder builder = instance.builder();
       try {
-        started.add(instance.builder().startStandalone());
+        builder.startStandalone();
+        started.add(builder);
       } catch (IOException | RuntimeException e) {
-        started.forEach(VrrpInstance::close);
+        started.forEach(running -> running.running().close());
         throw new IllegalStateException("vrrp_instance '" + instance.name + "' ("
             + instance.header.place() + ") cannot start: " + e.getMessage(), e);
       }

@@ -1257,6 +1257,16 @@ class HaproxyConfigTest {
     }
 
     @Test
+    void theServicesBesideTheBalancerAreListedForTheReloadToCompare() {
+      HaproxyConfig config = parse("global\n  stats socket /run/sy.sock mode 600 level admin\n"
+          + "  stats timeout 30s\n" + withBackend("  server s1 127.0.0.1:1")
+          + EXPORTER.replace("PORT", "9101"));
+      assertThat(config.services()).containsExactly(
+          "stats socket /run/sy.sock mode 600 level admin timeout PT30S",
+          "prometheus-exporter on [/127.0.0.1:9101]");
+    }
+
+    @Test
     void httpModeIsOnlyForTheExporter() {
       String backend = withBackend("  server s1 127.0.0.1:1");
       assertThat(error(backend + "frontend web\n  mode http\n  bind 127.0.0.1:8080\n"))
