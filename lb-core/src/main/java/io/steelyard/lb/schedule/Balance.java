@@ -39,6 +39,27 @@ public interface Balance {
   }
 
   /**
+   * A hash of the client's address picks the server through a Maglev lookup table of 65,537 slots:
+   * a client keeps its server while the servers do not change, and when one goes or comes, only
+   * its own share of clients moves (under 1% of the others). Balancers with the same servers (by
+   * name and weight) pick the same server for a client without sharing any state. HAProxy's {@code
+   * balance source} with {@code hash-type consistent}.
+   */
+  static Balance sourceConsistent() {
+    return sourceConsistent(MaglevTable.DEFAULT_SIZE);
+  }
+
+  /**
+   * {@link #sourceConsistent()} over a table of {@code tableSize} slots: a prime, best at least 100
+   * times the number of servers for shares within 1% of the weights.
+   *
+   * @throws IllegalArgumentException naming the size when it is not a prime above 2
+   */
+  static Balance sourceConsistent(int tableSize) {
+    return new ConsistentSource(tableSize);
+  }
+
+  /**
    * The first server in declaration order that is below its maxconn takes the connection, so that
    * the fewest servers are busy. HAProxy's {@code balance first}.
    */

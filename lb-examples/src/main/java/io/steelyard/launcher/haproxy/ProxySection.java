@@ -63,7 +63,9 @@ import java.util.function.Consumer;
  *   <li>{@code [no] option tcpka|clitcpka|srvtcpka}, {@code clitcpka-idle|-intvl|-cnt} (frontend),
  *       {@code srvtcpka-idle|-intvl|-cnt} (backend): TCP keep-alive probes on that side's sockets,
  *       see {@link KeepAliveLines}.
- *   <li>{@code balance leastconn|roundrobin|source|first} (backend): how a server is chosen.
+ *   <li>{@code balance leastconn|roundrobin|source|first} (backend): how a server is chosen;
+ *       {@code hash-type map-based|consistent} (backend): how {@code balance source} hashes,
+ *       HAProxy's map-based table (the default) or a consistent one, Maglev's.
  *   <li>{@code server ...}, {@code default-server ...} (backend): see {@link ServerLine} and
  *       {@link ServerOptions}.
  *   <li>{@code stick-table type ip size N [expire T] [peers NAME]} (backend, not defaults): see
@@ -239,7 +241,13 @@ final class ProxySection {
         side(line, "balance", false);
         line.expect(1, 1, "an algorithm: leastconn, roundrobin, source or first");
         Balance balance = Balance.named(line.word(1));
-        set(line, "balance", diagnostics, null, b -> b.balance(balance), d -> d.balance(balance));
+        // Applied with the hash-type in force, see applyTo.
+        set(line, "balance", diagnostics, null, b -> {}, d -> d.balance(balance));
+        break;
+      case "hash-type":
+        side(line, "hash-type", false);
+        hashType(line);
+        set(line, "hash-type", diagnostics, null, b -> {}, null);
         break;
       case "server":
         server(line);
@@ -427,6 +435,28 @@ final class ProxySection {
     diagnostics.notice(
         line, "'" + keyword + " " + line.word(2) + "' is not set, as in HAProxy: " + instead);
     set(line, keyword, diagnostics, null, b -> {}, null);
+  }
+
+  /**
+   * Reads {@code hash-type map-based|consistent}: how {@code balance source} hashes, HAProxy's
+   * map-based table by default, or Maglev's consistent table. HAProxy's hash functions and
+   * modifiers are refused: Steelyard hashes the client's address itself.
+   */
+  private static void hashType(ConfigLine line) {
+    if (line.arguments() == 0) {
+      throw new IllegalArgumentException(
+          "'hash-type' expects 'map-based' or 'consistent' as a hash method.");
+    }
+    String method = line.word(1);
+    if (!method.equals("map-based") && !method.equals("consistent")) {
+      throw new IllegalArgumentException("'hash-type': unknown hash method '" + method
+          + "' (expected 'map-based' or 'consistent').");
+    }
+    if (line.arguments() > 1) {
+      throw new IllegalArgumentException("'hash-type': the hash function '" + line.word(2)
+          + "' is not supported by Steelyard (it hashes the client's address itself; write"
+          + " 'hash-type " + method + "' alone).");
+    }
   }
 
   private static Duration time(ConfigLine line, String keyword) {
@@ -937,7 +967,17 @@ final class ProxySection {
 
   /** Sets the backend side and the servers in {@code backend}; each refused value is an error. */
   void applyTo(BackendBuilder backend, Diagnostics diagnostics) {
-    backendSettings().values().forEach(s -> s.applyTo(backend, diagnostics));
+    Map<String, Setting<BackendBuilder>> settings = backendSettings();
+    Setting<BackendBuilder> balance = settings.remove("balance");
+    Setting<BackendBuilder> hashType = settings.remove("hash-type");
+    settings.values().forEach(s -> s.applyTo(backend, diagnostics));
+    if (balance != null) {
+      boolean consistent = hashType != null && hashType.line().word(1).equals("consistent");
+      Balance algorithm = Balance.named(balance.line().word(1));
+      Balance chosen = consistent && algorithm.equals(Balance.source())
+          ? Balance.sourceConsistent() : algorithm;
+      new Setting<BackendBuilder>(balance.line(), b -> b.balance(chosen)).applyTo(backend, diagnostics);
+    }
     CheckLines inherited = defaults == null ? null : defaults.checks;
     Check check = checks.check(inherited);
     if (check != null) {

@@ -22,6 +22,7 @@ import io.steelyard.lb.health.CheckStatus;
 import io.steelyard.lb.health.CheckSettings;
 import io.steelyard.lb.health.OnError;
 import io.steelyard.lb.log.LogFormat;
+import io.steelyard.lb.schedule.Balance;
 import io.steelyard.lb.transport.Source;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -1350,6 +1351,31 @@ class HaproxyConfigTest {
           .isEqualTo("parsing [haproxy.cfg:10] : 'balance' expects an algorithm: leastconn, roundrobin, source or first.");
       assertThat(error(withFrontend("  balance leastconn")))
           .isEqualTo("parsing [haproxy.cfg:7] : 'balance' not allowed because frontend 'ft' has no backend capability.");
+    }
+
+    @Test
+    void hashTypeConsistentMakesBalanceSourceMaglevsInEitherOrderAndFromDefaults() {
+      assertThat(check(withBackend("  hash-type consistent", "  balance source",
+          "  server s1 127.0.0.1:1")).backends().get(0).balance())
+          .isEqualTo(Balance.sourceConsistent());
+      assertThat(check(withBackend("  balance source", "  hash-type map-based",
+          "  server s1 127.0.0.1:1")).backends().get(0).balance()).isEqualTo(Balance.source());
+      assertThat(check(withBackend("  balance source", "  server s1 127.0.0.1:1"))
+          .backends().get(0).balance()).as("HAProxy's default").isEqualTo(Balance.source());
+      assertThat(check(withBackend("  balance leastconn", "  hash-type consistent",
+          "  server s1 127.0.0.1:1")).backends().get(0).balance()).isEqualTo(Balance.leastConn());
+      assertThat(check("defaults\n  hash-type consistent\n  timeout connect 1s\n"
+          + "  timeout client 1s\n  timeout server 1s\nlisten web\n  bind 127.0.0.1:0\n"
+          + "  balance source\n"
+          + "  server s1 127.0.0.1:1\n").backends().get(0).balance())
+          .isEqualTo(Balance.sourceConsistent());
+      assertThat(error(withBackend("  hash-type consistent sdbm", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'hash-type': the hash function 'sdbm' is not"
+              + " supported by Steelyard (it hashes the client's address itself; write 'hash-type"
+              + " consistent' alone).");
+      assertThat(error(withBackend("  hash-type ring", "  server s1 127.0.0.1:1")))
+          .isEqualTo("parsing [haproxy.cfg:10] : 'hash-type': unknown hash method 'ring' (expected"
+              + " 'map-based' or 'consistent').");
     }
   }
 
