@@ -6,6 +6,8 @@ import io.steelyard.lb.Attachment;
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.health.HealthListener;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,10 +37,12 @@ public final class BirdAnnouncer implements Attachment {
 
   private final Path socket;
   private final String protocol;
+  private final InetAddress address;
 
-  private BirdAnnouncer(Path socket, String protocol) {
+  private BirdAnnouncer(Path socket, String protocol, InetAddress address) {
     this.socket = requireNonNull(socket, "socket");
     this.protocol = requireNonNull(protocol, "protocol");
+    this.address = address;
     if (!protocol.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw new IllegalArgumentException("BIRD protocol name '" + protocol + "' is not a BIRD symbol");
     }
@@ -46,11 +50,24 @@ public final class BirdAnnouncer implements Attachment {
 
   /** An announcer that enables and disables BIRD's protocol {@code protocol} through {@code socket}. */
   public static BirdAnnouncer protocol(Path socket, String protocol) {
-    return new BirdAnnouncer(socket, protocol);
+    return new BirdAnnouncer(socket, protocol, null);
+  }
+
+  /**
+   * The same announcer, which also checks at start that {@code address}, the virtual address the
+   * protocol announces, is on an interface of this host ({@code lo} for a fleet behind ECMP).
+   */
+  public BirdAnnouncer forAddress(InetAddress address) {
+    return new BirdAnnouncer(socket, protocol, requireNonNull(address, "address"));
   }
 
   @Override
   public AutoCloseable attach(Balancer balancer) throws IOException {
+    if (address != null && NetworkInterface.getByInetAddress(address) == null) {
+      throw new IOException(address.getHostAddress() + " is on no interface of this host: the"
+          + " balancers behind ECMP each hold the VIP (ip addr add " + address.getHostAddress()
+          + "/32 dev lo)");
+    }
     Announcements announcements = new Announcements();
     announcements.tell(balancer.healthy());
     balancer.addListener(announcements);
@@ -69,7 +86,8 @@ public final class BirdAnnouncer implements Attachment {
 
   @Override
   public String toString() {
-    return "BIRD protocol '" + protocol + "' on " + socket;
+    return "BIRD protocol '" + protocol + "' on " + socket
+        + (address == null ? "" : " for " + address.getHostAddress());
   }
 
   /** The commands to BIRD, one thread, in the order the health changed. */

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * servers only; once removed, it cannot be made usable again.
  */
 abstract sealed class AbstractScheduler implements Scheduler
-    permits KeyedScheduler, RoundRobin, SourceHash, SourceMaglev {
+    permits ClientHashScheduler, KeyedScheduler, RoundRobin {
   /** Every member ever added, by id: removed ones stay, so that no id is given twice. */
   private final List<Member> byId = new ArrayList<>();
 

@@ -20,7 +20,7 @@ import java.util.List;
  * <p>The hash of an IPv4 address is its 32 bits through Murmur3's finalizer; an IPv6 address is
  * first folded to 32 bits. A {@code null} client hashes to 0.
  */
-final class SourceHash extends AbstractScheduler {
+final class SourceHash extends ClientHashScheduler {
   static final Balance BALANCE = new Algorithm("source", SourceHash::new);
 
   /** The fixed-point scale of the positions of servers in the table. */
@@ -52,15 +52,6 @@ final class SourceHash extends AbstractScheduler {
     }
     return avoided;
   }
-
-  @Override
-  void acquired(Member member) {}
-
-  @Override
-  void acquiredDirect(Member member) {}
-
-  @Override
-  void released(Member member) {}
 
   @Override
   void weightChanged(Member member) {

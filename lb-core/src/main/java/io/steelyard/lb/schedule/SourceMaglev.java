@@ -20,7 +20,7 @@ import java.util.concurrent.Executors;
  * to avoid, or is no longer usable, the following slots are probed for a server that can take the
  * connection, and past {@value #PROBES} slots the servers in turn.
  */
-final class SourceMaglev extends AbstractScheduler {
+final class SourceMaglev extends ClientHashScheduler {
   /** How many slots past the client's are probed before the servers are tried in turn. */
   static final int PROBES = 64;
 
@@ -76,15 +76,6 @@ final class SourceMaglev extends AbstractScheduler {
   private static boolean takes(Member member) {
     return !member.backup() && !member.removed && member.eligible();
   }
-
-  @Override
-  void acquired(Member member) {}
-
-  @Override
-  void acquiredDirect(Member member) {}
-
-  @Override
-  void released(Member member) {}
 
   @Override
   void weightChanged(Member member) {

@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -124,5 +125,26 @@ class BirdAnnouncerTest {
         .hasStackTraceContaining("BIRD on " + dir.resolve("bird.ctl"));
     assertThatThrownBy(() -> BirdAnnouncer.protocol(dir, "not a symbol"))
         .hasMessage("BIRD protocol name 'not a symbol' is not a BIRD symbol");
+  }
+
+  @Test
+  void theVipMustBeOnAnInterfaceOfTheHost() throws Exception {
+    assertThatThrownBy(() -> Balancer.builder()
+        .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+        .backend("bk", b -> b.server("s1", s1.hostPort()))
+        .attach(BirdAnnouncer.protocol(dir.resolve("bird.ctl"), "vip")
+            .forAddress(InetAddress.getByName("198.51.100.100")))
+        .start())
+        .isInstanceOf(StartException.class)
+        .hasStackTraceContaining("198.51.100.100 is on no interface of this host");
+    assertThat(bird.commands).as("nothing announced").isEmpty();
+    Balancer balancer = Balancer.builder()
+        .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+        .backend("bk", b -> b.server("s1", s1.hostPort()))
+        .attach(BirdAnnouncer.protocol(dir.resolve("bird.ctl"), "vip")
+            .forAddress(InetAddress.getLoopbackAddress()))
+        .start();
+    balancer.close();
+    assertThat(bird.commands).containsExactly("enable vip", "disable vip");
   }
 }

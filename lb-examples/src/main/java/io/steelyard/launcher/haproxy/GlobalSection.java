@@ -4,7 +4,9 @@ import io.steelyard.launcher.ConfigLine;
 import io.steelyard.launcher.ConfigValues;
 import io.steelyard.launcher.Diagnostics;
 import io.steelyard.lb.BalancerBuilder;
+import io.steelyard.lb.announce.BirdAnnouncer;
 import io.steelyard.lb.transport.Splice;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,18 +26,28 @@ import java.util.Set;
  * io_uring) turn those transports off ({@link TransportChoice}). {@code localpeer NAME} is the
  * name of this balancer in the {@code peers} sections, unless {@code -L} gives it, and only
  * before the first of them, as in HAProxy ({@link LocalPeer}).
+ *
+ * <p>{@code steelyard-announce <vip> bird <control-socket> <protocol>} is Steelyard's, not
+ * HAProxy's: while the balancer is healthy, BIRD's protocol {@code <protocol>} (a static route to
+ * the VIP that its BGP sessions export) is enabled through BIRD's control socket, and disabled
+ * when it is not, when the balancer stops and when the JVM does ({@link BirdAnnouncer}); the VIP
+ * must be on an interface of the host ({@code lo}) when it starts.
  */
 final class GlobalSection {
   /** The keywords of this section, to tell a keyword in the wrong section from an unknown one. */
   static final Set<String> KEYWORDS =
       Set.of(
           "maxconn", "log", "log-tag", "chroot", "user", "group", "daemon", "stats", "noepoll", "nouring",
-          "localpeer");
+          "localpeer", "steelyard-announce");
 
   private final LocalPeer localPeer;
 
   private Setting<BalancerBuilder> maxConn;
   private final List<StatsSocketLine> statsSockets = new ArrayList<>();
+  /** A {@code steelyard-announce} line and its announcer. */
+  private record Announce(ConfigLine line, BirdAnnouncer announcer) {}
+
+  private final List<Announce> announcers = new ArrayList<>();
   private Duration statsTimeout;
   private Integer statsMaxConn;
   private boolean noEpoll;
@@ -97,10 +109,31 @@ final class GlobalSection {
       case "localpeer":
         localPeer.localpeer(line, diagnostics);
         break;
+      case "steelyard-announce":
+        announce(line);
+        break;
       default:
         throw new IllegalArgumentException(
             "unknown keyword '" + line.keyword() + "' in 'global' section");
     }
+  }
+
+  private void announce(ConfigLine line) {
+    line.expect(1, 4, "<vip> bird <control-socket> <protocol>");
+    String vip = line.word(1);
+    if (!ConfigValues.isIpAddress(vip)) {
+      throw new IllegalArgumentException("'steelyard-announce': '" + vip + "' is not an IP address");
+    }
+    if (!line.word(2).equals("bird")) {
+      throw new IllegalArgumentException("'steelyard-announce': routing daemon '" + line.word(2)
+          + "' is not supported (Steelyard announces through BIRD 2: 'bird')");
+    }
+    if (!line.word(3).startsWith("/")) {
+      throw new IllegalArgumentException("'steelyard-announce': BIRD's control socket must be an"
+          + " absolute path, such as /run/bird/bird.ctl: '" + line.word(3) + "'");
+    }
+    announcers.add(new Announce(line, BirdAnnouncer.protocol(Path.of(line.word(3)), line.word(4))
+        .forAddress(ConfigValues.ipAddress("steelyard-announce", vip))));
   }
 
   private void stats(ConfigLine line) {
@@ -154,6 +187,11 @@ final class GlobalSection {
    * /run/steelyard.sock mode 600 level admin timeout PT10S maxconn 10} (with the {@code stats
    * timeout} and {@code stats maxconn} lines, when given).
    */
+  /** The {@code steelyard-announce} lines, each as it is written without where. */
+  List<String> announcers() {
+    return announcers.stream().map(a -> String.join(" ", a.line().words())).toList();
+  }
+
   List<String> statsSockets() {
     List<String> sockets = new ArrayList<>();
     for (StatsSocketLine socket : statsSockets) {
@@ -172,6 +210,9 @@ final class GlobalSection {
     }
     for (StatsSocketLine socket : statsSockets) {
       builder.attach(socket.toSocket(statsTimeout, statsMaxConn));
+    }
+    for (Announce announce : announcers) {
+      builder.attach(announce.announcer());
     }
   }
 }

@@ -163,11 +163,12 @@ public final class HaproxyConfig {
 
   /** The notices and warnings, one a line, to print before running. */
   /**
-   * What the file starts beside the balancer, which a reload does not change yet: the stats sockets
-   * and the Prometheus page's addresses, each as one line.
+   * What the file starts beside the balancer, which a reload does not change yet: the stats
+   * sockets, the announcers and the Prometheus page's addresses, each as one line.
    */
   public List<String> services() {
     List<String> services = new ArrayList<>(global.statsSockets());
+    services.addAll(global.announcers());
     for (ProxySection proxy : proxies) {
       if (proxy.prometheusExporter()) {
         services.add("prometheus-exporter on " + proxy.prometheusAddresses());

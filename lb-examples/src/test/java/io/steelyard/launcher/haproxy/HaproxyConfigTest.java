@@ -1268,6 +1268,28 @@ class HaproxyConfigTest {
     }
 
     @Test
+    void steelyardAnnounceNamesTheVipBirdsSocketAndProtocolAndItsMistakesAreErrors() {
+      HaproxyConfig config = parse("global\n  steelyard-announce 198.51.100.100 bird"
+          + " /run/bird/bird.ctl vip_static\n" + withBackend("  server s1 127.0.0.1:1"));
+      assertThat(config.notes()).isEmpty();
+      assertThat(config.services())
+          .containsExactly("steelyard-announce 198.51.100.100 bird /run/bird/bird.ctl vip_static");
+      String backend = withBackend("  server s1 127.0.0.1:1");
+      assertThat(error("global\n  steelyard-announce vip.example bird /run/bird/bird.ctl vip\n" + backend))
+          .isEqualTo("parsing [haproxy.cfg:2] : 'steelyard-announce': 'vip.example' is not an IP address");
+      assertThat(error("global\n  steelyard-announce 198.51.100.100 exabgp /run/x vip\n" + backend))
+          .isEqualTo("parsing [haproxy.cfg:2] : 'steelyard-announce': routing daemon 'exabgp' is not"
+              + " supported (Steelyard announces through BIRD 2: 'bird')");
+      assertThat(error("global\n  steelyard-announce 198.51.100.100 bird bird.ctl vip\n" + backend))
+          .startsWith("parsing [haproxy.cfg:2] : 'steelyard-announce': BIRD's control socket must be");
+      assertThat(error("global\n  steelyard-announce 198.51.100.100 bird /run/b.ctl vip-1\n" + backend))
+          .isEqualTo("parsing [haproxy.cfg:2] : BIRD protocol name 'vip-1' is not a BIRD symbol");
+      assertThat(error("global\n  steelyard-announce 198.51.100.100 bird\n" + backend))
+          .isEqualTo("parsing [haproxy.cfg:2] : 'steelyard-announce' expects <vip> bird <control-socket>"
+              + " <protocol>.");
+    }
+
+    @Test
     void httpModeIsOnlyForTheExporter() {
       String backend = withBackend("  server s1 127.0.0.1:1");
       assertThat(error(backend + "frontend web\n  mode http\n  bind 127.0.0.1:8080\n"))
