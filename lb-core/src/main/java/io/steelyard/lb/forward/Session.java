@@ -451,19 +451,23 @@ final class Session implements Connector.Listener, RelayHandler.Events {
       return;
     }
     connector.finish();
-    countEnd();
+    long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedAtNanos);
+    countEnd(totalMillis);
     backend.counters().close();
     // Logged with the server and the backend counted out and the frontend not yet, as HAProxy.
     TrafficLogging logging = frontend.logging();
     if (logging != null && (!logging.dontLogNull() || client.bytesRead() > 0)) {
-      forwarder.log(logging, finishedSession(logging.format()));
+      forwarder.log(logging, finishedSession(logging.format(), totalMillis));
     }
     frontend.counters().close();
     forwarder.sessionEnded(this);
   }
 
-  /** Counts how the session ended and, when it reached a server, how long it took. */
-  private void countEnd() {
+  /**
+   * Counts how the session ended and, when it reached a server, how long it took ({@code
+   * totalMillis} since accept).
+   */
+  private void countEnd(long totalMillis) {
     Termination how = termination == null ? Termination.NORMAL : termination;
     Server target = connector.target();
     frontend.counters().ended(how);
@@ -471,7 +475,6 @@ final class Session implements Connector.Listener, RelayHandler.Events {
     long connectMillis = connector.connectMillis();
     if (connectMillis >= 0) {
       long queueMillis = connector.queueMillis();
-      long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedAtNanos);
       backend.counters().connectedSessionEnded(queueMillis, connectMillis, totalMillis);
       if (target != null) {
         target.counters().connectedSessionEnded(queueMillis, connectMillis, totalMillis);
@@ -491,7 +494,7 @@ final class Session implements Connector.Listener, RelayHandler.Events {
         || format.uses(LogVariable.BACKEND_SOURCE_IP) || format.uses(LogVariable.BACKEND_SOURCE_PORT);
   }
 
-  private FinishedSession finishedSession(LogFormat format) {
+  private FinishedSession finishedSession(LogFormat format, long totalMillis) {
     Server target = connector.target();
     boolean serverSide = server != null && showsServerAddresses(format);
     return new FinishedSession(
@@ -502,7 +505,7 @@ final class Session implements Connector.Listener, RelayHandler.Events {
         target == null ? null : target.name(),
         connector.queueMillis(),
         connector.connectMillis(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedAtNanos),
+        totalMillis,
         server == null ? 0 : server.bytesRead(),
         termination == null ? Termination.NORMAL : termination,
         forwarder.activeConnections(),

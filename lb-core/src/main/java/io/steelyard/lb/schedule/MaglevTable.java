@@ -100,11 +100,6 @@ final class MaglevTable {
     return slots.length;
   }
 
-  /** The index of the server in the slot {@code hash} picks; the table must not be empty. */
-  int lookup(int hash) {
-    return slots[Integer.remainderUnsigned(hash, slots.length)];
-  }
-
   /** The index of the server in {@code slot}. */
   int slot(int slot) {
     return slots[slot];

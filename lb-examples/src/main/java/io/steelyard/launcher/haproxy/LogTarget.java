@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -162,13 +161,6 @@ record LogTarget(ConfigLine line, String destination, String format, int facilit
   /** Whether a line at {@code severity} goes to this target. */
   boolean takes(int severity) {
     return severity <= level && severity >= minLevel;
-  }
-
-  /** The bytes to send for {@code message}, written at {@code epochMillis} by {@code tag}[{@code pid}]. */
-  byte[] format(String message, long epochMillis, String tag, long pid) {
-    ByteBuffer datagram = ByteBuffer.allocate(length);
-    write(datagram, header(epochMillis, tag, pid).getBytes(StandardCharsets.UTF_8), message);
-    return Arrays.copyOf(datagram.array(), datagram.position());
   }
 
   /**
