@@ -1,5 +1,6 @@
 package io.steelyard.vrrp.linux;
 
+import io.steelyard.lb.testing.InNamespace;
 import static io.steelyard.vrrp.linux.TwoHosts.await;
 import static io.steelyard.vrrp.linux.TwoHosts.hasVip;
 import static java.time.Duration.ofMillis;

@@ -1,5 +1,6 @@
 package io.steelyard.vrrp.linux;
 
+import io.steelyard.lb.testing.InNamespace;
 import io.steelyard.vrrp.packet.Version;
 import java.io.IOException;
 import java.net.DatagramSocket;

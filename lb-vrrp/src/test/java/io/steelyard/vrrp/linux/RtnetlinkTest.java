@@ -1,5 +1,6 @@
 package io.steelyard.vrrp.linux;
 
+import io.steelyard.lb.testing.InNamespace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,9 +1,8 @@
-package io.steelyard.vrrp.linux;
+package io.steelyard.lb.testing;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
-import io.steelyard.lb.testing.NetworkNamespace;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -14,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * setns(2)} and calls the code. Sockets it opens, threads it starts and processes it runs belong to
  * that namespace, so one JVM can play several routers.
  */
-final class InNamespace {
+public final class InNamespace {
   private static final int O_RDONLY = 0;
   private static final int O_CLOEXEC = 0x80000;
   private static final int CLONE_NEWNET = 0x40000000;
@@ -32,7 +31,7 @@ final class InNamespace {
   private InNamespace() {}
 
   /** Calls {@code code} on a new thread inside {@code ns}, waiting at most 30 seconds. */
-  static <T> T call(NetworkNamespace ns, Callable<T> code) throws Exception {
+  public static <T> T call(NetworkNamespace ns, Callable<T> code) throws Exception {
     CompletableFuture<T> result = new CompletableFuture<>();
     Thread thread = new Thread(() -> {
       try {
