@@ -98,7 +98,11 @@ final class BirdControl implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
-    channel.close();
+  public void close() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // a Unix socket's close fails for no reason the caller could act on
+    }
   }
 }

@@ -9,56 +9,93 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
+import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a route to the balancer's virtual address announced through BIRD 2 while the balancer is
- * healthy, and withdrawn while it is not, when it closes and when the JVM stops: {@code enable
- * <protocol>} and {@code disable <protocol>} on BIRD's control socket, the protocol being, say, a
- * static route to the VIP (which sits on {@code lo}) that the BGP sessions export. The BGP
- * counterpart of a VRRP instance's tracking of the balancer.
+ * Keeps a route to the balancer's virtual address announced by an existing routing daemon while
+ * the balancer is healthy, and withdrawn while it is not, when it closes and when the JVM stops:
+ * the BGP counterpart of a VRRP instance's tracking of the balancer, for several active balancers
+ * behind a router's ECMP. The virtual address sits on {@code lo} of every balancer.
  *
  * <pre>{@code
  * Balancer.builder()...
- *     .attach(BirdAnnouncer.protocol(Path.of("/run/bird/bird.ctl"), "vip"))
+ *     .attach(RouteAnnouncer.bird(Path.of("/run/bird/bird.ctl"), "vip4").forAddress(vip))
  *     .start();
  * }</pre>
  *
- * <p>BIRD is told on a thread of the announcer's own, never on a forwarding thread; each health
- * change sends one command, and a BIRD that restarted is connected to again. Starting fails,
- * naming the socket and the protocol, when BIRD does not answer or does not know the protocol.
+ * <p>Two daemons: BIRD 2, whose protocol (a static route to the VIP that its BGP sessions export)
+ * is enabled and disabled through its control socket; and ExaBGP 4, which is told to announce
+ * and withdraw the route through its command pipes. The daemon is told on a thread of the
+ * announcer's own, never on a forwarding thread, one command per health change, in order, and
+ * the last one again every 10 s ({@link #repeatEvery}), so that a daemon that restarted learns it. Starting fails,
+ * naming the daemon, when it does not answer or refuses.
  */
-public final class BirdAnnouncer implements Attachment {
-  private static final Logger LOG = LoggerFactory.getLogger(BirdAnnouncer.class);
+public final class RouteAnnouncer implements Attachment {
+  private static final Logger LOG = LoggerFactory.getLogger(RouteAnnouncer.class);
 
-  private final Path socket;
-  private final String protocol;
+  private final Supplier<RouteDaemon> daemon;
+  private final String description;
   private final InetAddress address;
+  private final Duration repeat;
 
-  private BirdAnnouncer(Path socket, String protocol, InetAddress address) {
-    this.socket = requireNonNull(socket, "socket");
-    this.protocol = requireNonNull(protocol, "protocol");
+  private RouteAnnouncer(Supplier<RouteDaemon> daemon, String description, InetAddress address,
+      Duration repeat) {
+    this.daemon = daemon;
+    this.description = description;
     this.address = address;
-    if (!protocol.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-      throw new IllegalArgumentException("BIRD protocol name '" + protocol + "' is not a BIRD symbol");
-    }
+    this.repeat = repeat;
   }
 
-  /** An announcer that enables and disables BIRD's protocol {@code protocol} through {@code socket}. */
-  public static BirdAnnouncer protocol(Path socket, String protocol) {
-    return new BirdAnnouncer(socket, protocol, null);
+  /**
+   * An announcer that enables and disables BIRD's protocol {@code protocol} through BIRD's control
+   * socket {@code socket}.
+   *
+   * @throws IllegalArgumentException when {@code protocol} is not a BIRD symbol
+   */
+  public static RouteAnnouncer bird(Path socket, String protocol) {
+    BirdProtocol probe = new BirdProtocol(socket, protocol);
+    return new RouteAnnouncer(() -> new BirdProtocol(socket, protocol), probe.toString(), null,
+        Duration.ofSeconds(10));
+  }
+
+  /**
+   * An announcer that has ExaBGP announce and withdraw a route to {@code address} ({@code /32} or
+   * {@code /128}, {@code next-hop self}) through its command pipes {@code exabgp.in} and {@code
+   * exabgp.out} in {@code pipes} (ExaBGP's own place for them is {@code /run/exabgp}); it checks
+   * at start that {@code address} is on an interface of this host, as {@link #forAddress} does.
+   */
+  public static RouteAnnouncer exabgp(Path pipes, InetAddress address) {
+    requireNonNull(address, "address");
+    ExaBgpRoute probe = new ExaBgpRoute(pipes, address);
+    return new RouteAnnouncer(() -> new ExaBgpRoute(pipes, address), probe.toString(), address,
+        Duration.ofSeconds(10));
   }
 
   /**
    * The same announcer, which also checks at start that {@code address}, the virtual address the
-   * protocol announces, is on an interface of this host ({@code lo} for a fleet behind ECMP).
+   * route leads to, is on an interface of this host ({@code lo} for a fleet behind ECMP).
    */
-  public BirdAnnouncer forAddress(InetAddress address) {
-    return new BirdAnnouncer(socket, protocol, requireNonNull(address, "address"));
+  public RouteAnnouncer forAddress(InetAddress address) {
+    return new RouteAnnouncer(daemon, description, requireNonNull(address, "address"), repeat);
+  }
+
+  /**
+   * The same announcer, which tells the daemon again what it told it last every {@code interval}
+   * (10 s unless set): how long a daemon that restarted may go without the route.
+   *
+   * @throws IllegalArgumentException when {@code interval} is not positive
+   */
+  public RouteAnnouncer repeatEvery(Duration interval) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("repeat interval must be positive: " + interval);
+    }
+    return new RouteAnnouncer(daemon, description, address, interval);
   }
 
   @Override
@@ -66,12 +103,18 @@ public final class BirdAnnouncer implements Attachment {
     if (address != null && NetworkInterface.getByInetAddress(address) == null) {
       throw new IOException(address.getHostAddress() + " is on no interface of this host: the"
           + " balancers behind ECMP each hold the VIP (ip addr add " + address.getHostAddress()
-          + "/32 dev lo)");
+          + (address.getAddress().length == 4 ? "/32" : "/128") + " dev lo)");
     }
-    Announcements announcements = new Announcements();
-    announcements.tell(balancer.healthy());
+    Announcements announcements = new Announcements(daemon.get());
+    try {
+      announcements.tell(balancer.healthy());
+    } catch (IOException e) {
+      announcements.daemon.close();
+      throw e;
+    }
     balancer.addListener(announcements);
-    Thread withdraw = new Thread(announcements::withdrawNow, "steelyard-bird-withdraw");
+    announcements.startRepeating();
+    Thread withdraw = new Thread(announcements::withdrawNow, "steelyard-route-withdraw");
     Runtime.getRuntime().addShutdownHook(withdraw);
     return () -> {
       balancer.removeListener(announcements);
@@ -86,31 +129,51 @@ public final class BirdAnnouncer implements Attachment {
 
   @Override
   public String toString() {
-    return "BIRD protocol '" + protocol + "' on " + socket
-        + (address == null ? "" : " for " + address.getHostAddress());
+    return description + (address == null ? "" : " for " + address.getHostAddress());
   }
 
-  /** The commands to BIRD, one thread, in the order the health changed. */
+  /**
+   * The commands to the daemon, on one thread, in the order the health changed; periodically the
+   * last one again, so that a daemon that restarted (BIRD's protocol is back to its configured
+   * state, ExaBGP has forgotten its routes) learns it.
+   */
   private final class Announcements implements HealthListener {
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
-      Thread t = new Thread(task, "steelyard-bird");
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread t = new Thread(task, "steelyard-route");
       t.setDaemon(true);
       return t;
     });
-    private BirdControl control;
+    private final RouteDaemon daemon;
+    private boolean announced;
 
-    /** Enables or disables the protocol now, on the caller's thread: at start, so that it fails. */
+    Announcements(RouteDaemon daemon) {
+      this.daemon = daemon;
+    }
+
+    /** Announces or withdraws now, on the caller's thread: at start, so that it fails. */
     synchronized void tell(boolean healthy) throws IOException {
-      BirdControl.Reply reply = send((healthy ? "enable " : "disable ") + protocol);
-      if (!reply.ok()) {
-        throw new IOException("BIRD on " + socket + ": '" + (healthy ? "enable " : "disable ")
-            + protocol + "': " + reply.text());
-      }
-      LOG.info("BIRD protocol '{}' {}: {}", protocol, healthy ? "enabled" : "disabled", reply.text());
+      String answer = daemon.announce(healthy);
+      announced = healthy;
+      LOG.info("{}: {} ({})", description, healthy ? "announced" : "withdrawn", answer);
+    }
+
+    /** Starts telling the daemon again, every {@code repeat}, what it was told last. */
+    void startRepeating() {
+      thread.scheduleWithFixedDelay(() -> {
+        synchronized (this) {
+          try {
+            daemon.announce(announced);
+          } catch (IOException e) {
+            LOG.error("{}", e.getMessage());
+          }
+        }
+      }, repeat.toMillis(), repeat.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void balancerHealthChanged(boolean healthy) {
+      LOG.info("balancer {}: {} {}", healthy ? "healthy" : "not healthy",
+          healthy ? "announcing" : "withdrawing", description);
       thread.execute(() -> {
         try {
           tell(healthy);
@@ -129,36 +192,13 @@ public final class BirdAnnouncer implements Attachment {
       }
     }
 
-    /** Withdraws after the commands queued before, then closes the connection. */
-    void close() throws Exception {
+    /** Withdraws after the commands queued before, then drops the connection to the daemon. */
+    void close() throws InterruptedException {
       thread.execute(this::withdrawNow);
       thread.shutdown();
-      thread.awaitTermination(5, TimeUnit.SECONDS);
+      thread.awaitTermination(10, TimeUnit.SECONDS);
       synchronized (this) {
-        if (control != null) {
-          control.close();
-          control = null;
-        }
-      }
-    }
-
-    /** Sends {@code command}, connecting (again) when needed. */
-    private BirdControl.Reply send(String command) throws IOException {
-      for (int attempt = 0; ; attempt++) {
-        try {
-          if (control == null) {
-            control = BirdControl.connect(socket);
-          }
-          return control.command(command);
-        } catch (IOException e) {
-          if (control != null) {
-            control.close();
-            control = null;
-          }
-          if (attempt > 0) {
-            throw new IOException("BIRD on " + socket + ": '" + command + "': " + e.getMessage(), e);
-          }
-        }
+        daemon.close();
       }
     }
   }

@@ -4,8 +4,9 @@ import io.steelyard.launcher.ConfigLine;
 import io.steelyard.launcher.ConfigValues;
 import io.steelyard.launcher.Diagnostics;
 import io.steelyard.lb.BalancerBuilder;
-import io.steelyard.lb.announce.BirdAnnouncer;
+import io.steelyard.lb.announce.RouteAnnouncer;
 import io.steelyard.lb.transport.Splice;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,11 +28,15 @@ import java.util.Set;
  * name of this balancer in the {@code peers} sections, unless {@code -L} gives it, and only
  * before the first of them, as in HAProxy ({@link LocalPeer}).
  *
- * <p>{@code steelyard-announce <vip> bird <control-socket> <protocol>} is Steelyard's, not
- * HAProxy's: while the balancer is healthy, BIRD's protocol {@code <protocol>} (a static route to
- * the VIP that its BGP sessions export) is enabled through BIRD's control socket, and disabled
- * when it is not, when the balancer stops and when the JVM does ({@link BirdAnnouncer}); the VIP
- * must be on an interface of the host ({@code lo}) when it starts.
+ * <p>{@code steelyard-announce <vip> bird <control-socket> <protocol>} and {@code
+ * steelyard-announce <vip> exabgp <pipe-directory>} are Steelyard's, not HAProxy's: while the
+ * balancer is healthy, a route to the VIP is announced by BGP, and withdrawn when it is not, when
+ * the balancer stops and when the JVM does ({@link RouteAnnouncer}). With {@code bird}, BIRD's
+ * protocol {@code <protocol>} (a static route to the VIP that its BGP sessions export) is enabled
+ * and disabled through BIRD's control socket; with {@code exabgp}, ExaBGP announces and withdraws
+ * {@code <vip>/32} (or {@code /128}) with next-hop self, told through its command pipes {@code
+ * exabgp.in} and {@code exabgp.out} in {@code <pipe-directory>}. The VIP must be on an interface
+ * of the host ({@code lo}) when it starts.
  */
 final class GlobalSection {
   /** The keywords of this section, to tell a keyword in the wrong section from an unknown one. */
@@ -45,7 +50,7 @@ final class GlobalSection {
   private Setting<BalancerBuilder> maxConn;
   private final List<StatsSocketLine> statsSockets = new ArrayList<>();
   /** A {@code steelyard-announce} line and its announcer. */
-  private record Announce(ConfigLine line, BirdAnnouncer announcer) {}
+  private record Announce(ConfigLine line, RouteAnnouncer announcer) {}
 
   private final List<Announce> announcers = new ArrayList<>();
   private Duration statsTimeout;
@@ -119,21 +124,41 @@ final class GlobalSection {
   }
 
   private void announce(ConfigLine line) {
-    line.expect(1, 4, "<vip> bird <control-socket> <protocol>");
+    int arguments = line.arguments();
+    String daemon = arguments < 2 ? "" : line.word(2);
+    if (arguments != (daemon.equals("exabgp") ? 3 : 4)) {
+      throw new IllegalArgumentException("'steelyard-announce' expects <vip> bird <control-socket>"
+          + " <protocol>, or <vip> exabgp <pipe-directory>.");
+    }
     String vip = line.word(1);
     if (!ConfigValues.isIpAddress(vip)) {
       throw new IllegalArgumentException("'steelyard-announce': '" + vip + "' is not an IP address");
     }
-    if (!line.word(2).equals("bird")) {
-      throw new IllegalArgumentException("'steelyard-announce': routing daemon '" + line.word(2)
-          + "' is not supported (Steelyard announces through BIRD 2: 'bird')");
+    InetAddress address = ConfigValues.ipAddress("steelyard-announce", vip);
+    RouteAnnouncer announcer;
+    switch (daemon) {
+      case "bird":
+        announcer = RouteAnnouncer.bird(absolute(line.word(3), "BIRD's control socket",
+            "/run/bird/bird.ctl"), line.word(4)).forAddress(address);
+        break;
+      case "exabgp":
+        announcer = RouteAnnouncer.exabgp(absolute(line.word(3), "ExaBGP's pipe directory",
+            "/run/exabgp"), address);
+        break;
+      default:
+        throw new IllegalArgumentException("'steelyard-announce': routing daemon '" + daemon
+            + "' is not supported (Steelyard announces through BIRD 2, 'bird', or ExaBGP 4,"
+            + " 'exabgp')");
     }
-    if (!line.word(3).startsWith("/")) {
-      throw new IllegalArgumentException("'steelyard-announce': BIRD's control socket must be an"
-          + " absolute path, such as /run/bird/bird.ctl: '" + line.word(3) + "'");
+    announcers.add(new Announce(line, announcer));
+  }
+
+  private static Path absolute(String path, String what, String example) {
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("'steelyard-announce': " + what + " must be an absolute"
+          + " path, such as " + example + ": '" + path + "'");
     }
-    announcers.add(new Announce(line, BirdAnnouncer.protocol(Path.of(line.word(3)), line.word(4))
-        .forAddress(ConfigValues.ipAddress("steelyard-announce", vip))));
+    return Path.of(path);
   }
 
   private void stats(ConfigLine line) {

@@ -1268,25 +1268,32 @@ class HaproxyConfigTest {
     }
 
     @Test
-    void steelyardAnnounceNamesTheVipBirdsSocketAndProtocolAndItsMistakesAreErrors() {
+    void steelyardAnnounceNamesTheVipAndTheDaemonAndItsMistakesAreErrors() {
       HaproxyConfig config = parse("global\n  steelyard-announce 198.51.100.100 bird"
-          + " /run/bird/bird.ctl vip_static\n" + withBackend("  server s1 127.0.0.1:1"));
+          + " /run/bird/bird.ctl vip_static\n  steelyard-announce 2001:db8::10 exabgp /run/exabgp\n"
+          + withBackend("  server s1 127.0.0.1:1"));
       assertThat(config.notes()).isEmpty();
-      assertThat(config.services())
-          .containsExactly("steelyard-announce 198.51.100.100 bird /run/bird/bird.ctl vip_static");
+      assertThat(config.services()).containsExactly(
+          "steelyard-announce 198.51.100.100 bird /run/bird/bird.ctl vip_static",
+          "steelyard-announce 2001:db8::10 exabgp /run/exabgp");
       String backend = withBackend("  server s1 127.0.0.1:1");
       assertThat(error("global\n  steelyard-announce vip.example bird /run/bird/bird.ctl vip\n" + backend))
           .isEqualTo("parsing [haproxy.cfg:2] : 'steelyard-announce': 'vip.example' is not an IP address");
-      assertThat(error("global\n  steelyard-announce 198.51.100.100 exabgp /run/x vip\n" + backend))
-          .isEqualTo("parsing [haproxy.cfg:2] : 'steelyard-announce': routing daemon 'exabgp' is not"
-              + " supported (Steelyard announces through BIRD 2: 'bird')");
+      assertThat(error("global\n  steelyard-announce 198.51.100.100 gobgp /run/x vip\n" + backend))
+          .isEqualTo("parsing [haproxy.cfg:2] : 'steelyard-announce': routing daemon 'gobgp' is not"
+              + " supported (Steelyard announces through BIRD 2, 'bird', or ExaBGP 4, 'exabgp')");
       assertThat(error("global\n  steelyard-announce 198.51.100.100 bird bird.ctl vip\n" + backend))
           .startsWith("parsing [haproxy.cfg:2] : 'steelyard-announce': BIRD's control socket must be");
+      assertThat(error("global\n  steelyard-announce 198.51.100.100 exabgp run/exabgp\n" + backend))
+          .isEqualTo("parsing [haproxy.cfg:2] : 'steelyard-announce': ExaBGP's pipe directory must be"
+              + " an absolute path, such as /run/exabgp: 'run/exabgp'");
       assertThat(error("global\n  steelyard-announce 198.51.100.100 bird /run/b.ctl vip-1\n" + backend))
           .isEqualTo("parsing [haproxy.cfg:2] : BIRD protocol name 'vip-1' is not a BIRD symbol");
-      assertThat(error("global\n  steelyard-announce 198.51.100.100 bird\n" + backend))
-          .isEqualTo("parsing [haproxy.cfg:2] : 'steelyard-announce' expects <vip> bird <control-socket>"
-              + " <protocol>.");
+      String expects = "parsing [haproxy.cfg:2] : 'steelyard-announce' expects <vip> bird"
+          + " <control-socket> <protocol>, or <vip> exabgp <pipe-directory>.";
+      assertThat(error("global\n  steelyard-announce 198.51.100.100 bird\n" + backend)).isEqualTo(expects);
+      assertThat(error("global\n  steelyard-announce 198.51.100.100 exabgp /run/x vip\n" + backend))
+          .isEqualTo(expects);
     }
 
     @Test
