@@ -151,18 +151,35 @@ final class SeedTopology implements AutoCloseable {
    * peers} section and the tables' {@code peers} option: the stick tables are not replicated.
    */
   void launch(String lbHost, String keepalived, boolean peers) throws Exception {
-    Path haproxy = dir.resolve(lbHost + "-haproxy.cfg");
-    String config = Files.readString(Path.of("config/haproxy.cfg"))
-        .replace("/run/steelyard/admin.sock", dir.resolve(lbHost + ".sock").toString());
+    String config = Files.readString(Path.of("config/haproxy.cfg"));
     if (!peers) {
       config = config.replaceAll("(?m)^peers .*\n(    peer .*\n)+", "").replace(" peers lb_peers", "");
     }
-    Files.writeString(haproxy, config);
+    start(lbHost, config, Path.of("config", keepalived), "--tproxy-rules");
+  }
+
+  /**
+   * Starts the launcher on {@code lbHost} with the active/active example files
+   * (config/active-active: haproxy.cfg and keepalived-HOST.conf), and waits until it listens on
+   * both ports.
+   */
+  void launchActiveActive(String lbHost) throws Exception {
+    Path files = Path.of("config", "active-active");
+    start(lbHost, Files.readString(files.resolve("haproxy.cfg")),
+        files.resolve("keepalived-" + lbHost + ".conf"));
+  }
+
+  private void start(String lbHost, String haproxyConfig, Path keepalived, String... options)
+      throws Exception {
+    Path haproxy = dir.resolve(lbHost + "-haproxy.cfg");
+    Files.writeString(haproxy,
+        haproxyConfig.replace("/run/steelyard/admin.sock", dir.resolve(lbHost + ".sock").toString()));
     Path log = dir.resolve(lbHost + "-" + System.nanoTime() + ".log");
-    Process launcher = new ProcessBuilder(hosts.get(lbHost).prefixed(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-            "-L", lbHost, "-f", haproxy.toString(), "-f", Path.of("config", keepalived).toString(),
-            "--tproxy-rules"))
+    List<String> command = new ArrayList<>(hosts.get(lbHost).prefixed(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+        "-L", lbHost, "-f", haproxy.toString(), "-f", keepalived.toString()));
+    command.addAll(List.of(options));
+    Process launcher = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
@@ -192,8 +209,13 @@ final class SeedTopology implements AutoCloseable {
 
   /** Whether {@code lbHost} has the virtual address on its interface now. */
   boolean holdsVip(String lbHost) throws IOException, InterruptedException {
+    return holdsVip(lbHost, VIP);
+  }
+
+  /** Whether {@code lbHost} has {@code vip} on its interface now. */
+  boolean holdsVip(String lbHost, String vip) throws IOException, InterruptedException {
     return hosts.get(lbHost).exec("ip", "-4", "-o", "addr", "show", "dev", "enp0s3")
-        .contains(" " + VIP + "/");
+        .contains(" " + vip + "/");
   }
 
   /**
@@ -202,8 +224,13 @@ final class SeedTopology implements AutoCloseable {
    * failed or nothing came within 3 s.
    */
   String ask(String client, int port) throws IOException, InterruptedException {
+    return ask(client, VIP, port);
+  }
+
+  /** As {@link #ask(String, int)}, to {@code vip}. */
+  String ask(String client, String vip, int port) throws IOException, InterruptedException {
     Process socat = new ProcessBuilder(hosts.get("client").prefixed(
-            "socat", "-T3", "-u", "TCP:" + VIP + ":" + port + ",bind=" + client + ",connect-timeout=3", "-"))
+            "socat", "-T3", "-u", "TCP:" + vip + ":" + port + ",bind=" + client + ",connect-timeout=3", "-"))
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
     String answer = new String(socat.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -10,13 +10,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The example files in lb-examples/config pass {@code -c}, each alone and as the pairs they make,
- * the master host as peer {@code lb1} and the backup as {@code lb2} ({@code -L}).
+ * the master host as peer {@code lb1} and the backup as {@code lb2} ({@code -L}); so do the
+ * active/active pair's (config/active-active) and the fleet's haproxy.cfg for each of its three
+ * balancers (config/fleet).
  */
 class ShippedConfigsTest {
   private static final Path CONFIG = Path.of("config");
 
   @ParameterizedTest
-  @ValueSource(strings = {"haproxy.cfg", "keepalived-master.conf", "keepalived-backup.conf"})
+  @ValueSource(strings = {"haproxy.cfg", "keepalived-master.conf", "keepalived-backup.conf",
+      "active-active/haproxy.cfg", "active-active/keepalived-lb1.conf",
+      "active-active/keepalived-lb2.conf", "fleet/haproxy.cfg"})
   void eachFilePassesTheCheck(String file) throws Exception {
     Launch run = Launch.of("-c", "-L", "lb1", "-f", CONFIG.resolve(file).toString());
     assertThat(run.err()).doesNotContain("[ALERT]");
@@ -31,6 +35,24 @@ class ShippedConfigsTest {
         "-f", CONFIG.resolve("haproxy.cfg").toString(), "-f", CONFIG.resolve(keepalived).toString());
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(run.err()).doesNotContain("[ALERT]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"lb1", "lb2"})
+  void eachActiveActiveHostPassesTheCheck(String host) throws Exception {
+    Path files = CONFIG.resolve("active-active");
+    Launch run = Launch.of("-c", "-L", host, "-f", files.resolve("haproxy.cfg").toString(),
+        "-f", files.resolve("keepalived-" + host + ".conf").toString());
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.err()).doesNotContain("[ALERT]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"lb1", "lb2", "lb3"})
+  void eachFleetBalancerPassesTheCheck(String host) throws Exception {
+    Launch run = Launch.of("-c", "-L", host, "-f", CONFIG.resolve("fleet/haproxy.cfg").toString());
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).isEqualTo("Configuration file is valid\n");
   }
 
   @Test
