@@ -63,7 +63,7 @@ final class FleetTopology implements AutoCloseable {
   private final Path jar;
   private final Map<String, NetworkNamespace> hosts = new LinkedHashMap<>();
   private final Map<String, Process> launchers = new LinkedHashMap<>();
-  private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
+  private final Teardown teardown = new Teardown();
   private final List<ServerSocket> listeners = Collections.synchronizedList(new ArrayList<>());
   private final List<Socket> accepted = Collections.synchronizedList(new ArrayList<>());
 
@@ -117,9 +117,9 @@ final class FleetTopology implements AutoCloseable {
     for (int i = 0; i < BALANCERS.size(); i++) {
       String name = BALANCERS.get(i);
       NetworkNamespace host = add(name, name);
-      plug(router, "br0", host, "up0", "192.0.2." + (11 + i) + "/26");
+      router.plug("br0", "p-" + name, host, "up0", "192.0.2." + (11 + i) + "/26");
       host.addAddress("up0", "2001:db8:1::" + (11 + i) + "/64");
-      plug(servers, "br1", host, "down0", "192.0.2." + (141 + i) + "/26");
+      servers.plug("br1", "p-" + name, host, "down0", "192.0.2." + (141 + i) + "/26");
       host.addAddress("lo", VIP4 + "/32");
       host.addAddress("lo", VIP6 + "/128");
       host.exec("ip", "route", "add", "default", "via", "192.0.2.1");
@@ -141,19 +141,9 @@ final class FleetTopology implements AutoCloseable {
   }
 
   private NetworkNamespace add(String host, String prefix) throws IOException, InterruptedException {
-    NetworkNamespace namespace = NetworkNamespace.create(prefix);
+    NetworkNamespace namespace = teardown.namespace(prefix);
     hosts.put(host, namespace);
     return namespace;
-  }
-
-  /** A veth from {@code bridge} in {@code hub} to {@code host}, whose end is {@code device}. */
-  private static void plug(NetworkNamespace hub, String bridge, NetworkNamespace host, String device,
-      String address) throws IOException, InterruptedException {
-    String port = "p-" + host.name().substring(3);
-    hub.exec("ip", "link", "add", port, "type", "veth", "peer", "name", device, "netns", host.name());
-    hub.exec("ip", "link", "set", port, "master", bridge, "up");
-    host.addAddress(device, address);
-    host.exec("ip", "link", "set", device, "up");
   }
 
   /** Starts BIRD on {@code host} with {@code config}, its control socket in this test's directory. */
@@ -176,11 +166,9 @@ final class FleetTopology implements AutoCloseable {
     NetworkNamespace.run(List.of("mkfifo", "-m", "600", pipes.resolve("exabgp.in").toString(),
         pipes.resolve("exabgp.out").toString()));
     ProcessBuilder exabgp = new ProcessBuilder(hosts.get(host).prefixed(
-        "exabgp", "--root", root.toString(), CONFIG.resolve("exabgp.conf").toAbsolutePath().toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve(host + "-exabgp.log").toFile());
+        "exabgp", "--root", root.toString(), CONFIG.resolve("exabgp.conf").toAbsolutePath().toString()));
     exabgp.environment().put("exabgp.daemon.user", "root");
-    processes.add(exabgp.start());
+    teardown.start(exabgp, dir.resolve(host + "-exabgp.log"));
   }
 
   /** The directory of ExaBGP's command pipes on {@code host}. */
@@ -397,43 +385,22 @@ final class FleetTopology implements AutoCloseable {
   }
 
   private Process start(List<String> command, String name) throws IOException {
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve(name + ".log").toFile())
-        .start();
-    processes.add(process);
-    return process;
+    return teardown.start(new ProcessBuilder(command), dir.resolve(name + ".log"));
   }
 
   @Override
   public void close() throws Exception {
-    synchronized (processes) {
-      for (Process process : processes) {
-        process.destroyForcibly();
+    try {
+      for (ServerSocket listener : listeners) {
+        listener.close();
       }
-      for (Process process : processes) {
-        process.waitFor(10, TimeUnit.SECONDS);
+      synchronized (accepted) {
+        for (Socket connection : accepted) {
+          connection.close();
+        }
       }
-    }
-    for (ServerSocket listener : listeners) {
-      listener.close();
-    }
-    synchronized (accepted) {
-      for (Socket connection : accepted) {
-        connection.close();
-      }
-    }
-    IOException failed = null;
-    List<NetworkNamespace> namespaces = new ArrayList<>(hosts.values());
-    for (int i = namespaces.size() - 1; i >= 0; i--) {
-      try {
-        namespaces.get(i).close();
-      } catch (IOException e) {
-        failed = e;
-      }
-    }
-    if (failed != null) {
-      throw failed;
+    } finally {
+      teardown.close();
     }
   }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,11 +49,10 @@ final class SeedTopology implements AutoCloseable {
 
   private final Path dir;
   private final Path jar;
-  private final List<NetworkNamespace> namespaces = new ArrayList<>();
+  private final Teardown teardown = new Teardown();
   private final Map<String, NetworkNamespace> hosts = new LinkedHashMap<>();
   private final Map<String, Process> launchers = new LinkedHashMap<>();
   private final Map<String, List<Process>> backendServers = new LinkedHashMap<>();
-  private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
 
   private SeedTopology(Path dir, Path jar) {
     this.dir = dir;
@@ -74,13 +72,13 @@ final class SeedTopology implements AutoCloseable {
   }
 
   private void build() throws IOException, InterruptedException {
-    NetworkNamespace router = add("router", NetworkNamespace.create("rt"));
+    NetworkNamespace router = add("router", "rt");
     router.exec("ip", "link", "add", "br0", "type", "bridge");
     router.exec("ip", "addr", "add", "198.51.100.1/24", "dev", "br0");
     router.exec("ip", "link", "set", "br0", "up");
     router.sysctl("net.ipv4.ip_forward", "1");
 
-    NetworkNamespace client = add("client", NetworkNamespace.create("cl"));
+    NetworkNamespace client = add("client", "cl");
     client.link("eth0", CLIENTS.get(0) + "/24", router, "cl0", "203.0.113.1/24");
     for (String address : CLIENTS.subList(1, CLIENTS.size())) {
       client.addAddress("eth0", address + "/24");
@@ -91,31 +89,22 @@ final class SeedTopology implements AutoCloseable {
     client.exec("ip", "route", "add", "default", "via", "203.0.113.1");
 
     for (String name : List.of("lb1", "lb2")) {
-      NetworkNamespace host = add(name, NetworkNamespace.create(name));
-      plug(router, host, "p-" + name, "enp0s3", BALANCERS.get(name));
+      NetworkNamespace host = add(name, name);
+      router.plug("br0", "p-" + name, host, "enp0s3", BALANCERS.get(name) + "/24");
       host.exec("ip", "route", "add", "203.0.113.0/24", "via", "198.51.100.1");
     }
     for (String name : List.of("be1", "be2")) {
-      NetworkNamespace host = add(name, NetworkNamespace.create(name));
-      plug(router, host, "p-" + name, "eth0", BACKENDS.get(name));
+      NetworkNamespace host = add(name, name);
+      router.plug("br0", "p-" + name, host, "eth0", BACKENDS.get(name) + "/24");
       host.exec("ip", "route", "add", "default", "via", VIP);
       startBackend(name);
     }
   }
 
-  private NetworkNamespace add(String host, NetworkNamespace namespace) {
-    namespaces.add(namespace);
+  private NetworkNamespace add(String host, String prefix) throws IOException, InterruptedException {
+    NetworkNamespace namespace = teardown.namespace(prefix);
     hosts.put(host, namespace);
     return namespace;
-  }
-
-  /** A veth from the router's bridge to {@code host}, whose end is {@code device} with {@code address}/24. */
-  private static void plug(NetworkNamespace router, NetworkNamespace host, String port, String device,
-      String address) throws IOException, InterruptedException {
-    router.exec("ip", "link", "add", port, "type", "veth", "peer", "name", device, "netns", host.name());
-    router.exec("ip", "link", "set", port, "master", "br0", "up");
-    host.addAddress(device, address + "/24");
-    host.exec("ip", "link", "set", device, "up");
   }
 
   /** Starts (again) {@code backend}'s two servers, which answer "NAME CLIENT-ADDRESS". */
@@ -179,11 +168,7 @@ final class SeedTopology implements AutoCloseable {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
         "-L", lbHost, "-f", haproxy.toString(), "-f", keepalived.toString()));
     command.addAll(List.of(options));
-    Process launcher = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-    processes.add(launcher);
+    Process launcher = teardown.start(new ProcessBuilder(command), log);
     launchers.put(lbHost, launcher);
     await().atMost(Duration.ofSeconds(30)).until(() -> {
       if (!launcher.isAlive()) {
@@ -242,34 +227,11 @@ final class SeedTopology implements AutoCloseable {
   }
 
   private Process start(List<String> command, String name) throws IOException {
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve(name + ".log").toFile())
-        .start();
-    processes.add(process);
-    return process;
+    return teardown.start(new ProcessBuilder(command), dir.resolve(name + ".log"));
   }
 
   @Override
   public void close() throws IOException, InterruptedException {
-    synchronized (processes) {
-      for (Process process : processes) {
-        process.destroyForcibly();
-      }
-      for (Process process : processes) {
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-    }
-    IOException failed = null;
-    for (int i = namespaces.size() - 1; i >= 0; i--) {
-      try {
-        namespaces.get(i).close();
-      } catch (IOException e) {
-        failed = e;
-      }
-    }
-    if (failed != null) {
-      throw failed;
-    }
+    teardown.close();
   }
 }

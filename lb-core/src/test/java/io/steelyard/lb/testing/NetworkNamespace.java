@@ -70,6 +70,19 @@ public final class NetworkNamespace implements AutoCloseable {
   }
 
   /**
+   * Joins {@code host} to {@code bridge}, a bridge of this namespace, by a veth pair: this end is
+   * {@code port}, a port of the bridge; the other is {@code device} in {@code host}, with {@code
+   * address} (CIDR), up.
+   */
+  public void plug(String bridge, String port, NetworkNamespace host, String device, String address)
+      throws IOException, InterruptedException {
+    exec("ip", "link", "add", port, "type", "veth", "peer", "name", device, "netns", host.name());
+    exec("ip", "link", "set", port, "master", bridge, "up");
+    host.addAddress(device, address);
+    host.exec("ip", "link", "set", device, "up");
+  }
+
+  /**
    * Adds an address (CIDR) to an interface. IPv6 addresses skip duplicate address detection
    * ({@code nodad}), so that they are usable at once instead of tentative for a second or two.
    */
