@@ -110,13 +110,74 @@ public class StickTableBenchmark {
   }
 
   /**
+   * {@code stick on src} for a client that comes back, as one connection does it: the entry opened
+   * on accept (its server, the connection counted), confirmed once connected, the end of the
+   * connection.
+   */
+  @Benchmark
+  public StickEntry stickOn(Known known) {
+    StickEntry entry = table.open(known.next(), StickTable.NO_SERVER);
+    table.connected(entry, entry.state(), entry.serverId());
+    entry.connectionClosed();
+    return entry;
+  }
+
+  /**
+   * The same client with a match on accept and a store once connected: {@code stick match} and
+   * {@code stick store-request} as two rules, and {@code stick on} before a new client's first
+   * connection reserved its entry at the pick; what {@link #stickOn} is compared with.
+   */
+  @Benchmark
+  public StickEntry matchThenStore(Known known) {
+    InetAddress client = known.next();
+    StickEntry entry = table.store(client, table.match(client));
+    entry.connectionClosed();
+    return entry;
+  }
+
+  /**
+   * {@code stick on src} for a new client into the full table, which purges its least recently
+   * touched entry to make room: the miss on accept, the entry reserved with the picked server,
+   * confirmed once connected, the end of the connection. Allocates the new entry.
+   */
+  @Benchmark
+  public StickEntry stickOnNewClient() {
+    InetAddress client = nextNewClient();
+    if (table.open(client, StickTable.NO_SERVER) != null) {
+      throw new IllegalStateException(client + " is in the table");
+    }
+    StickEntry entry = table.open(client, 1);
+    table.connected(entry, entry.state(), 1);
+    entry.connectionClosed();
+    return entry;
+  }
+
+  /** The same new client with a match on accept and a store once connected. */
+  @Benchmark
+  public StickEntry matchThenStoreNewClient() {
+    InetAddress client = nextNewClient();
+    if (table.match(client) != StickTable.NO_SERVER) {
+      throw new IllegalStateException(client + " is in the table");
+    }
+    StickEntry entry = table.store(client, 1);
+    entry.connectionClosed();
+    return entry;
+  }
+
+  /** The next client of {@link #churn}, absent from the table. */
+  private InetAddress nextNewClient() {
+    InetAddress client = churn[nextChurn];
+    nextChurn = (nextChurn + 1) % churn.length;
+    return client;
+  }
+
+  /**
    * A store of a new client into the full table, which purges its least recently touched entry to
    * make room, then the end of the connection: the cost of churn. Allocates the new entry.
    */
   @Benchmark
   public StickEntry replace() {
-    InetAddress client = churn[nextChurn];
-    nextChurn = (nextChurn + 1) % churn.length;
+    InetAddress client = nextNewClient();
     StickEntry entry = table.store(client, 1);
     entry.connectionClosed();
     return entry;

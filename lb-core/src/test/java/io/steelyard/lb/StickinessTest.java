@@ -10,14 +10,24 @@ import io.steelyard.lb.health.ServerStatus;
 import io.steelyard.lb.schedule.Balance;
 import io.steelyard.lb.testing.TestBackend;
 import io.steelyard.lb.testing.TestClient;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code stick on src} with many real client addresses (127.0.0.2, 127.0.0.3, ...). */
 class StickinessTest {
@@ -148,5 +158,87 @@ class StickinessTest {
     try (Socket unused = TestClient.connect(front)) {
       assertThat(balancer.stats().backend("bk").server(original).status()).isEqualTo(ServerStatus.UP);
     }
+  }
+
+  /**
+   * A connection whose connect to s1 hangs (s1's accept queue is full: its SYN waits for a
+   * retransmission) while a newer connection of the same client, s1 then in maintenance, is
+   * balanced to s2 and stores it. When the first connect completes at last, whether its client is
+   * still there or already gone, the entry keeps s2: a store never overwrites the entry that a
+   * newer connection wrote.
+   */
+  @ParameterizedTest(name = "client gone: {0}")
+  @ValueSource(booleans = {false, true})
+  void aLateConnectNeverOverwritesTheServerThatANewerConnectionStored(boolean clientGone)
+      throws Exception {
+    servers[1] = TestBackend.greeting("s2");
+    try (ServerSocket s1 = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<Socket> queued = fillAcceptQueue(s1);
+      balancer = Balancer.builder()
+          .frontend("ft", f -> f.bind("127.0.0.1:0").defaultBackend("bk"))
+          .backend("bk", b -> b.balance(Balance.leastConn()).connectTimeout(Duration.ofSeconds(10))
+              .stickOnSource(t -> t.size(100).expire(ofMinutes(30)))
+              .server("s1", "127.0.0.1:" + s1.getLocalPort())
+              .server("s2", servers[1].hostPort()))
+          .start();
+      front = balancer.boundAddresses("ft").get(0);
+      balancer.admin().setState("bk", "s2", AdminState.MAINT);
+
+      Socket late = TestClient.connect(front, TestClient.loopback(9));
+      await().until(() -> balancer.stats().backend("bk").server("s1").traffic().current() == 1);
+      if (clientGone) {
+        late.close();
+      }
+      balancer.admin().setState("bk", "s2", AdminState.READY);
+      balancer.admin().setState("bk", "s1", AdminState.MAINT);
+      assertThat(TestClient.whoAnswers(front, TestClient.loopback(9))).as("the newer connection")
+          .isEqualTo("s2");
+
+      balancer.admin().setState("bk", "s1", AdminState.READY);
+      AtomicInteger accepted = greetForever(s1, "s1");
+      for (Socket socket : queued) {
+        socket.close();
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> accepted.get() > queued.size());
+      late.close();
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> balancer.stats().backend("bk").traffic().current() == 0);
+
+      assertThat(connect(9)).as("the client's next connection").isEqualTo("s2");
+    }
+  }
+
+  /** Accepts every connection to {@code server} and greets it with {@code name}; counts them. */
+  private static AtomicInteger greetForever(ServerSocket server, String name) {
+    AtomicInteger accepted = new AtomicInteger();
+    Thread greeter = new Thread(() -> {
+      while (true) {
+        try (Socket connection = server.accept()) {
+          accepted.incrementAndGet();
+          connection.getOutputStream().write((name + "\n").getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException closed) {
+          return;
+        }
+      }
+    }, "greeter-" + name);
+    greeter.setDaemon(true);
+    greeter.start();
+    return accepted;
+  }
+
+  /** Connects to {@code server}, which never accepts, until a connect waits: its queue is full. */
+  private static List<Socket> fillAcceptQueue(ServerSocket server) throws Exception {
+    List<Socket> queued = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      Socket socket = new Socket();
+      try {
+        socket.connect(server.getLocalSocketAddress(), 300);
+        queued.add(socket);
+      } catch (SocketTimeoutException full) {
+        socket.close();
+        return queued;
+      }
+    }
+    throw new AssertionError("a backlog of 1 took 8 connections");
   }
 }

@@ -9,6 +9,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.steelyard.lb.health.HealthChecker;
 import io.steelyard.lb.schedule.Member;
 import io.steelyard.lb.stick.StickEntry;
+import io.steelyard.lb.stick.StickTable;
 import io.steelyard.lb.transport.Source;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * Finds a session its server and connects to it, as HAProxy does: the stuck server or the
  * scheduler's pick, a wait in the server's or the backend's queue when none is free, the connect,
  * its retries (after a turn-around pause, except after a timeout) and the redispatch to another
- * server. It holds the server's slot from the pick until {@link #finish} and stores the client's
- * server in the stick table once connected. Runs on the client's event loop, except {@link
+ * server. It holds the server's slot from the pick until {@link #finish}. With {@code stick on} it
+ * holds the client's stick entry from the pick too: a server picked for a client without one (or
+ * whose server cannot take it) is claimed in the entry at once, so that the client's parallel
+ * connections follow it, and the entry is confirmed once connected ({@link StickTable}). Runs on the client's event loop, except {@link
  * #handOver}, which the backend calls from any thread.
  *
  * <p>A failed attempt is retried up to {@code retries} times, on the same server after a
@@ -53,7 +56,12 @@ final class Connector implements Waiter, ChannelFutureListener {
 
   private Server target;
   private boolean holdingTarget;
+  /** The client's stick entry counting this session, from the pick ({@code stick on}) or the connect. */
   private StickEntry stickEntry;
+  /** The entry's state as this session last saw or set it. */
+  private long stickSeen;
+  /** Whether this session claimed the entry's server: a reservation it takes back if it fails. */
+  private boolean stickClaimed;
   private boolean queued;
   private volatile Server waitingIn;
   private long waitingSince;
@@ -96,23 +104,86 @@ final class Connector implements Waiter, ChannelFutureListener {
    * connected: the server's answer, or its FIN, would never be read. Tasks run between batches.
    */
   boolean start() {
-    Member member = backend.assign(this, clientAddress(), stuckServer());
-    if (member != null) {
-      take(member);
+    Server stuck = stuckServer();
+    Member member = backend.assign(this, clientAddress(), stuck);
+    if (member != null && take(member, stuck == null)) {
       client.eventLoop().execute(this::connect);
       return true;
     }
     return queued;
   }
 
-  /** The server the stick table keeps this client on, if it may take it now. */
+  /**
+   * The server the stick table keeps this client on, if it may take it now. With {@code stick on},
+   * the session holds the client's entry from here, counted on it.
+   */
   private Server stuckServer() {
     Stickiness stickiness = backend.stickiness();
     if (stickiness == null || !stickiness.match()) {
       return null;
     }
-    Server server = backend.serverById(stickiness.table().match(clientAddress()));
+    if (!stickiness.store()) {
+      return usable(stickiness.table().match(clientAddress()));
+    }
+    stickEntry = stickiness.table().open(clientAddress(), StickTable.NO_SERVER);
+    if (stickEntry == null) {
+      return null;
+    }
+    stickSeen = stickEntry.state();
+    return usable(StickEntry.serverOf(stickSeen));
+  }
+
+  /** The server of {@code id} if it takes stuck clients now, else {@code null}. */
+  private Server usable(int id) {
+    Server server = backend.serverById(id);
     return server != null && server.takesStuckClients() ? server : null;
+  }
+
+  /**
+   * Makes {@code member}'s server the target. When it was {@code balanced} (a free pick, not the
+   * stuck server) under {@code stick on}, claims it for the client in the same step: when another
+   * connection of the client claimed first, the session follows that one's server instead, or
+   * waits in its queue as a stuck client would. Returns whether the session has a server to
+   * connect to now; when not, it is queued ({@link #queued}) or no server can take it.
+   */
+  private boolean take(Member member, boolean balanced) {
+    int claimed = balanced ? claim(member.id()) : member.id();
+    Server theirs = claimed == member.id() ? null : usable(claimed);
+    if (theirs == null) {
+      hold(member); // claimed, or the winner's server cannot take clients: the session keeps its pick
+      return true;
+    }
+    backend.release(backend.server(member));
+    Member followed = backend.assign(this, clientAddress(), theirs);
+    if (followed == null) {
+      return false;
+    }
+    hold(followed);
+    return true;
+  }
+
+  /**
+   * Claims {@code serverId} in the client's stick entry ({@code stick on} only), creating the
+   * entry if the client has none; returns the entry's server now: {@code serverId} unless another
+   * connection claimed first (or there is no entry to claim: the table is full).
+   */
+  private int claim(int serverId) {
+    Stickiness stickiness = backend.stickiness();
+    if (stickiness == null || !stickiness.match() || !stickiness.store()) {
+      return serverId;
+    }
+    if (stickEntry == null) {
+      stickEntry = stickiness.table().open(clientAddress(), serverId);
+      if (stickEntry == null) {
+        return serverId;
+      }
+      stickSeen = stickEntry.state();
+    } else {
+      stickSeen = stickEntry.claim(stickSeen, serverId);
+    }
+    int now = StickEntry.serverOf(stickSeen);
+    stickClaimed = now == serverId;
+    return now;
   }
 
   @Override
@@ -163,8 +234,12 @@ final class Connector implements Waiter, ChannelFutureListener {
         backend.release(backend.server(member));
         return;
       }
-      take(member);
-      connect();
+      // from the backend's queue the pick was free; from a server's, the client's own server
+      if (take(member, waitingIn == null)) {
+        connect();
+      } else if (!queued) {
+        listener.gaveUp(Termination.SERVER_REFUSED);
+      }
     });
   }
 
@@ -228,11 +303,17 @@ final class Connector implements Waiter, ChannelFutureListener {
 
   /**
    * Stores this client's server once connected, as HAProxy's store rules do; the entry counts
-   * this connection until the session ends.
+   * this connection until the session ends. With {@code stick on}, the entry held since the pick
+   * takes the server unless a newer choice was written meanwhile.
    */
   private void stick() {
     Stickiness stickiness = backend.stickiness();
-    if (stickiness != null && stickiness.store()) {
+    if (stickiness == null || !stickiness.store()) {
+      return;
+    }
+    if (stickEntry != null) {
+      stickiness.table().connected(stickEntry, stickSeen, target.member().id());
+    } else {
       stickEntry = stickiness.table().store(clientAddress(), target.member().id());
     }
   }
@@ -260,7 +341,7 @@ final class Connector implements Waiter, ChannelFutureListener {
         listener.gaveUp(gaveUp);
         return;
       }
-      take(next);
+      redispatchTo(next, failed);
     } else {
       target.counters().retries.increment();
       backend.counters().retries.increment();
@@ -273,8 +354,25 @@ final class Connector implements Waiter, ChannelFutureListener {
     }
   }
 
+  /**
+   * Makes {@code next} the target after {@code failed} failed, and claims it for the client: when
+   * another of its connections moved the client first, to a server that is not the failed one and
+   * has room, the session goes there too.
+   */
+  private void redispatchTo(Member next, Member failed) {
+    int claimed = claim(next.id());
+    Server theirs = claimed == next.id() ? null : usable(claimed);
+    if (theirs != null && theirs.member() != failed
+        && backend.scheduler().acquireDirect(theirs.member())) {
+      backend.release(backend.server(next));
+      hold(theirs.member());
+    } else {
+      hold(next);
+    }
+  }
+
   /** Makes {@code member}'s server the target; the scheduler has counted the connection on it. */
-  private void take(Member member) {
+  private void hold(Member member) {
     target = backend.server(member);
     target.counters().open();
     holdingTarget = true;
@@ -318,7 +416,11 @@ final class Connector implements Waiter, ChannelFutureListener {
   /** The session ended: its stick entry stops counting it and its server's slot is given back. */
   void finish() {
     if (stickEntry != null) {
-      stickEntry.connectionClosed();
+      if (stickClaimed && connectNanos < 0) {
+        backend.stickiness().table().abandon(stickEntry, stickSeen);
+      } else {
+        stickEntry.connectionClosed();
+      }
     }
     leaveTarget();
   }

@@ -23,7 +23,10 @@ import java.time.Duration;
 public final class StickEntry {
   /** The value of {@link #current} once the table chose the entry to purge: it opens no more. */
   private static final int RETIRED = -1;
+  /** The bits of {@link #state} that hold the server. */
+  private static final long SERVER_BITS = 0xFFFF_FFFFL;
 
+  private static final VarHandle STATE;
   private static final VarHandle CURRENT;
   private static final VarHandle TOTAL;
   private static final VarHandle WRITTEN;
@@ -31,6 +34,7 @@ public final class StickEntry {
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
+      STATE = lookup.findVarHandle(StickEntry.class, "state", long.class);
       CURRENT = lookup.findVarHandle(StickEntry.class, "current", int.class);
       TOTAL = lookup.findVarHandle(StickEntry.class, "total", int.class);
       WRITTEN = lookup.findVarHandle(StickEntry.class, "written", boolean.class);
@@ -40,15 +44,22 @@ public final class StickEntry {
   }
 
   private final InetAddress client;
-  volatile int serverId;
+  /**
+   * The server and how many times it was set, as one number: the server's id in the low 32 bits,
+   * the count in the high 32 (wrapping). Every setting changes it.
+   */
+  private volatile long state;
+  /** Whether a connection was established on the server the entry has now, or a write set it. */
+  private volatile boolean confirmed;
   private volatile int current;
   private volatile int total;
   /** Whether a write here waits for the table's watcher to take it. */
   private volatile boolean written;
 
-  StickEntry(InetAddress client, int serverId) {
+  StickEntry(InetAddress client, int serverId, boolean confirmed) {
     this.client = client;
-    this.serverId = serverId;
+    this.state = serverId & SERVER_BITS;
+    this.confirmed = confirmed;
   }
 
   /** The client's address, the entry's key: a bare address, without host name or scope. */
@@ -58,7 +69,73 @@ public final class StickEntry {
 
   /** The id of the server the client sticks to: its position in the backend. */
   public int serverId() {
-    return serverId;
+    return serverOf(state);
+  }
+
+  /**
+   * The entry's state: its server and how many times it was set, as one number that every setting
+   * changes. What a connection saw of the entry, for {@link #claim}.
+   */
+  public long state() {
+    return state;
+  }
+
+  /** The server of {@code state}, a {@link #state()}. */
+  public static int serverOf(long state) {
+    return (int) state;
+  }
+
+  /**
+   * Sets the entry's server to {@code serverId} unless the entry changed since the caller saw it
+   * as {@code seen}: one atomic step on this entry alone. {@code stick on src} claims a server
+   * picked for a client that had none, or whose server could not take it: of the client's
+   * connections that balanced at once, the first to claim wins and the others follow its server.
+   * Until a connection to it is established ({@link StickTable#connected}), the claim is a
+   * reservation, which {@link StickTable#abandon} takes back.
+   *
+   * @return the entry's state now: with {@code serverId} when the claim took, else as another
+   *     connection or a write left it
+   * @throws IllegalArgumentException naming the value when {@code serverId} is negative
+   */
+  public long claim(long seen, int serverId) {
+    StickTable.checkServerId(serverId);
+    long next = next(seen, serverId);
+    long witness = (long) STATE.compareAndExchange(this, seen, next);
+    if (witness != seen) {
+      return witness;
+    }
+    confirmed = false;
+    return next;
+  }
+
+  /** Sets the server, whatever it was: a store, or a write by the admin or a peer. */
+  void assign(int serverId) {
+    for (long seen = state; ; ) {
+      long witness = (long) STATE.compareAndExchange(this, seen, next(seen, serverId));
+      if (witness == seen) {
+        confirmed = true;
+        return;
+      }
+      seen = witness;
+    }
+  }
+
+  /** Confirms the entry as it is when it is still as a connection saw it; returns whether. */
+  boolean confirm(long seen) {
+    if (state != seen) {
+      return false;
+    }
+    confirmed = true;
+    return true;
+  }
+
+  /** Whether the entry is a reservation no connection came to use: see {@link #claim}. */
+  boolean reservation() {
+    return !confirmed;
+  }
+
+  private static long next(long state, int serverId) {
+    return ((state >>> 32) + 1) << 32 | (serverId & SERVER_BITS);
   }
 
   /** The connections counted on the entry by {@link StickTable#store} and not yet closed. */
@@ -80,7 +157,7 @@ public final class StickEntry {
     for (int count = current; ; ) {
       if (count <= 0) {
         throw new IllegalStateException(
-            "stick-table entry of server " + serverId + " has no connection to close");
+            "stick-table entry of server " + serverId() + " has no connection to close");
       }
       int witness = (int) CURRENT.compareAndExchange(this, count, count - 1);
       if (witness == count) {
@@ -130,7 +207,7 @@ public final class StickEntry {
 
   @Override
   public String toString() {
-    return "StickEntry{server=" + serverId + ", cur=" + currentConnections()
+    return "StickEntry{server=" + serverId() + ", cur=" + currentConnections()
         + ", cnt=" + totalConnections() + "}";
   }
 

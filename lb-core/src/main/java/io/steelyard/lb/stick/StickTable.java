@@ -26,11 +26,30 @@ import java.util.concurrent.locks.ReentrantLock;
  * <pre>{@code
  * StickTable table = StickTable.builder().size(200_000).expire(Duration.ofMinutes(30)).build();
  *
- * int id = table.match(client);             // on accept: the stuck server, or NO_SERVER
- * StickEntry entry = table.store(client, server.id()); // once connected to the server
- * ...
- * if (entry != null) entry.connectionClosed();          // when the connection ends
+ * // stick on src: the entry is held from the pick, so that a client's parallel connections agree
+ * StickEntry entry = table.open(client, NO_SERVER);     // on accept: the client's entry, or null
+ * // none: pick a server, then
+ * entry = table.open(client, picked.id());              // a new entry (a reservation), or another's
+ * long seen = entry.state();                            // go to StickEntry.serverOf(seen)
+ * table.connected(entry, seen, server.id());            // once connected to the server
+ * entry.connectionClosed();                             // when the connection ends
+ *
+ * // stick match src / stick store-request src alone
+ * int id = table.match(client);                         // on accept: the stuck server, or NO_SERVER
+ * StickEntry stored = table.store(client, server.id()); // once connected to the server
+ * if (stored != null) stored.connectionClosed();        // when the connection ends
  * }</pre>
+ *
+ * <p><b>A client's first connections.</b> A browser or a pool opens several connections at once;
+ * each misses the table, and with a store only once connected each would pick its own server and
+ * the last store would win. With {@link #open} at the pick, the first of them makes the entry
+ * (a reservation) and the others find it and follow its server; one whose server cannot take it
+ * (down, in maintenance) picks anew and {@link StickEntry#claim claims} the pick, and of several
+ * doing so at once the first wins. {@link #connected} confirms the entry, unless a newer choice
+ * was written meanwhile: a connection that completes late never moves the client back. A
+ * reservation whose connection never connected goes again ({@link #abandon}), unless another
+ * connection follows it: then it stays theirs. HAProxy 2.6 stores once connected, and splits
+ * such bursts.
  *
  * <p><b>Keys.</b> IPv4 and IPv6 addresses, compared as {@link InetAddress#equals} does: by address
  * alone, whatever the host name or IPv6 scope of the object. {@link #match} and {@link #store} look
@@ -135,7 +154,7 @@ public final class StickTable {
    */
   public int match(InetAddress client) {
     StickEntry entry = cache.getIfPresent(requireNonNull(client, "client"));
-    return (entry == null) ? NO_SERVER : entry.serverId;
+    return (entry == null) ? NO_SERVER : entry.serverId();
   }
 
   /**
@@ -153,14 +172,85 @@ public final class StickTable {
     checkServerId(serverId);
     StickEntry entry = cache.getIfPresent(client);
     if (entry == null || !entry.opened()) {
-      entry = add(client, serverId, true);
+      entry = add(client, serverId, true, true);
       if (entry == null) {
         return null;
       }
     }
-    entry.serverId = serverId;
+    entry.assign(serverId);
     written(entry);
     return entry;
+  }
+
+  /**
+   * {@code stick on src}'s first step for a connection: {@code client}'s entry, touched, with the
+   * connection counted on it; when the client has none and {@code serverId} is a server (not
+   * {@link #NO_SERVER}), a new entry on it, which reserves that server for the client's other
+   * connections until this one is established ({@link #connected}) or given up ({@link
+   * #abandon}). Another connection of the client may have made the entry first, with another
+   * server: the entry says which, and the caller follows it. The caller calls {@link
+   * StickEntry#connectionClosed()} when the connection ends, unless it abandons it.
+   *
+   * @return the entry, or {@code null} when the client has none and {@code serverId} is {@link
+   *     #NO_SERVER}, or when the table is full of entries in use
+   * @throws IllegalArgumentException naming the value when {@code serverId} is below {@link
+   *     #NO_SERVER}
+   */
+  public StickEntry open(InetAddress client, int serverId) {
+    requireNonNull(client, "client");
+    if (serverId != NO_SERVER) {
+      checkServerId(serverId);
+    }
+    StickEntry entry = cache.getIfPresent(client);
+    if (entry != null && entry.opened()) {
+      return entry;
+    }
+    return serverId == NO_SERVER ? null : add(client, serverId, true, false);
+  }
+
+  /**
+   * Records that the connection counted on {@code entry} ({@link #open}) is established with
+   * server {@code serverId}, the connection having last seen the entry as {@code seen}: the entry
+   * moves to that server and is confirmed, touched and told to the watcher, unless another
+   * connection, the admin or a peer changed it since: a late connection never overwrites a newer
+   * choice. When the entry has left the table meanwhile (expired, cleared) and the client has no
+   * other, the client gets a new entry on {@code serverId}.
+   *
+   * @return whether the entry was written
+   */
+  public boolean connected(StickEntry entry, long seen, int serverId) {
+    StickEntry current = cache.getIfPresent(entry.client());
+    if (current == null) {
+      return setServer(entry.client(), serverId);
+    }
+    if (current != entry) {
+      return false;
+    }
+    if (StickEntry.serverOf(seen) != serverId) {
+      seen = entry.claim(seen, serverId);
+      if (StickEntry.serverOf(seen) != serverId) {
+        return false;
+      }
+    }
+    if (!entry.confirm(seen)) {
+      return false;
+    }
+    written(entry);
+    return true;
+  }
+
+  /**
+   * Gives up the connection counted on {@code entry} before it was established, the connection
+   * having claimed the entry's server and last seen it as {@code seen}: stops counting it, and
+   * removes the entry when it is still that claim, unconfirmed, and no other connection counts on
+   * it. A new client's connection whose client left before the server answered, or that no server
+   * took, leaves no entry behind; a reservation that other connections follow stays theirs.
+   */
+  public void abandon(StickEntry entry, long seen) {
+    if (entry.state() == seen && entry.reservation() && entry.currentConnections() == 1) {
+      cache.asMap().remove(entry.client(), entry);
+    }
+    entry.connectionClosed();
   }
 
   /**
@@ -205,9 +295,9 @@ public final class StickTable {
   private StickEntry set(InetAddress client, int serverId) {
     requireNonNull(client, "client");
     checkServerId(serverId);
-    StickEntry entry = add(client, serverId, false);
+    StickEntry entry = add(client, serverId, false, true);
     if (entry != null) {
-      entry.serverId = serverId;
+      entry.assign(serverId);
     }
     return entry;
   }
@@ -294,12 +384,13 @@ public final class StickTable {
 
   /**
    * The client's entry, touched, with a connection counted on it when {@code open}: the existing
-   * one, else a new one if there is room or an entry not in use to purge, else {@code null}.
+   * one, else a new one ({@code confirmed}, or a reservation) if there is room or an entry not in
+   * use to purge, else {@code null}.
    * Entries are added and purged only under {@link #additions}, so that the count of entries,
    * which other threads can only lower, never exceeds {@link #size}; an entry retired by a purge
    * has left the map when the lock is released.
    */
-  private StickEntry add(InetAddress client, int serverId, boolean open) {
+  private StickEntry add(InetAddress client, int serverId, boolean open, boolean confirmed) {
     additions.lock();
     try {
       StickEntry entry = cache.getIfPresent(client);
@@ -316,7 +407,7 @@ public final class StickTable {
         }
       }
       InetAddress key = bare(client);
-      entry = new StickEntry(key, serverId);
+      entry = new StickEntry(key, serverId, confirmed);
       if (open) {
         entry.opened();
       }
@@ -355,14 +446,14 @@ public final class StickTable {
     Duration expiresIn = cached.expiresAfter();
     return new StickEntry.Snapshot(
         cached.getKey(),
-        entry.serverId,
+        entry.serverId(),
         entry.currentConnections(),
         entry.totalConnections(),
         expire.minus(expiresIn),
         expiresIn);
   }
 
-  private static void checkServerId(int serverId) {
+  static void checkServerId(int serverId) {
     if (serverId < 0) {
       throw new IllegalArgumentException("server id must be >= 0: " + serverId);
     }
