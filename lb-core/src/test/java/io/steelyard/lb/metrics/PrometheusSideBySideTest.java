@@ -102,7 +102,6 @@ class PrometheusSideBySideTest {
           "haproxy_server_status{proxy=\"bk\",server=\"s1\",state=\"UP\"} 1",
           "haproxy_backend_status{proxy=\"bk\",state=\"UP\"} 1",
           "haproxy_server_limit_sessions{proxy=\"bk\",server=\"s1\"} NaN",
-          "haproxy_frontend_max_sessions{proxy=\"ft\"} 1",
           "haproxy_backend_max_sessions{proxy=\"bk\"} 1",
           "haproxy_server_max_sessions{proxy=\"bk\",server=\"s1\"} 1",
           "haproxy_backend_max_queue{proxy=\"bk\"} 0",
@@ -116,6 +115,10 @@ class PrometheusSideBySideTest {
         assertThat(theirs).as("HAProxy").contains(sample + "\n");
         assertThat(ours).as("Steelyard").contains(sample + "\n");
       }
+      // HAProxy's frontend may count the connection that found it still starting as a second
+      // current session (max 2 with 1 session in all): seen once in CI.
+      assertThat(theirs).as("HAProxy").containsPattern("haproxy_frontend_max_sessions\\{proxy=\"ft\"\\} [12]\n");
+      assertThat(ours).as("Steelyard").contains("haproxy_frontend_max_sessions{proxy=\"ft\"} 1\n");
       TreeSet<String> notYet = new TreeSet<>(haproxyMetrics.keySet());
       notYet.removeAll(steelyardMetrics.keySet());
       System.out.printf("prometheus: Steelyard serves %d of HAProxy's %d metrics: %s%nnot yet: %s%n",
