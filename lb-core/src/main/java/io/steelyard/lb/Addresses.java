@@ -3,6 +3,7 @@ package io.steelyard.lb;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses addresses the way HAProxy writes them: {@code host:port}, {@code [v6]:port}, or a bare
@@ -13,7 +14,7 @@ final class Addresses {
   private Addresses() {}
 
   /** A listening address; port 0 asks the system for a free port. */
-  static InetSocketAddress bind(String proxy, String what, String text) {
+  static InetSocketAddress bind(@Nullable String proxy, String what, String text) {
     HostPort hp = split(proxy, what, text);
     int port = port(proxy, what, text, hp.port, 0);
     if (hp.host.isEmpty() || hp.host.equals("*")) {
@@ -23,7 +24,7 @@ final class Addresses {
   }
 
   /** A server's address, with a port from 1 to 65535. */
-  static InetSocketAddress server(String proxy, String what, String text) {
+  static InetSocketAddress server(@Nullable String proxy, String what, String text) {
     HostPort hp = split(proxy, what, text);
     int port = port(proxy, what, text, hp.port, 1);
     if (hp.host.isEmpty()) {
@@ -34,7 +35,7 @@ final class Addresses {
 
   private record HostPort(String host, String port) {}
 
-  private static HostPort split(String proxy, String what, String text) {
+  private static HostPort split(@Nullable String proxy, String what, String text) {
     String t = text.strip();
     if (t.startsWith("[")) {
       int close = t.indexOf(']');
@@ -50,7 +51,7 @@ final class Addresses {
     return new HostPort(t.substring(0, colon), t.substring(colon + 1));
   }
 
-  private static int port(String proxy, String what, String text, String port, int min) {
+  private static int port(@Nullable String proxy, String what, String text, String port, int min) {
     int value;
     try {
       value = Integer.parseInt(port);
@@ -64,7 +65,7 @@ final class Addresses {
     return value;
   }
 
-  private static InetAddress resolve(String proxy, String what, String text, String host) {
+  private static InetAddress resolve(@Nullable String proxy, String what, String text, String host) {
     try {
       return InetAddress.getByName(host);
     } catch (UnknownHostException e) {

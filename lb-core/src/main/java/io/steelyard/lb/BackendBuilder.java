@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A backend: its servers and how connections spread over them.
@@ -31,8 +32,8 @@ public final class BackendBuilder extends BackendSettingsBuilder<BackendBuilder>
   private final String name;
   private final String what;
   private final Map<String, PendingServer> servers = new LinkedHashMap<>();
-  private Source source;
-  private StickTableBuilder stickTable;
+  private @Nullable Source source;
+  private @Nullable StickTableBuilder stickTable;
   private boolean stickMatch;
   private boolean stickStore;
 
@@ -139,7 +140,7 @@ public final class BackendBuilder extends BackendSettingsBuilder<BackendBuilder>
     }
     Duration connect =
         Checks.first(connectTimeout, defaults.connectTimeout, DefaultsBuilder.CONNECT_TIMEOUT);
-    Duration check = Checks.first(checkTimeout, defaults.checkTimeout, null);
+    @Nullable Duration check = Checks.firstOrNull(checkTimeout, defaults.checkTimeout);
     List<ServerConfig> built = new ArrayList<>();
     Check protocol = Checks.first(this.check, defaults.check, Check.connect());
     servers.forEach((server, pending) ->

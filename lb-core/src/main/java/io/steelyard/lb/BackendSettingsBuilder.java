@@ -6,6 +6,7 @@ import io.steelyard.lb.config.TcpKeepAlive;
 import io.steelyard.lb.health.Check;
 import io.steelyard.lb.schedule.Balance;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a backend sets about reaching its servers, set on the backend itself ({@link
@@ -17,22 +18,22 @@ import java.time.Duration;
  */
 public abstract class BackendSettingsBuilder<B extends BackendSettingsBuilder<B>> {
   /** The backend whose settings these are, or {@code null} for defaults. */
-  private final String proxy;
+  private final @Nullable String proxy;
   /** How messages name the place, such as {@code backend 'bk': }. */
   private final String what;
 
-  Balance balance;
-  Duration connectTimeout;
-  Duration serverTimeout;
-  Duration queueTimeout;
-  Duration checkTimeout;
-  Check check;
-  Integer retries;
-  Boolean redispatch;
-  TcpKeepAlive serverKeepAlive;
+  @Nullable Balance balance;
+  @Nullable Duration connectTimeout;
+  @Nullable Duration serverTimeout;
+  @Nullable Duration queueTimeout;
+  @Nullable Duration checkTimeout;
+  @Nullable Check check;
+  @Nullable Integer retries;
+  @Nullable Boolean redispatch;
+  @Nullable TcpKeepAlive serverKeepAlive;
   boolean serverKeepAliveSet;
 
-  BackendSettingsBuilder(String proxy, String what) {
+  BackendSettingsBuilder(@Nullable String proxy, String what) {
     this.proxy = proxy;
     this.what = what;
   }
@@ -114,7 +115,7 @@ public abstract class BackendSettingsBuilder<B extends BackendSettingsBuilder<B>
    * ({@link TcpKeepAlive#SYSTEM} for the system's timings); {@code null} for none, which is the
    * default, also where the defaults set it.
    */
-  public B serverKeepAlive(TcpKeepAlive settings) {
+  public B serverKeepAlive(@Nullable TcpKeepAlive settings) {
     Checks.unset(proxy, what + "server keep-alive",
         serverKeepAliveSet ? String.valueOf(serverKeepAlive) : null);
     serverKeepAlive = settings;

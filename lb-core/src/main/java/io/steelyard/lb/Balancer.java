@@ -60,7 +60,7 @@ public final class Balancer implements AutoCloseable {
     try {
       forwarding = Forwarding.start(config, transport, listeners);
     } catch (IllegalStateException e) {
-      throw new StartException(e.getMessage(), e.getCause());
+      throw new StartException(String.valueOf(e.getMessage()), e.getCause());
     }
     List<PeerSection> peers = new ArrayList<>();
     try {
@@ -70,7 +70,7 @@ public final class Balancer implements AutoCloseable {
     } catch (IllegalStateException e) {
       peers.forEach(PeerSection::close);
       forwarding.close(Duration.ZERO);
-      throw new StartException(e.getMessage(), e.getCause());
+      throw new StartException(String.valueOf(e.getMessage()), e.getCause());
     }
     Balancer balancer = new Balancer(config, forwarding, List.copyOf(peers));
     for (PeerSection section : peers) {
@@ -130,7 +130,7 @@ public final class Balancer implements AutoCloseable {
     try {
       done = ConfigChanges.between(config, next, forwarding).apply();
     } catch (ConfigException e) {
-      reconfigurationFailed(e.getMessage());
+      reconfigurationFailed(String.valueOf(e.getMessage()));
       throw e;
     }
     config = next;

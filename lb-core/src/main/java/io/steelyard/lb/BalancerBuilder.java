@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a {@link Balancer}: frontends that accept connections, backends of servers that take
@@ -40,10 +41,10 @@ public final class BalancerBuilder {
   private final Map<String, FrontendBuilder> frontends = new LinkedHashMap<>();
   private final Map<String, BackendBuilder> backends = new LinkedHashMap<>();
   private final Map<String, PeersBuilder> peers = new LinkedHashMap<>();
-  private Transport transport;
-  private Integer maxConn;
-  private Duration drainTimeout;
-  private Integer ioThreads;
+  private @Nullable Transport transport;
+  private @Nullable Integer maxConn;
+  private @Nullable Duration drainTimeout;
+  private @Nullable Integer ioThreads;
   private final List<HealthListener> listeners = new ArrayList<>();
   private final List<Attachment> attachments = new ArrayList<>();
 

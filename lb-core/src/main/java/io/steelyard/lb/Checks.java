@@ -1,6 +1,7 @@
 package io.steelyard.lb;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The checks that builders share: ranges, timeouts, setters called once. Each names the
@@ -17,12 +18,17 @@ final class Checks {
   static final int MAX_RETRIES = 100;
 
   /** A setting's own value, else the inherited one, else the fallback. */
-  static <T> T first(T own, T inherited, T fallback) {
+  static <T> T first(@Nullable T own, @Nullable T inherited, T fallback) {
     return own != null ? own : inherited != null ? inherited : fallback;
   }
 
+  /** A setting's own value, else the inherited one, else {@code null}: an optional setting. */
+  static <T> @Nullable T firstOrNull(@Nullable T own, @Nullable T inherited) {
+    return own != null ? own : inherited;
+  }
+
   /** A positive duration of at most {@link #MAX_TIMEOUT}. */
-  static Duration timeout(String proxy, String what, Duration value) {
+  static Duration timeout(@Nullable String proxy, String what, @Nullable Duration value) {
     if (value != null && (value.isNegative() || value.isZero())) {
       throw new ConfigException(proxy, what + " must be > 0: " + value);
     }
@@ -33,7 +39,7 @@ final class Checks {
    * A duration of at most {@link #MAX_TIMEOUT}, or {@link Duration#ZERO} for no timeout at all,
    * as HAProxy reads {@code timeout server 0}.
    */
-  static Duration timeoutOrNone(String proxy, String what, Duration value) {
+  static Duration timeoutOrNone(@Nullable String proxy, String what, @Nullable Duration value) {
     if (value == null) {
       throw new ConfigException(proxy, what + " must not be null");
     }
@@ -46,7 +52,7 @@ final class Checks {
     return value;
   }
 
-  static int range(String proxy, String what, int value, int min, int max) {
+  static int range(@Nullable String proxy, String what, int value, int min, int max) {
     if (value < min || value > max) {
       throw new ConfigException(proxy, what + " must be " + min + " to " + max + ": " + value);
     }
@@ -54,13 +60,13 @@ final class Checks {
   }
 
   /** Fails when a single-valued setting is set a second time, as Caffeine's builders do. */
-  static void unset(String proxy, String what, Object current) {
+  static void unset(@Nullable String proxy, String what, @Nullable Object current) {
     if (current != null) {
       throw new ConfigException(proxy, what + " was already set to " + current);
     }
   }
 
-  static String name(String kind, String name) {
+  static String name(String kind, @Nullable String name) {
     if (name == null || name.isBlank()) {
       throw new ConfigException(kind + " name must not be empty: '" + name + "'");
     }

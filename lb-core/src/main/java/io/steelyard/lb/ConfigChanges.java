@@ -96,7 +96,7 @@ final class ConfigChanges {
       }
     } catch (IllegalStateException e) {
       undo.forEach(Runnable::run);
-      throw new ConfigException(e.getMessage());
+      throw new ConfigException(String.valueOf(e.getMessage()));
     }
     steps.forEach(Runnable::run);
     return new Reconfiguration(List.copyOf(changes));

@@ -1,5 +1,7 @@
 package io.steelyard.lb;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A configuration that cannot run, found while it is built: the message names the thing and the
  * offending value, such as {@code backend 'bk': server 's1': weight must be 0 to 256: 300}.
@@ -10,13 +12,13 @@ package io.steelyard.lb;
 public final class ConfigException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
-  private final String proxy;
+  private final @Nullable String proxy;
 
   ConfigException(String message) {
     this(null, message);
   }
 
-  ConfigException(String proxy, String message) {
+  ConfigException(@Nullable String proxy, String message) {
     super(message);
     this.proxy = proxy;
   }
@@ -28,7 +30,7 @@ public final class ConfigException extends IllegalArgumentException {
   }
 
   /** The frontend or backend the mistake belongs to, or {@code null}. */
-  public String proxy() {
+  public @Nullable String proxy() {
     return proxy;
   }
 }

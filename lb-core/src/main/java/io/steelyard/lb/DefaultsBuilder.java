@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.steelyard.lb.config.TcpKeepAlive;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings that every frontend and backend takes unless it sets its own, like HAProxy's {@code
@@ -27,9 +28,9 @@ public final class DefaultsBuilder extends BackendSettingsBuilder<DefaultsBuilde
 
   private static final String WHAT = "defaults: ";
 
-  Duration clientTimeout;
-  Integer maxConn;
-  TcpKeepAlive clientKeepAlive;
+  @Nullable Duration clientTimeout;
+  @Nullable Integer maxConn;
+  @Nullable TcpKeepAlive clientKeepAlive;
 
   DefaultsBuilder() {
     super(null, WHAT);

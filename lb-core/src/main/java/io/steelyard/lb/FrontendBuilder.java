@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A frontend: where it listens and which backend takes its connections.
@@ -26,15 +27,15 @@ public final class FrontendBuilder {
   private final String name;
   private final String what;
   private final List<InetSocketAddress> binds = new ArrayList<>();
-  private String defaultBackend;
-  private Integer maxConn;
-  private Duration clientTimeout;
+  private @Nullable String defaultBackend;
+  private @Nullable Integer maxConn;
+  private @Nullable Duration clientTimeout;
   private boolean transparent;
-  private TcpKeepAlive clientKeepAlive;
+  private @Nullable TcpKeepAlive clientKeepAlive;
   private boolean clientKeepAliveSet;
-  private LogSink logSink;
+  private @Nullable LogSink logSink;
   private boolean dontLogNull;
-  private LogFormat logFormat;
+  private @Nullable LogFormat logFormat;
 
   FrontendBuilder(String name) {
     this.name = name;
@@ -129,7 +130,7 @@ public final class FrontendBuilder {
    * TcpKeepAlive#SYSTEM} for the system's timings); {@code null} for none, also where the
    * defaults set it. None by default.
    */
-  public FrontendBuilder clientKeepAlive(TcpKeepAlive settings) {
+  public FrontendBuilder clientKeepAlive(@Nullable TcpKeepAlive settings) {
     Checks.unset(name, what + "client keep-alive",
         clientKeepAliveSet ? String.valueOf(clientKeepAlive) : null);
     clientKeepAlive = settings;

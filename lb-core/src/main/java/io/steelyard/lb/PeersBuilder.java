@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A section of peers that replicate stick tables, HAProxy's {@code peers}: {@code p ->
@@ -18,9 +19,9 @@ import java.util.List;
 public final class PeersBuilder {
   private final String section;
   private final String what;
-  private PeerConfig local;
+  private @Nullable PeerConfig local;
   private final List<PeerConfig> remotes = new ArrayList<>();
-  private PeerTls tls;
+  private @Nullable PeerTls tls;
 
   PeersBuilder(String section) {
     this.section = section;

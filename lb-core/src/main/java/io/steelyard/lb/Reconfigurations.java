@@ -1,5 +1,7 @@
 package io.steelyard.lb;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a balancer's reconfigurations went since it started: what {@code show info} reports of its
  * reloads.
@@ -10,4 +12,4 @@ package io.steelyard.lb;
  * @param lastFailure why the last failed one failed, or {@code null} when none did
  * @param lastFailed whether the last one failed
  */
-public record Reconfigurations(long applied, long failed, String lastFailure, boolean lastFailed) {}
+public record Reconfigurations(long applied, long failed, @Nullable String lastFailure, boolean lastFailed) {}

@@ -12,6 +12,7 @@ import io.steelyard.lb.schedule.Member;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The options of one server: {@code s -> s.weight(3).maxConn(100).check().fall(2)}.
@@ -24,26 +25,26 @@ import java.time.Duration;
 public final class ServerBuilder {
   private final String backend;
   private final String what;
-  private Integer weight;
-  private Integer maxConn;
-  private Integer maxQueue;
+  private @Nullable Integer weight;
+  private @Nullable Integer maxConn;
+  private @Nullable Integer maxQueue;
   private boolean backup;
   private boolean check;
-  private Check protocol;
-  private CheckTls tls;
-  private AgentCheck agent;
-  private Integer id;
-  private Integer checkPort;
+  private @Nullable Check protocol;
+  private @Nullable CheckTls tls;
+  private @Nullable AgentCheck agent;
+  private @Nullable Integer id;
+  private @Nullable Integer checkPort;
   private boolean checkSendProxy;
-  private InetAddress checkAddress;
-  private Duration inter;
-  private Duration fastInter;
-  private Duration downInter;
-  private Integer rise;
-  private Integer fall;
+  private @Nullable InetAddress checkAddress;
+  private @Nullable Duration inter;
+  private @Nullable Duration fastInter;
+  private @Nullable Duration downInter;
+  private @Nullable Integer rise;
+  private @Nullable Integer fall;
   private boolean observeLayer4;
-  private Integer errorLimit;
-  private OnError onError;
+  private @Nullable Integer errorLimit;
+  private @Nullable OnError onError;
   private boolean shutdownSessionsOnDown;
 
   ServerBuilder(String backend, String server) {
@@ -216,7 +217,7 @@ public final class ServerBuilder {
 
   /** @param backendCheck what the backend's checks do, for a server without its own */
   ServerConfig build(
-      String name, InetSocketAddress address, Duration checkTimeout, Check backendCheck) {
+      String name, InetSocketAddress address, @Nullable Duration checkTimeout, Check backendCheck) {
     if (!check && (observeLayer4 || shutdownSessionsOnDown)) {
       throw new ConfigException(
           backend, what + (observeLayer4 ? "observe layer4" : "on-marked-down") + " requires check");

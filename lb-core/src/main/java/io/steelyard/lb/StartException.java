@@ -1,5 +1,7 @@
 package io.steelyard.lb;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@link Balancer} that could not start, such as a bind address already in use or a port that
  * needs privileges. The message names the frontend and the address; the cause is the system's
@@ -8,7 +10,7 @@ package io.steelyard.lb;
 public final class StartException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  StartException(String message, Throwable cause) {
+  StartException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -3,6 +3,7 @@ package io.steelyard.lb;
 import io.steelyard.lb.config.StickConfig;
 import java.time.Duration;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A backend's stick table of client addresses, HAProxy's {@code stick-table type ip size N expire
@@ -15,9 +16,9 @@ public final class StickTableBuilder {
 
   private final String backend;
   private final String what;
-  private Integer size;
-  private Duration expire;
-  private String peers;
+  private @Nullable Integer size;
+  private @Nullable Duration expire;
+  private @Nullable String peers;
 
   StickTableBuilder(String backend) {
     this.backend = backend;

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The host rules that make transparent proxying work, as in the seed setup:
@@ -105,7 +106,8 @@ public final class RoutingRules {
   }
 
   /** One rule: how to add it, check it and remove it. */
-  private record Rule(List<String> add, List<String> check, List<String> remove, String expect) {}
+  private record Rule(
+      List<String> add, List<String> check, List<String> remove, @Nullable String expect) {}
 
   private List<Rule> rules() {
     List<Rule> rules = new ArrayList<>();
@@ -247,7 +249,7 @@ public final class RoutingRules {
     private int table = 100;
     private boolean ipv6;
     private List<String> prefix = List.of();
-    private Firewall firewall;
+    private @Nullable Firewall firewall;
 
     private Builder() {}
 

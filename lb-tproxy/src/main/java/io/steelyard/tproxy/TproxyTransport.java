@@ -13,6 +13,7 @@ import io.steelyard.lb.transport.Transport;
 import io.steelyard.lb.transport.ZeroCopyRelay;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Epoll with {@code IP_TRANSPARENT}: listeners that accept connections to foreign addresses, and
@@ -22,15 +23,15 @@ import java.util.Objects;
  * immutable.
  */
 public final class TproxyTransport implements Transport {
-  private final RoutingRules rules;
-  private final Splice splice;
+  private final @Nullable RoutingRules rules;
+  private final @Nullable Splice splice;
   private final Transport epoll;
 
-  TproxyTransport(RoutingRules rules) {
+  TproxyTransport(@Nullable RoutingRules rules) {
     this(rules, null);
   }
 
-  private TproxyTransport(RoutingRules rules, Splice splice) {
+  private TproxyTransport(@Nullable RoutingRules rules, @Nullable Splice splice) {
     this.rules = rules;
     this.splice = splice;
     this.epoll = splice == null ? Transport.epoll() : Transport.epoll(splice);
@@ -62,7 +63,7 @@ public final class TproxyTransport implements Transport {
   }
 
   @Override
-  public Throwable unavailabilityCause() {
+  public @Nullable Throwable unavailabilityCause() {
     return epoll.unavailabilityCause();
   }
 
@@ -100,7 +101,7 @@ public final class TproxyTransport implements Transport {
 
   /** Epoll's splice relay when {@link #splice(Splice)} asked for it, otherwise {@code null}. */
   @Override
-  public ZeroCopyRelay zeroCopyRelay() {
+  public @Nullable ZeroCopyRelay zeroCopyRelay() {
     return epoll.zeroCopyRelay();
   }
 

@@ -4,4 +4,7 @@
  * io.steelyard.tproxy.RoutingRules} that make the host deliver the backends' replies to the
  * balancer.
  */
+@NullMarked
 package io.steelyard.tproxy;
+
+import org.jspecify.annotations.NullMarked;

@@ -21,6 +21,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entry point of Steelyard's VRRP: a keepalived {@code vrrp_instance} that runs beside a
@@ -84,13 +85,13 @@ public final class Vrrp {
     private final List<ScriptTrack> scripts = new ArrayList<>();
     private final Map<State, List<String>> notifyScripts = new EnumMap<>(State.class);
     private List<String> genericNotifyScript = List.of();
-    private String iface;
-    private Integer balancerWeight;
+    private @Nullable String iface;
+    private @Nullable Integer balancerWeight;
     private boolean started;
     private boolean attached;
     private boolean balancerTracked;
-    private volatile VrrpInstance running;
-    private ScriptRunners runners;
+    private volatile @Nullable VrrpInstance running;
+    private @Nullable ScriptRunners runners;
 
     private Builder(String name) {
       super(name);
@@ -260,6 +261,7 @@ public final class Vrrp {
         return changes;
       }
       boolean newScripts = !scripts.equals(next.scripts);
+      ScriptRunners runners = requireNonNull(this.runners, "a running instance has its runners");
       if (newScripts) {
         runners.replaceTracker(null);
       }
@@ -314,10 +316,12 @@ public final class Vrrp {
       return build();
     }
 
-    private void requireIface() {
-      if (iface == null) {
+    private String requireIface() {
+      String set = iface;
+      if (set == null) {
         throw new IllegalStateException("(" + name + ") the interface must be set");
       }
+      return set;
     }
 
     /**
@@ -325,7 +329,7 @@ public final class Vrrp {
      * enters Stop, the notify thread once the Stop scripts have run.
      */
     private VrrpInstance start() throws IOException {
-      requireIface();
+      String on = requireIface();
       if (started) {
         throw new IllegalStateException("(" + name + ") the instance was started already");
       }
@@ -338,7 +342,7 @@ public final class Vrrp {
       }
       all.add(runners);
       VrrpInstance instance =
-          VrrpInstance.start(built, iface, all.toArray(StateListener[]::new));
+          VrrpInstance.start(built, on, all.toArray(StateListener[]::new));
       running = instance;
       runners.started(instance,
           scripts.isEmpty() ? null : ScriptTracker.start(name, scripts, instance::trackResult));
@@ -358,15 +362,15 @@ public final class Vrrp {
    */
   private static final class ScriptRunners implements StateListener {
     private final int configuredPriority;
-    private VrrpInstance instance;
-    private ScriptTracker tracker;
+    private @Nullable VrrpInstance instance;
+    private @Nullable ScriptTracker tracker;
     private boolean stopped;
 
     ScriptRunners(int configuredPriority) {
       this.configuredPriority = configuredPriority;
     }
 
-    synchronized void started(VrrpInstance instance, ScriptTracker tracker) {
+    synchronized void started(VrrpInstance instance, @Nullable ScriptTracker tracker) {
       this.instance = instance;
       this.tracker = tracker;
       if (stopped && tracker != null) {
@@ -375,7 +379,7 @@ public final class Vrrp {
     }
 
     /** Closes the running tracker and runs {@code next} (or none) instead, unless stopped. */
-    synchronized void replaceTracker(ScriptTracker next) {
+    synchronized void replaceTracker(@Nullable ScriptTracker next) {
       if (tracker != null) {
         tracker.close();
       }

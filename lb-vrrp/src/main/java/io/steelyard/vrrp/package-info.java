@@ -19,4 +19,7 @@
  * <p>What remains is the Linux side that performs the actions: the raw IPPROTO 112 socket, adding
  * and deleting the addresses with rtnetlink, and gratuitous ARP on an AF_PACKET socket.
  */
+@NullMarked
 package io.steelyard.vrrp;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A route announced by BIRD 2 while its protocol {@code protocol} is enabled: {@code enable} and
@@ -13,7 +14,7 @@ import java.nio.file.Path;
 final class BirdProtocol implements RouteDaemon {
   private final Path socket;
   private final String protocol;
-  private BirdControl control;
+  private @Nullable BirdControl control;
 
   BirdProtocol(Path socket, String protocol) {
     this.socket = requireNonNull(socket, "socket");

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A route to one address announced by ExaBGP: {@code announce route VIP/32 next-hop self} and
@@ -15,7 +16,7 @@ import java.nio.file.Path;
 final class ExaBgpRoute implements RouteDaemon {
   private final Path directory;
   private final String route;
-  private ExaBgpCli cli;
+  private @Nullable ExaBgpCli cli;
 
   ExaBgpRoute(Path directory, InetAddress address) {
     this.directory = requireNonNull(directory, "directory");

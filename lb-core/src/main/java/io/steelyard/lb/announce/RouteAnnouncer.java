@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,10 +42,10 @@ public final class RouteAnnouncer implements Attachment {
 
   private final Supplier<RouteDaemon> daemon;
   private final String description;
-  private final InetAddress address;
+  private final @Nullable InetAddress address;
   private final Duration repeat;
 
-  private RouteAnnouncer(Supplier<RouteDaemon> daemon, String description, InetAddress address,
+  private RouteAnnouncer(Supplier<RouteDaemon> daemon, String description, @Nullable InetAddress address,
       Duration repeat) {
     this.daemon = daemon;
     this.description = description;

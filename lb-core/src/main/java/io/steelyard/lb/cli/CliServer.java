@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +38,13 @@ final class CliServer implements AutoCloseable {
   static final String IDLE = "idle";
 
   private final EventLoopGroup group;
-  private final Path path;
+  private final @Nullable Path path;
   private final int maxConn;
-  private Channel listener;
+  private @Nullable Channel listener;
   /** Connections open now; touched on the event loop only. */
   private int open;
 
-  private CliServer(EventLoopGroup group, Path path, int maxConn) {
+  private CliServer(EventLoopGroup group, @Nullable Path path, int maxConn) {
     this.group = group;
     this.path = path;
     this.maxConn = maxConn;
@@ -51,9 +52,9 @@ final class CliServer implements AutoCloseable {
 
   static CliServer start(
       Balancer balancer,
-      Path path,
-      InetSocketAddress tcp,
-      Integer mode,
+      @Nullable Path path,
+      @Nullable InetSocketAddress tcp,
+      @Nullable Integer mode,
       Level level,
       Duration timeout,
       int maxConn)
@@ -167,7 +168,10 @@ final class CliServer implements AutoCloseable {
   /** Stops listening, closes every connection and removes the socket file. */
   @Override
   public void close() throws IOException {
-    listener.close().syncUninterruptibly();
+    Channel bound = listener;
+    if (bound != null) {
+      bound.close().syncUninterruptibly();
+    }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     if (path != null) {
       Files.deleteIfExists(path);
@@ -176,6 +180,7 @@ final class CliServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "stats socket " + (path != null ? path : listener.localAddress());
+    Channel bound = listener;
+    return "stats socket " + (path != null ? path : bound != null ? bound.localAddress() : "(not bound)");
   }
 }

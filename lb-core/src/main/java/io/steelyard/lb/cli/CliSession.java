@@ -3,6 +3,7 @@ package io.steelyard.lb.cli;
 import io.steelyard.lb.Balancer;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of one stats socket connection (its level, interactive or not, its timeout) and the
@@ -15,7 +16,7 @@ final class CliSession {
   private Level level;
   private boolean interactive;
   private boolean quit;
-  private Duration timeout;
+  private @Nullable Duration timeout;
 
   CliSession(Balancer balancer, Level level) {
     this.balancer = balancer;
@@ -32,7 +33,7 @@ final class CliSession {
   }
 
   /** The idle timeout that {@code set timeout cli} just asked for, or {@code null}. */
-  Duration timeout() {
+  @Nullable Duration timeout() {
     return timeout;
   }
 
@@ -46,7 +47,7 @@ final class CliSession {
   }
 
   /** Runs one command and returns its answer, each line ending with a newline; may be empty. */
-  String execute(String command) {
+  @Nullable String execute(String command) {
     List<String> words = CliSyntax.words(command);
     if (words.isEmpty()) {
       return "";
@@ -62,7 +63,7 @@ final class CliSession {
   }
 
   /** The answer, or {@code null} for an unknown command. */
-  private String dispatch(List<String> words, String second) {
+  private @Nullable String dispatch(List<String> words, String second) {
     switch (words.get(0)) {
       case "help":
         return Help.help(words.subList(1, words.size()));
@@ -102,7 +103,7 @@ final class CliSession {
     }
   }
 
-  private String show(List<String> words, String second) {
+  private @Nullable String show(List<String> words, String second) {
     switch (second) {
       case "info":
         return InfoLines.of(balancer);

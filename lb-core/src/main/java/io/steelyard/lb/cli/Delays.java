@@ -1,6 +1,7 @@
 package io.steelyard.lb.cli;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HAProxy's time values on the CLI: digits and an optional unit, {@code us}, {@code ms}, {@code
@@ -10,7 +11,7 @@ final class Delays {
   private Delays() {}
 
   /** The delay {@code text} says, or {@code null} when it is not one. */
-  static Duration parse(String text) {
+  static @Nullable Duration parse(String text) {
     int digits = 0;
     while (digits < text.length() && Character.isDigit(text.charAt(digits))) {
       digits++;

@@ -104,7 +104,8 @@ final class InfoLines {
     Reconfigurations reloads = balancer.reconfigurations();
     add(info, "Reloads", reloads.applied());
     add(info, "Failed_reloads", reloads.failed());
-    add(info, "Last_reload", reloads.lastFailed() ? "failed: " + oneLine(reloads.lastFailure())
+    String failure = reloads.lastFailed() ? reloads.lastFailure() : null;
+    add(info, "Last_reload", failure != null ? "failed: " + oneLine(failure)
         : reloads.applied() > 0 ? "ok" : "none");
     return info.toString();
   }

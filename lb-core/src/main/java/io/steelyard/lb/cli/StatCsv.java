@@ -124,14 +124,15 @@ final class StatCsv {
         continue;
       }
       String name = proxy.getKey();
-      FrontendStats frontend = frontendConfigs.containsKey(name) ? stats.frontend(name) : null;
-      BackendStats backend = backendConfigs.containsKey(name) ? stats.backend(name) : null;
-      if (frontend != null && (type & FRONTEND) != 0) {
-        csv.append(line(frontend(frontend, frontendConfigs.get(name), proxy.getValue())));
+      FrontendConfig frontendConfig = frontendConfigs.get(name);
+      BackendConfig backendConfig = backendConfigs.get(name);
+      if (frontendConfig != null && (type & FRONTEND) != 0) {
+        csv.append(line(frontend(stats.frontend(name), frontendConfig, proxy.getValue())));
       }
-      if (backend == null) {
+      if (backendConfig == null) {
         continue;
       }
+      BackendStats backend = stats.backend(name);
       if ((type & SERVER) != 0) {
         for (ServerStats server : backend.servers()) {
           boolean hidden = (hideMaint && server.status() == ServerStatus.MAINT)
@@ -142,7 +143,7 @@ final class StatCsv {
         }
       }
       if ((type & BACKEND) != 0) {
-        csv.append(line(backend(backend, backendConfigs.get(name), proxy.getValue(), operator)));
+        csv.append(line(backend(backend, backendConfig, proxy.getValue(), operator)));
       }
     }
     return csv.toString();
@@ -383,7 +384,11 @@ final class StatCsv {
   }
 
   private static void set(String[] row, String field, Object value) {
-    row[INDEX.get(field)] = String.valueOf(value);
+    Integer index = INDEX.get(field);
+    if (index == null) {
+      throw new IllegalArgumentException("no stat field named " + field);
+    }
+    row[index] = String.valueOf(value);
   }
 
   private static String line(String[] row) {

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HAProxy 2.6's runtime API ({@code stats socket}) for a {@link Balancer}: the commands, answers
@@ -62,14 +63,14 @@ public final class StatsSocket implements Attachment {
   /** The most clients served at once when not set, HAProxy's default {@code stats maxconn}. */
   public static final int DEFAULT_MAX_CONN = 10;
 
-  private final Path path;
-  private final InetSocketAddress tcp;
-  private Integer mode;
-  private Level level;
-  private Duration timeout;
-  private Integer maxConn;
+  private final @Nullable Path path;
+  private final @Nullable InetSocketAddress tcp;
+  private @Nullable Integer mode;
+  private @Nullable Level level;
+  private @Nullable Duration timeout;
+  private @Nullable Integer maxConn;
 
-  private StatsSocket(Path path, InetSocketAddress tcp) {
+  private StatsSocket(@Nullable Path path, @Nullable InetSocketAddress tcp) {
     this.path = path;
     this.tcp = tcp;
   }
@@ -204,6 +205,10 @@ public final class StatsSocket implements Attachment {
 
   @Override
   public String toString() {
-    return "stats socket " + (path != null ? path.toString() : tcp.getAddress().getHostAddress() + ":" + tcp.getPort());
+    if (path != null) {
+      return "stats socket " + path;
+    }
+    InetSocketAddress address = requireNonNull(tcp, "a stats socket has a path or an address");
+    return "stats socket " + address.getAddress().getHostAddress() + ":" + address.getPort();
   }
 }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code show table [<table> [key <ip>]]}, {@code clear table <table> [key <ip>]} and {@code set
@@ -161,7 +162,7 @@ final class TableCommands {
     return session.allows(Level.OPERATOR) ? action.apply(client) : "";
   }
 
-  private static StickTable table(Balancer balancer, String name) {
+  private static @Nullable StickTable table(Balancer balancer, String name) {
     return balancer.config().backends().stream()
         .filter(b -> b.name().equals(name) && b.stick() != null)
         .findFirst()

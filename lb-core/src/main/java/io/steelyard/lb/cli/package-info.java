@@ -4,4 +4,7 @@
  * for HAProxy's {@code stats socket} work on a Steelyard balancer. Built only on the balancer's
  * public face: {@link io.steelyard.lb.Balancer#stats()} and {@link io.steelyard.lb.Admin}.
  */
+@NullMarked
 package io.steelyard.lb.cli;
+
+import org.jspecify.annotations.NullMarked;

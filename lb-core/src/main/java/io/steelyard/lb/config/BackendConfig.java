@@ -5,6 +5,7 @@ import io.steelyard.lb.schedule.Balance;
 import io.steelyard.lb.transport.Source;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A backend as configured: its servers and how connections are spread over them.
@@ -35,10 +36,10 @@ public record BackendConfig(
     Duration connectTimeout,
     Duration serverTimeout,
     Duration queueTimeout,
-    Duration checkTimeout,
+    @Nullable Duration checkTimeout,
     Check check,
     int retries,
     boolean redispatch,
-    StickConfig stick,
-    Source source,
-    TcpKeepAlive serverKeepAlive) {}
+    @Nullable StickConfig stick,
+    @Nullable Source source,
+    @Nullable TcpKeepAlive serverKeepAlive) {}

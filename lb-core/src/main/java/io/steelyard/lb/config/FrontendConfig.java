@@ -3,6 +3,7 @@ package io.steelyard.lb.config;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A frontend as configured: where it listens and where its connections go.
@@ -28,5 +29,5 @@ public record FrontendConfig(
     int maxConn,
     Duration clientTimeout,
     boolean transparent,
-    TcpKeepAlive clientKeepAlive,
-    TrafficLogging logging) {}
+    @Nullable TcpKeepAlive clientKeepAlive,
+    @Nullable TrafficLogging logging) {}

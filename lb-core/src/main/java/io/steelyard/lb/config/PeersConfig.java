@@ -1,6 +1,7 @@
 package io.steelyard.lb.config;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A set of balancers that replicate their stick tables to each other, HAProxy's {@code peers}
@@ -12,7 +13,7 @@ import java.util.List;
  * @param remotes the other balancers, in declaration order
  * @param tls TLS on every session, or {@code null} for HAProxy's plain default
  */
-public record PeersConfig(String name, PeerConfig local, List<PeerConfig> remotes, PeerTls tls) {
+public record PeersConfig(String name, PeerConfig local, List<PeerConfig> remotes, @Nullable PeerTls tls) {
 
   /** A section without TLS. */
   public PeersConfig(String name, PeerConfig local, List<PeerConfig> remotes) {

@@ -3,6 +3,7 @@ package io.steelyard.lb.config;
 import io.steelyard.lb.health.AgentCheck;
 import io.steelyard.lb.health.CheckSettings;
 import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One server of a backend, as configured.
@@ -25,6 +26,6 @@ public record ServerConfig(
     int maxConn,
     int maxQueue,
     boolean backup,
-    CheckSettings check,
-    AgentCheck agent,
+    @Nullable CheckSettings check,
+    @Nullable AgentCheck agent,
     int id) {}

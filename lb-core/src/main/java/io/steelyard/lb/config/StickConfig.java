@@ -1,6 +1,7 @@
 package io.steelyard.lb.config;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A backend's stick table and rules on the client's source address.
@@ -13,4 +14,4 @@ import java.time.Duration;
  *     stick, as in HAProxy.
  * @param peers the {@link PeersConfig} section the table is replicated with, or {@code null}
  */
-public record StickConfig(int size, Duration expire, boolean match, boolean store, String peers) {}
+public record StickConfig(int size, Duration expire, boolean match, boolean store, @Nullable String peers) {}

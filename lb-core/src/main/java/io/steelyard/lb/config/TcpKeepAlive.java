@@ -1,6 +1,7 @@
 package io.steelyard.lb.config;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * TCP keep-alive probes on one side's sockets, HAProxy's {@code option clitcpka} and {@code
@@ -15,7 +16,7 @@ import java.time.Duration;
  *     the system's
  * @param count how many unanswered probes end the connection, 1 to 127; 0 for the system's
  */
-public record TcpKeepAlive(Duration idle, Duration interval, int count) {
+public record TcpKeepAlive(@Nullable Duration idle, @Nullable Duration interval, int count) {
   /** Probes on the system's timings. */
   public static final TcpKeepAlive SYSTEM = new TcpKeepAlive(null, null, 0);
 
@@ -34,7 +35,7 @@ public record TcpKeepAlive(Duration idle, Duration interval, int count) {
     }
   }
 
-  private static void seconds(String what, Duration value) {
+  private static void seconds(String what, @Nullable Duration value) {
     if (value != null && (value.toNanos() % 1_000_000_000L != 0 || value.getSeconds() < 1
         || value.getSeconds() > MAX_SECONDS)) {
       throw new IllegalArgumentException(

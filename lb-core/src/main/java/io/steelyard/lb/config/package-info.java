@@ -4,4 +4,7 @@
  * record is a value; a running balancer's changes through {@link io.steelyard.lb.Admin} do not
  * show here.
  */
+@NullMarked
 package io.steelyard.lb.config;
+
+import org.jspecify.annotations.NullMarked;

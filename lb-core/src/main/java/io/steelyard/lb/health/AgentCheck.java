@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HAProxy's agent check: every {@link #inter} (2 s), a TCP connection to an agent that runs
@@ -22,11 +23,12 @@ public final class AgentCheck {
   public static final Duration DEFAULT_INTER = Duration.ofSeconds(2);
 
   private final int port;
-  private final InetAddress address;
+  private final @Nullable InetAddress address;
   private final Duration inter;
-  private final String send;
+  private final @Nullable String send;
 
-  private AgentCheck(int port, InetAddress address, Duration inter, String send) {
+  private AgentCheck(
+      int port, @Nullable InetAddress address, Duration inter, @Nullable String send) {
     if (port < 1 || port > 65_535) {
       throw new IllegalArgumentException("agent-port must be 1 to 65535: " + port);
     }
@@ -65,7 +67,7 @@ public final class AgentCheck {
   }
 
   /** Where the agent listens, {@code null} for the server's address. */
-  public InetAddress address() {
+  public @Nullable InetAddress address() {
     return address;
   }
 
@@ -74,7 +76,7 @@ public final class AgentCheck {
   }
 
   /** What is sent to the agent, or {@code null} for nothing. */
-  public String sent() {
+  public @Nullable String sent() {
     return send;
   }
 

@@ -5,6 +5,7 @@ import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Asks one server's agent every {@code agent-inter} on an event loop and hands each answer to its
@@ -27,7 +28,7 @@ public final class AgentChecker extends RepeatingCheck {
   private final Duration inter;
   private final Listener listener;
   private final LineReader reader;
-  private volatile CheckOutcome last;
+  private volatile @Nullable CheckOutcome last;
   private volatile boolean down;
 
   /**
@@ -41,7 +42,7 @@ public final class AgentChecker extends RepeatingCheck {
       InetSocketAddress server,
       AgentCheck agent,
       Duration connectTimeout,
-      Duration checkTimeout,
+      @Nullable Duration checkTimeout,
       Listener listener) {
     this(loop, bootstrap, server, agent, connectTimeout, checkTimeout, listener, new LineReader());
   }
@@ -52,7 +53,7 @@ public final class AgentChecker extends RepeatingCheck {
       InetSocketAddress server,
       AgentCheck agent,
       Duration connectTimeout,
-      Duration checkTimeout,
+      @Nullable Duration checkTimeout,
       Listener listener,
       LineReader reader) {
     super(
@@ -92,7 +93,7 @@ public final class AgentChecker extends RepeatingCheck {
 
   @Override
   void completed(CheckOutcome ran, long millis) {
-    AgentReply reply = reader.reply;
+    @Nullable AgentReply reply = reader.reply;
     if (reply == null) {
       boolean incomplete = ran.info().equals(INCOMPLETE);
       CheckOutcome previous = last;
@@ -113,10 +114,10 @@ public final class AgentChecker extends RepeatingCheck {
 
   /** Reads the agent's first line; a line cut by the end of the input is ignored. */
   private static final class LineReader implements ResponseParser {
-    AgentReply reply;
+    @Nullable AgentReply reply;
 
     @Override
-    public CheckOutcome judge(byte[] answer, int length, boolean more) {
+    public @Nullable CheckOutcome judge(byte[] answer, int length, boolean more) {
       for (int i = 0; i < length; i++) {
         if (answer[i] == '\r' || answer[i] == '\n') {
           reply = AgentReply.parse(new String(answer, 0, i, StandardCharsets.ISO_8859_1));

@@ -1,5 +1,7 @@
 package io.steelyard.lb.health;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One line of an agent's answer, read as HAProxy 2.6 reads it: words separated by spaces, tabs or
  * commas, in any case, the last of a kind winning; a message after {@code #}.
@@ -14,7 +16,11 @@ package io.steelyard.lb.health;
  * @param message the text after {@code #}, its leading blanks dropped; empty when there is none
  */
 public record AgentReply(
-    String health, AdminState admin, String weightWord, String maxConnWord, String unknown,
+    @Nullable String health,
+    @Nullable AdminState admin,
+    @Nullable String weightWord,
+    @Nullable String maxConnWord,
+    @Nullable String unknown,
     String message) {
 
   /** Reads {@code line}, without its line end. */
@@ -74,7 +80,7 @@ public record AgentReply(
    * The weight it asks for, from the configured {@code initialWeight}: {@code N%} of it, at most
    * 256; {@code null} when it asks for none or for one that cannot be read ({@link #weightWarning}).
    */
-  public Integer weight(int initialWeight) {
+  public @Nullable Integer weight(int initialWeight) {
     if (weightWord == null || weightWarning() != null) {
       return null;
     }
@@ -83,7 +89,7 @@ public record AgentReply(
   }
 
   /** HAProxy's words about a weight it cannot read, or {@code null}. */
-  public String weightWarning() {
+  public @Nullable String weightWarning() {
     if (weightWord == null) {
       return null;
     }
@@ -98,12 +104,12 @@ public record AgentReply(
   }
 
   /** The maxconn it asks for, 0 for no limit; {@code null} when none or one that cannot be read. */
-  public Integer maxConn() {
+  public @Nullable Integer maxConn() {
     return maxConnWord == null || maxConnWarning() != null ? null : Integer.valueOf(maxConnWord);
   }
 
   /** HAProxy's words about a {@code maxconn:} it cannot read, or {@code null}. */
-  public String maxConnWarning() {
+  public @Nullable String maxConnWarning() {
     if (maxConnWord == null) {
       return null;
     }

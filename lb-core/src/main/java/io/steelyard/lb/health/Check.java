@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a health check does on its connection: HAProxy's {@code tcp-check} rules, a list of {@link
@@ -36,16 +37,16 @@ public final class Check {
   private final boolean numbered;
   private final List<Step> steps;
   private final int nextNumber;
-  private final String comment;
-  private final Class<?> commented;
+  private final @Nullable String comment;
+  private final @Nullable Class<?> commented;
 
   private Check(
       String name,
       boolean numbered,
       List<Step> steps,
       int nextNumber,
-      String comment,
-      Class<?> commented) {
+      @Nullable String comment,
+      @Nullable Class<?> commented) {
     this.name = name;
     this.numbered = numbered;
     this.steps = steps;

@@ -1,6 +1,7 @@
 package io.steelyard.lb.health;
 
 import java.net.InetAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens the check's connection, HAProxy's {@code tcp-check connect}: to the server's address and
@@ -22,12 +23,12 @@ import java.net.InetAddress;
  */
 public record CheckConnect(
     int port,
-    InetAddress address,
+    @Nullable InetAddress address,
     boolean ssl,
-    String sni,
+    @Nullable String sni,
     boolean sendProxy,
     boolean serverDefaults,
-    String comment)
+    @Nullable String comment)
     implements CheckRule {
 
   /** A connection to the server, as its checks connect ({@code tcp-check connect default}). */

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Waits for the server's answer and judges it, HAProxy's {@code tcp-check expect}: {@link
@@ -67,35 +68,35 @@ public final class CheckExpect implements CheckRule {
           EnumSet.of(CheckStatus.L7TOUT, CheckStatus.L6TOUT, CheckStatus.L4TOUT));
 
   private final Kind kind;
-  private final String pattern;
-  private final byte[] bytes;
-  private final Pattern regex;
-  private final ResponseParser parser;
+  private final @Nullable String pattern;
+  private final byte @Nullable [] bytes;
+  private final @Nullable Pattern regex;
+  private final @Nullable ResponseParser parser;
   private final boolean negated;
   private final int minRecv;
   private final CheckStatus okStatus;
   private final CheckStatus errorStatus;
   private final CheckStatus timeoutStatus;
-  private final CheckMessage onSuccess;
-  private final CheckMessage onError;
-  private final CheckMessage statusCode;
-  private final String comment;
+  private final @Nullable CheckMessage onSuccess;
+  private final @Nullable CheckMessage onError;
+  private final @Nullable CheckMessage statusCode;
+  private final @Nullable String comment;
 
   private CheckExpect(
       Kind kind,
-      String pattern,
-      byte[] bytes,
-      Pattern regex,
-      ResponseParser parser,
+      @Nullable String pattern,
+      byte @Nullable [] bytes,
+      @Nullable Pattern regex,
+      @Nullable ResponseParser parser,
       boolean negated,
       int minRecv,
       CheckStatus okStatus,
       CheckStatus errorStatus,
       CheckStatus timeoutStatus,
-      CheckMessage onSuccess,
-      CheckMessage onError,
-      CheckMessage statusCode,
-      String comment) {
+      @Nullable CheckMessage onSuccess,
+      @Nullable CheckMessage onError,
+      @Nullable CheckMessage statusCode,
+      @Nullable String comment) {
     this.kind = kind;
     this.pattern = pattern;
     this.bytes = bytes;
@@ -112,7 +113,8 @@ public final class CheckExpect implements CheckRule {
     this.comment = comment;
   }
 
-  private static CheckExpect of(Kind kind, String pattern, byte[] bytes, Pattern regex) {
+  private static CheckExpect of(
+      Kind kind, String pattern, byte @Nullable [] bytes, @Nullable Pattern regex) {
     return new CheckExpect(kind, pattern, bytes, regex, null, false, -1,
         CheckStatus.L7OK, CheckStatus.L7RSP, CheckStatus.L7TOUT, null, null, null, null);
   }
@@ -246,14 +248,17 @@ public final class CheckExpect implements CheckRule {
     return kind;
   }
 
-  /** The pattern as written: the text, the hex digits or the regular expression. */
-  public String pattern() {
+  /**
+   * The pattern as written: the text, the hex digits or the regular expression; {@code null} for a
+   * ready-made check's parser.
+   */
+  public @Nullable String pattern() {
     return pattern;
   }
 
   /** The bytes a string or binary pattern looks for; a copy. */
   byte[] patternBytes() {
-    return bytes.clone();
+    return requireNonNull(bytes, "a string or binary pattern").clone();
   }
 
   /** How many bytes a string or binary pattern looks for, 0 for the others. */
@@ -283,43 +288,42 @@ public final class CheckExpect implements CheckRule {
   }
 
   /** What a pass says instead of HAProxy's default words, or {@code null}. */
-  public CheckMessage successMessage() {
+  public @Nullable CheckMessage successMessage() {
     return onSuccess;
   }
 
   /** What a failure says instead of HAProxy's default words, or {@code null}. */
-  public CheckMessage errorMessage() {
+  public @Nullable CheckMessage errorMessage() {
     return onError;
   }
 
   /** Where the outcome's code comes from, or {@code null} for 0. */
-  public CheckMessage statusCode() {
+  public @Nullable CheckMessage statusCode() {
     return statusCode;
   }
 
   @Override
-  public String comment() {
+  public @Nullable String comment() {
     return comment;
   }
 
   /** The parser of a ready-made check's step, {@code null} for the others. */
-  ResponseParser parser() {
+  @Nullable ResponseParser parser() {
     return parser;
   }
 
   /** Whether the first {@code length} bytes of {@code answer} match, before any negation. */
   boolean matches(byte[] answer, int length) {
-    switch (kind) {
-      case STRING:
-      case BINARY:
-        return indexOf(answer, length, bytes) >= 0;
-      case RSTRING:
-        return regex.matcher(new String(answer, 0, length, StandardCharsets.ISO_8859_1)).find();
-      case RBINARY:
-        return regex.matcher(HexFormat.of().withUpperCase().formatHex(answer, 0, length)).find();
-      default:
-        throw new IllegalStateException("a custom expect is judged by its parser");
+    if (bytes != null) {
+      return indexOf(answer, length, bytes) >= 0;
     }
+    if (regex == null) {
+      throw new IllegalStateException("a custom expect is judged by its parser");
+    }
+    String subject = kind == Kind.RSTRING
+        ? new String(answer, 0, length, StandardCharsets.ISO_8859_1)
+        : HexFormat.of().withUpperCase().formatHex(answer, 0, length);
+    return regex.matcher(subject).find();
   }
 
   private static int indexOf(byte[] answer, int length, byte[] wanted) {

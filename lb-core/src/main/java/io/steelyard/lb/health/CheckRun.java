@@ -19,8 +19,10 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a {@link Check}'s steps against one server, again and again, on one event loop: connects,
@@ -53,21 +55,21 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
   private final Check check;
   private final List<Check.Step> steps;
   /** Where each connection step connects, by step index; {@code null} for the other steps. */
-  private final InetSocketAddress[] targets;
+  private final @Nullable InetSocketAddress[] targets;
   private final ChannelFutureListener connectDone = this::connectDone;
-  private final CheckTls tls;
+  private final @Nullable CheckTls tls;
   private final boolean sendProxy;
   private final long connectNanos;
   private final long checkNanos;
   private final byte[] buffer = new byte[BUFFER_SIZE];
-  private Consumer<CheckOutcome> done;
+  private @Nullable Consumer<CheckOutcome> done;
   private int length;
   private boolean inputEnded;
   private int index;
   private Check.Step current;
-  private Phase phase;
-  private Channel channel;
-  private ScheduledFuture<?> deadline;
+  private @Nullable Phase phase;
+  private @Nullable Channel channel;
+  private @Nullable ScheduledFuture<?> deadline;
   private long generation;
 
   /**
@@ -83,10 +85,10 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
       Bootstrap bootstrap,
       InetSocketAddress server,
       Check check,
-      CheckTls tls,
+      @Nullable CheckTls tls,
       boolean sendProxy,
       Duration connectTimeout,
-      Duration checkTimeout) {
+      @Nullable Duration checkTimeout) {
     this.loop = loop;
     this.bootstrap =
         bootstrap
@@ -98,6 +100,7 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
     this.server = server;
     this.check = check;
     this.steps = check.steps();
+    this.current = steps.get(0);
     this.targets = new InetSocketAddress[steps.size()];
     for (int i = 0; i < targets.length; i++) {
       if (steps.get(i).rule() instanceof CheckConnect connect) {
@@ -141,7 +144,8 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
       }
       if (rule instanceof CheckSend send) {
         length = 0;
-        channel.writeAndFlush(send.outgoing(), channel.voidPromise());
+        Channel open = Objects.requireNonNull(channel, "a send step follows a connection step");
+        open.writeAndFlush(send.outgoing(), open.voidPromise());
         index++;
         continue;
       }
@@ -182,15 +186,17 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
         channel.writeAndFlush(proxyLine(channel), channel.voidPromise());
       }
       if (tls(connect)) {
-        handshake(connect, generation);
+        handshake(connect, channel, generation);
       } else {
         connected();
       }
     }
   }
 
-  private void handshake(CheckConnect connect, long run) {
+  private void handshake(CheckConnect connect, Channel channel, long run) {
     phase = Phase.HANDSHAKING;
+    CheckTls tls =
+        Objects.requireNonNull(this.tls, "a TLS connection needs the check's TLS settings");
     String sni = connect.sni() != null ? connect.sni() : connect.serverDefaults() ? tls.sni() : null;
     SslHandler ssl = tls.handler(channel.alloc(), sni, server);
     channel.pipeline().addFirst(ssl);
@@ -219,7 +225,7 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
    * The outcome of {@code expect} on what has come, or {@code null} to wait for more (HAProxy's
    * {@code tcpcheck_eval_expect}).
    */
-  private CheckOutcome judge(CheckExpect expect) {
+  private @Nullable CheckOutcome judge(CheckExpect expect) {
     boolean more = !inputEnded && length < BUFFER_SIZE;
     if (!more && length == 0 && inputEnded) {
       String comment = expect.comment() == null ? "" : " comment: '" + expect.comment() + "'";

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends bytes to the server, HAProxy's {@code tcp-check send} and {@code send-binary}. The bytes
@@ -12,9 +13,9 @@ import java.util.HexFormat;
 public final class CheckSend implements CheckRule {
   private final byte[] data;
   private final int timeAt;
-  private final String comment;
+  private final @Nullable String comment;
 
-  private CheckSend(byte[] data, int timeAt, String comment) {
+  private CheckSend(byte[] data, int timeAt, @Nullable String comment) {
     if (data.length == 0) {
       throw new IllegalArgumentException("a check's send must send at least one byte");
     }
@@ -67,7 +68,7 @@ public final class CheckSend implements CheckRule {
   }
 
   @Override
-  public String comment() {
+  public @Nullable String comment() {
     return comment;
   }
 

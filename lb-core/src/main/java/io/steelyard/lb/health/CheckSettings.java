@@ -3,6 +3,7 @@ package io.steelyard.lb.health;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How one server is checked, with HAProxy's names and defaults: {@code check}'s steps (a TCP
@@ -28,8 +29,8 @@ import java.time.Duration;
  */
 public record CheckSettings(
     Check check,
-    CheckTls tls,
-    InetAddress address,
+    @Nullable CheckTls tls,
+    @Nullable InetAddress address,
     int port,
     boolean sendProxy,
     Duration inter,
@@ -37,7 +38,7 @@ public record CheckSettings(
     Duration downInter,
     int rise,
     int fall,
-    Duration timeout,
+    @Nullable Duration timeout,
     boolean observeLayer4,
     int errorLimit,
     OnError onError,

@@ -1,5 +1,7 @@
 package io.steelyard.lb.health;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A checked server's health checks at one moment, with HAProxy's stats names.
  *
@@ -20,6 +22,6 @@ public record CheckStats(
     boolean up,
     long failedChecks,
     long downTransitions,
-    CheckOutcome last,
+    @Nullable CheckOutcome last,
     boolean running,
     long lastDurationMillis) {}

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a check makes its TLS connections, HAProxy's {@code check-ssl} with {@code verify}, {@code
@@ -21,19 +22,20 @@ import javax.net.ssl.SSLParameters;
  * {@link #onlyWhereAsked()} keeps it to the connection steps that ask for it.
  */
 public final class CheckTls {
-  private final Path caFile;
+  private final @Nullable Path caFile;
   private final SslContext context;
-  private final String sni;
+  private final @Nullable String sni;
   private final boolean everyConnection;
 
-  private CheckTls(Path caFile, SslContext context, String sni, boolean everyConnection) {
+  private CheckTls(
+      @Nullable Path caFile, SslContext context, @Nullable String sni, boolean everyConnection) {
     this.caFile = caFile;
     this.context = context;
     this.sni = sni;
     this.everyConnection = everyConnection;
   }
 
-  private CheckTls(Path caFile) {
+  private CheckTls(@Nullable Path caFile) {
     this.caFile = caFile;
     this.sni = null;
     this.everyConnection = true;
@@ -78,7 +80,7 @@ public final class CheckTls {
   }
 
   /** The name sent in the handshake, or {@code null}. */
-  public String sni() {
+  public @Nullable String sni() {
     return sni;
   }
 
@@ -88,12 +90,12 @@ public final class CheckTls {
   }
 
   /** The CA file certificates are verified with, or {@code null} for {@code verify none}. */
-  public Path caFile() {
+  public @Nullable Path caFile() {
     return caFile;
   }
 
   /** A client handler for one connection to {@code server}, naming {@code sni} when not null. */
-  SslHandler handler(ByteBufAllocator alloc, String sni, InetSocketAddress server) {
+  SslHandler handler(ByteBufAllocator alloc, @Nullable String sni, InetSocketAddress server) {
     SSLEngine engine =
         sni == null
             ? context.newEngine(alloc)

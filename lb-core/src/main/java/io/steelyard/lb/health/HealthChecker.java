@@ -2,8 +2,10 @@ package io.steelyard.lb.health;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks one server with its {@link Check} on an event loop, never blocking it, and reports when
@@ -33,7 +35,7 @@ public final class HealthChecker extends RepeatingCheck {
   private volatile int healthValue;
   private volatile long failedChecks;
   private volatile long downTransitions;
-  private volatile CheckOutcome last;
+  private volatile @Nullable CheckOutcome last;
 
   /**
    * @param bootstrap a bootstrap with the channel type of the balancer's transport; cloned here
@@ -132,9 +134,9 @@ public final class HealthChecker extends RepeatingCheck {
         last = outcome;
         wentDown(outcome, -1);
       }
-      boolean waiting = next != null && !next.isDone();
-      if (health.fastInterForced() && waiting && !stopped) {
-        next.cancel(false);
+      ScheduledFuture<?> pending = next;
+      if (pending != null && !pending.isDone() && health.fastInterForced() && !stopped) {
+        pending.cancel(false);
         schedule(health.nextInterval());
       }
     });

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The running health checks of one balancer: a {@link HealthChecker} per checked server, each on
@@ -54,7 +55,7 @@ public final class HealthChecks {
       InetSocketAddress server,
       AgentCheck agent,
       Duration connectTimeout,
-      Duration checkTimeout,
+      @Nullable Duration checkTimeout,
       AgentChecker.Listener listener,
       int position,
       int count) {

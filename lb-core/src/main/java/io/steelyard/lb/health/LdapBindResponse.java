@@ -1,5 +1,7 @@
 package io.steelyard.lb.health;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Reads an LDAPv3 bind response, as HAProxy's {@code ldap-check} does: message 1, a bind
  * response, its result code 0 for success. Another result code is {@code L7STS} with that code;
@@ -14,7 +16,7 @@ final class LdapBindResponse implements ResponseParser {
   private LdapBindResponse() {}
 
   @Override
-  public CheckOutcome judge(byte[] answer, int length, boolean more) {
+  public @Nullable CheckOutcome judge(byte[] answer, int length, boolean more) {
     if (length < 2) {
       return tooShort(more);
     }
@@ -59,7 +61,7 @@ final class LdapBindResponse implements ResponseParser {
     return CheckOutcome.of(CheckStatus.L7OK, "");
   }
 
-  private static CheckOutcome tooShort(boolean more) {
+  private static @Nullable CheckOutcome tooShort(boolean more) {
     return more ? null : CheckOutcome.of(CheckStatus.L7RSP, "");
   }
 

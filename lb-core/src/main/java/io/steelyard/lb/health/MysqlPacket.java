@@ -1,6 +1,7 @@
 package io.steelyard.lb.health;
 
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one MySQL packet of a check's answer, as HAProxy's {@code mysql-check} does: the server's
@@ -17,7 +18,7 @@ enum MysqlPacket implements ResponseParser {
   private static final int HEADER = 4;
 
   @Override
-  public CheckOutcome judge(byte[] answer, int length, boolean more) {
+  public @Nullable CheckOutcome judge(byte[] answer, int length, boolean more) {
     int offset = this == GREETING ? 0 : HEADER + packetLength(answer, 0, length);
     if (length < offset + HEADER) {
       return more ? null : CheckOutcome.of(CheckStatus.L7RSP, "");

@@ -2,6 +2,7 @@ package io.steelyard.lb.health;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HAProxy 2.6's ready-made checks, as the rule sets its {@code option redis-check}, {@code
@@ -21,7 +22,7 @@ final class ReadyMadeChecks {
   }
 
   /** Reads the greeting only, when {@code user} is {@code null}; else logs in and quits. */
-  static Check mysql(String user, boolean post41) {
+  static Check mysql(@Nullable String user, boolean post41) {
     Check check = Check.readyMade("mysql-check").connect(CheckConnect.SERVER);
     if (user == null) {
       return check.expect(CheckExpect.custom(MysqlPacket.GREETING));

@@ -5,6 +5,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link CheckRun} played again and again on one event loop: the timer that a {@link
@@ -19,7 +20,7 @@ abstract class RepeatingCheck {
   volatile boolean running;
   volatile boolean paused;
   volatile long lastDurationMillis = -1;
-  ScheduledFuture<?> next;
+  @Nullable ScheduledFuture<?> next;
   boolean stopped;
   private long started;
 

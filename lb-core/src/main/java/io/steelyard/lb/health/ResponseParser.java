@@ -1,5 +1,7 @@
 package io.steelyard.lb.health;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A ready-made check's reading of a protocol's answer, where a pattern cannot say enough: a
  * MySQL packet, an LDAP bind response.
@@ -11,5 +13,5 @@ interface ResponseParser {
    * failing one fails the check. Returns {@code null} to wait for more bytes, which it may only do
    * while {@code more} says that more may come.
    */
-  CheckOutcome judge(byte[] answer, int length, boolean more);
+  @Nullable CheckOutcome judge(byte[] answer, int length, boolean more);
 }

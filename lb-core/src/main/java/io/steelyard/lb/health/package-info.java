@@ -9,4 +9,7 @@
  * changed, worded as HAProxy words it ({@link io.steelyard.lb.health.CheckOutcome}); {@link
  * io.steelyard.lb.health.HealthListener}s hear of it.
  */
+@NullMarked
 package io.steelyard.lb.health;
+
+import org.jspecify.annotations.NullMarked;

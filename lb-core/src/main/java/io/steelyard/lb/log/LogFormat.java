@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The layout of a connection's log line in HAProxy's {@code log-format} language: text, and
@@ -25,7 +26,7 @@ public final class LogFormat {
    * One piece of a line: {@code text} as written when {@code variable} is {@code null}, else the
    * variable's value, in quotes when {@code quoted}.
    */
-  public record Part(String text, LogVariable variable, boolean quoted) {}
+  public record Part(@Nullable String text, @Nullable LogVariable variable, boolean quoted) {}
 
   /** HAProxy's {@code option tcplog} line. */
   public static final LogFormat TCPLOG =

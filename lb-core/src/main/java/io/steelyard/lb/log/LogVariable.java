@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code %} variables of HAProxy's {@code log-format} that a TCP connection's line can hold,
@@ -100,7 +101,7 @@ public enum LogVariable {
   }
 
   /** The variable named {@code name}, or {@code null}. */
-  static LogVariable named(String name) {
+  static @Nullable LogVariable named(String name) {
     return BY_NAME.get(name);
   }
 }

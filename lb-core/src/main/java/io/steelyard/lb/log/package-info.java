@@ -3,4 +3,7 @@
  * connection of a frontend that logs, to its {@link io.steelyard.lb.log.LogSink}, off the
  * forwarding threads.
  */
+@NullMarked
 package io.steelyard.lb.log;
+
+import org.jspecify.annotations.NullMarked;

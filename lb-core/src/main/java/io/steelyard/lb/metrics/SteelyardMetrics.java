@@ -17,6 +17,7 @@ import io.steelyard.lb.stats.Stats;
 import io.steelyard.lb.stats.Traffic;
 import java.time.Duration;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A balancer's counters and gauges in Micrometer, for an application that embeds it: what
@@ -49,7 +50,7 @@ public final class SteelyardMetrics implements MeterBinder {
   private static final long SNAPSHOT_NANOS = Duration.ofSeconds(1).toNanos();
 
   private final Balancer balancer;
-  private Stats snapshot;
+  private @Nullable Stats snapshot;
   private long takenAt;
 
   public SteelyardMetrics(Balancer balancer) {
@@ -127,7 +128,7 @@ public final class SteelyardMetrics implements MeterBinder {
   }
 
   private void counter(MeterRegistry registry, String name, Tags tags, String description,
-      String unit, ToDoubleFunction<Stats> value) {
+      @Nullable String unit, ToDoubleFunction<Stats> value) {
     FunctionCounter.builder(name, this, metrics -> metrics.read(value)).tags(tags)
         .description(description).baseUnit(unit).register(registry);
   }

@@ -89,11 +89,12 @@ public record PeerFrame(int messageClass, int type, byte[] payload) {
     }
     PeerReader reader = new PeerReader(bytes, from + 2, to);
     long length = reader.varint();
-    if (reader.rejection() == PeerRejection.TRUNCATED) {
+    PeerRejection rejection = reader.rejection();
+    if (rejection == PeerRejection.TRUNCATED) {
       return NEED_MORE;
     }
-    if (reader.failed()) {
-      return new Rejected(reader.rejection());
+    if (rejection != null) {
+      return new Rejected(rejection);
     }
     if (length < 0 || length > MAX_PAYLOAD) {
       return new Rejected(PeerRejection.TOO_LARGE);

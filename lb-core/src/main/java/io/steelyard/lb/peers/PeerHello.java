@@ -1,5 +1,7 @@
 package io.steelyard.lb.peers;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The greeting that opens a peer session, sent by the side that connects: {@code HAProxyS 2.1},
  * then the name of the peer it expects to reach, then its own name, process id and relative
@@ -55,7 +57,7 @@ public record PeerHello(String version, String to, String from, long pid) {
    * The greeting in {@code text} (its three lines, each ended by a line feed), or {@code null}
    * when it is not one; {@link #status} then says how to answer.
    */
-  public static PeerHello parse(String text) {
+  public static @Nullable PeerHello parse(String text) {
     String[] lines = text.split("\n", -1);
     if (lines.length != 4 || !lines[3].isEmpty() || !lines[0].startsWith(PROTOCOL + " ")) {
       return null;

@@ -1,6 +1,7 @@
 package io.steelyard.lb.peers;
 
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the fields of one message from {@code bytes[from, to)}: HAProxy's varints, big-endian
@@ -11,7 +12,7 @@ public final class PeerReader {
   private final byte[] bytes;
   private final int to;
   private int at;
-  private PeerRejection rejection;
+  private @Nullable PeerRejection rejection;
 
   public PeerReader(byte[] bytes, int from, int to) {
     this.bytes = bytes;
@@ -111,7 +112,7 @@ public final class PeerReader {
   }
 
   /** The first reason a read failed, or {@code null}. */
-  public PeerRejection rejection() {
+  public @Nullable PeerRejection rejection() {
     return rejection;
   }
 

@@ -27,12 +27,14 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +85,7 @@ public final class PeerSection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PeerSection.class);
 
   private final PeersConfig config;
-  private final PeerTlsContexts tls;
+  private final @Nullable PeerTlsContexts tls;
   private final List<ReplicatedTable> tables;
   private final EventLoop loop;
   private final Bootstrap outbound;
@@ -94,11 +96,11 @@ public final class PeerSection implements AutoCloseable {
   private final Map<PeerRejection, Long> rejections = new EnumMap<>(PeerRejection.class);
   private final ZonedDateTime started = ZonedDateTime.now();
   private volatile boolean closed;
-  private Channel listener;
+  private @Nullable Channel listener;
   private final CountDownLatch completed = new CountDownLatch(1);
-  private PeerSession learner;
-  private ScheduledFuture<?> learnTimeout;
-  private ScheduledFuture<?> startTimeout;
+  private @Nullable PeerSession learner;
+  private @Nullable ScheduledFuture<?> learnTimeout;
+  private @Nullable ScheduledFuture<?> startTimeout;
   private int maxMinorVersion = 1;
   private long applied;
   private long unresolved;
@@ -180,15 +182,13 @@ public final class PeerSection implements AutoCloseable {
     listener = bound.channel();
   }
 
-  private ChannelInitializer<Channel> initializer(RemotePeer connectingTo) {
+  private ChannelInitializer<Channel> initializer(@Nullable PeerSession outgoing) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel channel) {
-        PeerSession session = connectingTo == null
-            ? PeerSession.accepted(PeerSection.this)
-            : connectingTo.session;
+        PeerSession session = outgoing == null ? PeerSession.accepted(PeerSection.this) : outgoing;
         if (tls != null) {
-          channel.pipeline().addLast(connectingTo == null ? tls.server(channel) : tls.client(channel));
+          channel.pipeline().addLast(outgoing == null ? tls.server(channel) : tls.client(channel));
         }
         channel.pipeline().addLast(
             new IdleStateHandler(SESSION_TIMEOUT.toMillis(), HEARTBEAT.toMillis(), 0, TimeUnit.MILLISECONDS),
@@ -211,7 +211,7 @@ public final class PeerSection implements AutoCloseable {
     peer.status = RemotePeer.CONNECTING;
     peer.newConnections++;
     Bootstrap bootstrap = outbound.clone(loop)
-        .handler(initializer(peer))
+        .handler(initializer(session))
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
     InetAddress local = config.local().address().getAddress();
     if (!local.isAnyLocalAddress()) {
@@ -269,7 +269,7 @@ public final class PeerSection implements AutoCloseable {
     return remotes.containsKey(name);
   }
 
-  RemotePeer remote(String name) {
+  @Nullable RemotePeer remote(String name) {
     return remotes.get(name);
   }
 
@@ -287,7 +287,7 @@ public final class PeerSection implements AutoCloseable {
    * replaces an older session the peer opened (the peer restarted before that one timed out).
    */
   void accepted(PeerSession session) {
-    RemotePeer peer = session.peer();
+    RemotePeer peer = session.knownPeer();
     PeerSession old = peer.session;
     peer.session = session;
     if (peer.reconnect != null) {
@@ -300,9 +300,10 @@ public final class PeerSection implements AutoCloseable {
   }
 
   void sessionOpened(PeerSession session) {
-    LOG.info("peers '{}': session with peer '{}' established", name(), session.peer().name());
+    RemotePeer peer = session.knownPeer();
+    LOG.info("peers '{}': session with peer '{}' established", name(), peer.name());
     session.startPushing();
-    if (!complete() && learner == null && !session.peer().answeredPartial) {
+    if (!complete() && learner == null && !peer.answeredPartial) {
       learnFrom(session);
     }
   }
@@ -324,9 +325,10 @@ public final class PeerSection implements AutoCloseable {
     session.requestResync();
     learnTimeout = loop.schedule(() -> {
       if (learner == session) {
+        RemotePeer peer = session.knownPeer();
         LOG.warn("peers '{}': peer '{}' did not finish teaching its tables within {} s",
-            name(), session.peer().name(), RESYNC_TIMEOUT.toSeconds());
-        session.peer().answeredPartial = true;
+            name(), peer.name(), RESYNC_TIMEOUT.toSeconds());
+        peer.answeredPartial = true;
         stopLearning();
         learnFromNext();
       }
@@ -361,9 +363,9 @@ public final class PeerSection implements AutoCloseable {
     stopLearning();
     if (whole) {
       completeNow();
-      LOG.info("peers '{}': learned the tables from peer '{}'", name(), session.peer().name());
+      LOG.info("peers '{}': learned the tables from peer '{}'", name(), session.knownPeer().name());
     } else {
-      session.peer().answeredPartial = true;
+      session.knownPeer().answeredPartial = true;
       learnFromNext();
     }
   }
@@ -533,7 +535,7 @@ public final class PeerSection implements AutoCloseable {
           timer.cancel(false);
         }
       }
-      listener.close();
+      Objects.requireNonNull(listener, "a started section listens").close();
       for (RemotePeer peer : remotes.values()) {
         if (peer.reconnect != null) {
           peer.reconnect.cancel(false);

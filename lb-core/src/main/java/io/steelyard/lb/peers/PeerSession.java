@@ -11,7 +11,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One TCP session with a remote peer, opened by either side: the greeting and its status line,
@@ -54,8 +56,8 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
 
   private final PeerSection section;
   private final boolean outgoing;
-  private RemotePeer peer;
-  private ChannelHandlerContext ctx;
+  private @Nullable RemotePeer peer;
+  private @Nullable ChannelHandlerContext ctx;
   private Phase phase;
   private final byte[] inbox = new byte[PeerFrame.MAX_PAYLOAD + 32];
   private int inboxLength;
@@ -67,10 +69,10 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
   private final ServerKeyDictionary sentNames = new ServerKeyDictionary();
   private final PeerWriter payload = new PeerWriter();
   private final PeerWriter header = new PeerWriter();
-  private ByteBuf batch;
+  private @Nullable ByteBuf batch;
 
   private final Map<Integer, PeerTable> peerTables = new HashMap<>();
-  private PeerTable current;
+  private @Nullable PeerTable current;
   private final ServerKeyDictionary receivedNames = new ServerKeyDictionary();
 
   /** A session this side opens to {@code peer}. */
@@ -93,12 +95,26 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
     this.phase = outgoing ? Phase.STATUS : Phase.GREETING;
   }
 
-  RemotePeer peer() {
+  /** The peer, or {@code null} while a session the peer opened has not passed its greeting. */
+  @Nullable RemotePeer peer() {
     return peer;
   }
 
+  /** The peer of a session this side opened, or of one past the peer's greeting. */
+  RemotePeer knownPeer() {
+    if (peer == null) {
+      throw new IllegalStateException("a session the peer opened is not past its greeting");
+    }
+    return peer;
+  }
+
+  /** The context of the session's channel, which it has before it reads or writes. */
+  private ChannelHandlerContext context() {
+    return Objects.requireNonNull(ctx, "the session is in a channel's pipeline");
+  }
+
   /** The peer's definition of our table {@code local} on this session, or {@code null}. */
-  TableDefinition peerDefinition(int local) {
+  @Nullable TableDefinition peerDefinition(int local) {
     PeerTable table = peerTable(local);
     return table == null ? null : table.definition;
   }
@@ -109,7 +125,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
     return table == null ? 0 : table.lastUpdate;
   }
 
-  private PeerTable peerTable(int local) {
+  private @Nullable PeerTable peerTable(int local) {
     for (PeerTable table : peerTables.values()) {
       if (table.local == local) {
         return table;
@@ -135,6 +151,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     if (outgoing) {
+      RemotePeer peer = knownPeer();
       peer.status = RemotePeer.HANDSHAKING;
       PeerHello hello = new PeerHello(
           speaks20 ? "2.0" : PeerHello.VERSION, peer.name(), section.localName(), ProcessHandle.current().pid());
@@ -216,16 +233,17 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
       return inboxLength;
     }
     int status = hello.status(section.localName(), section::isRemote, section.maxMinorVersion());
-    RemotePeer from = section.remote(hello.from());
-    InetSocketAddress address = (InetSocketAddress) ctx.channel().remoteAddress();
-    if (status == PeerHello.ACCEPTED
-        && !address.getAddress().equals(from.config.address().getAddress())) {
-      refuse(PeerHello.UNKNOWN_PEER, "the name '" + hello.from() + "' from " + address.getAddress().getHostAddress()
-          + ", which is not its configured address " + from.config.address().getAddress().getHostAddress());
-      return inboxLength;
-    }
     if (status != PeerHello.ACCEPTED) {
       refuse(status, "greeting " + hello.text().strip().replace('\n', '|'));
+      return inboxLength;
+    }
+    RemotePeer from =
+        Objects.requireNonNull(section.remote(hello.from()), "an accepted greeting names a peer");
+    ChannelHandlerContext ctx = context();
+    InetSocketAddress address = (InetSocketAddress) ctx.channel().remoteAddress();
+    if (!address.getAddress().equals(from.config.address().getAddress())) {
+      refuse(PeerHello.UNKNOWN_PEER, "the name '" + hello.from() + "' from " + address.getAddress().getHostAddress()
+          + ", which is not its configured address " + from.config.address().getAddress().getHostAddress());
       return inboxLength;
     }
     if (from.session != null && from.session.outgoing) {
@@ -243,6 +261,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
   }
 
   private void refuse(int status, String what) {
+    ChannelHandlerContext ctx = context();
     if (status == PeerHello.TRY_AGAIN) {
       section.log().info("peers '{}': refused a session from {}: {} (status {})",
           section.name(), ctx.channel().remoteAddress(), what, status);
@@ -275,6 +294,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
     } catch (NumberFormatException e) {
       status = PeerHello.PROTOCOL_ERROR;
     }
+    RemotePeer peer = knownPeer();
     peer.status = status;
     peer.lastHandshakeAt = System.nanoTime();
     if (status != PeerHello.ACCEPTED) {
@@ -290,6 +310,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
 
   private void startMessages() {
     phase = Phase.MESSAGES;
+    RemotePeer peer = knownPeer();
     peer.status = PeerHello.ACCEPTED;
     peer.lastHandshakeAt = System.nanoTime();
     section.sessionOpened(this);
@@ -315,7 +336,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
   }
 
   /** Acts on one message; returns why it could not, or {@code null}. */
-  private PeerRejection handle(PeerFrame frame) {
+  private @Nullable PeerRejection handle(PeerFrame frame) {
     return switch (frame.messageClass()) {
       case PeerFrame.CONTROL -> control(frame.type());
       case PeerFrame.ERROR -> {
@@ -327,20 +348,20 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
     };
   }
 
-  private PeerRejection control(int type) {
+  private @Nullable PeerRejection control(int type) {
     switch (type) {
       case PeerFrame.RESYNC_REQUEST -> teach();
       case PeerFrame.RESYNC_FINISHED, PeerFrame.RESYNC_PARTIAL -> {
         confirm();
         section.learned(this, type == PeerFrame.RESYNC_FINISHED);
       }
-      case PeerFrame.RESYNC_CONFIRM -> peer.confirms++;
-      default -> peer.heartbeatsReceived++;
+      case PeerFrame.RESYNC_CONFIRM -> knownPeer().confirms++;
+      default -> knownPeer().heartbeatsReceived++;
     }
     return null;
   }
 
-  private PeerRejection table(PeerFrame frame) {
+  private @Nullable PeerRejection table(PeerFrame frame) {
     PeerReader in = PeerReader.of(frame.payload());
     switch (frame.type()) {
       case PeerFrame.DEFINE -> {
@@ -366,7 +387,8 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
         if (table < 1 || table > defined.length) {
           return PeerRejection.UNDEFINED_TABLE;
         }
-        peer.acked[table - 1] = Math.max(peer.acked[table - 1], section.journalNumber(update));
+        long[] acked = knownPeer().acked;
+        acked[table - 1] = Math.max(acked[table - 1], section.journalNumber(update));
       }
       default -> {
         if (current == null) {
@@ -388,13 +410,14 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
 
   private void reject(PeerRejection reason) {
     section.rejected(reason);
+    RemotePeer peer = knownPeer();
     peer.protocolErrors++;
     frame(PeerFrame.ERROR, reason == PeerRejection.TOO_LARGE ? PeerFrame.SIZE_ERROR : PeerFrame.PROTOCOL_ERROR, payload.reset());
     flush();
     section.log().warn("peers '{}': dropped the session with peer '{}': a message it sent could not be read ({})",
         section.name(), peer.name(), reason);
     phase = Phase.CLOSED;
-    ctx.close();
+    context().close();
   }
 
   /**
@@ -409,7 +432,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
     if (cursor < journal.first()) {
       teachTables();
     }
-    while (cursor < journal.next() && ctx.channel().isWritable()) {
+    while (cursor < journal.next() && context().channel().isWritable()) {
       long number = cursor++;
       int table = journal.table(number);
       section.entry(table, journal.entry(number))
@@ -421,7 +444,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
   /** Starts pushing from what the peer acknowledged on its last session. */
   void startPushing() {
     long from = Long.MAX_VALUE;
-    for (long acked : peer.acked) {
+    for (long acked : knownPeer().acked) {
       from = Math.min(from, acked + 1);
     }
     cursor = Math.max(from == Long.MAX_VALUE ? 1 : from, 1);
@@ -484,7 +507,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
   /** Adds a message to the batch that the next {@link #flush()} writes. */
   private void frame(int messageClass, int type, PeerWriter body) {
     if (batch == null) {
-      batch = ctx.alloc().buffer();
+      batch = context().alloc().buffer();
     }
     batch.writeByte(messageClass).writeByte(type);
     if (type >= 0x80) {
@@ -497,7 +520,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
     if (batch != null) {
       ByteBuf out = batch;
       batch = null;
-      ctx.writeAndFlush(out);
+      context().writeAndFlush(out);
     }
   }
 
@@ -518,7 +541,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
         }
         close("nothing came for " + PeerSection.SESSION_TIMEOUT.toSeconds() + " s");
       } else if (idle.state() == IdleState.WRITER_IDLE && phase == Phase.MESSAGES) {
-        peer.heartbeatsSent++;
+        knownPeer().heartbeatsSent++;
         frame(PeerFrame.CONTROL, PeerFrame.HEARTBEAT, payload.reset());
         flush();
       }

@@ -11,6 +11,7 @@ import io.steelyard.lb.config.PeersConfig;
 import java.io.File;
 import java.net.InetSocketAddress;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The TLS contexts of a section with {@link PeerTls}, on the JDK's engine: one for the sessions
@@ -28,7 +29,7 @@ final class PeerTlsContexts {
   }
 
   /** The contexts of {@code config}'s TLS, or {@code null} when it has none. */
-  static PeerTlsContexts of(PeersConfig config) {
+  static @Nullable PeerTlsContexts of(PeersConfig config) {
     PeerTls tls = config.tls();
     if (tls == null) {
       return null;

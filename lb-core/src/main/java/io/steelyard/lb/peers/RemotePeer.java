@@ -2,6 +2,7 @@ package io.steelyard.lb.peers;
 
 import io.netty.util.concurrent.ScheduledFuture;
 import io.steelyard.lb.config.PeerConfig;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Another balancer of a {@link PeerSection}, across its sessions: the one session it has at a
@@ -18,14 +19,14 @@ final class RemotePeer {
   /** Per table, the highest update number it acknowledged, 0 for none. */
   final long[] acked;
   /** Its session in any phase, or {@code null}. */
-  PeerSession session;
+  @Nullable PeerSession session;
   /** It answered 502 to 2.1: greet it with 2.0, and teach it without times to live. */
   boolean speaks20;
   /** A connection to it failed: it is down, or not started yet. */
   boolean unreachable;
   /** It answered a resync with PARTIAL since the last full resync. */
   boolean answeredPartial;
-  ScheduledFuture<?> reconnect;
+  @Nullable ScheduledFuture<?> reconnect;
   long reconnectAt;
   /** The last handshake's status code, or {@link #CONNECTING}/{@link #HANDSHAKING}; 0: none. */
   int status;

@@ -2,6 +2,7 @@ package io.steelyard.lb.peers;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The dictionary of server names of one direction of a peer session, HAProxy's {@code dcache}:
@@ -19,7 +20,7 @@ public final class ServerKeyDictionary {
   private int next;
 
   /** Writes {@code name} ({@code null} for none), whole or by its slot. */
-  public void write(String name, PeerWriter out) {
+  public void write(@Nullable String name, PeerWriter out) {
     if (name == null) {
       out.varint(0);
       return;
@@ -44,7 +45,7 @@ public final class ServerKeyDictionary {
    * Reads a name written by {@link #write}: {@code null} for none. A slot out of range, or one
    * never filled, is a {@link PeerRejection#BAD_DICTIONARY_ENTRY}.
    */
-  public String read(PeerReader in) {
+  public @Nullable String read(PeerReader in) {
     int length = in.varint(PeerFrame.MAX_PAYLOAD);
     if (in.failed() || length == 0) {
       return null;

@@ -5,6 +5,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link PeerSection} as HAProxy 2.6's {@code show peers} writes it: the section line, then each
@@ -53,7 +54,10 @@ final class ShowPeers {
   }
 
   private static void sharedTables(
-      StringBuilder out, PeerSection section, RemotePeer peer, PeerSession session) {
+      StringBuilder out,
+      PeerSection section,
+      @Nullable RemotePeer peer,
+      @Nullable PeerSession session) {
     out.append("        shared tables:\n");
     List<ReplicatedTable> tables = section.tables();
     for (int i = 0; i < tables.size(); i++) {

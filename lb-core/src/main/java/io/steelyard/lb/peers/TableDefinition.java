@@ -1,5 +1,7 @@
 package io.steelyard.lb.peers;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A table as a peer defines it on a session ({@link PeerFrame#DEFINE}): the id its later messages
  * use, its name (the backend's), its key, the data its entries carry, and how long they live.
@@ -61,7 +63,7 @@ public record TableDefinition(
   }
 
   /** Reads a {@link PeerFrame#DEFINE} payload; {@code null} with the reason in {@code in}. */
-  public static TableDefinition read(PeerReader in) {
+  public static @Nullable TableDefinition read(PeerReader in) {
     int id = in.varint(Integer.MAX_VALUE);
     int nameLength = in.varint(PeerFrame.MAX_PAYLOAD);
     if (!in.failed() && (nameLength == 0 || id == 0)) {

@@ -2,6 +2,7 @@ package io.steelyard.lb.peers;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of a table as a peer sends it ({@link PeerFrame#UPDATE} and its incremental and timed
@@ -15,7 +16,7 @@ import java.util.Objects;
  * @param serverId the server's {@code id}, or -1 when the table does not carry it
  * @param serverName the server's name, or {@code null} when none is given
  */
-public record TableUpdate(long updateId, long ttlMillis, byte[] key, int serverId, String serverName) {
+public record TableUpdate(long updateId, long ttlMillis, byte[] key, int serverId, @Nullable String serverName) {
 
   /** The message type that carries it: timed or not, incremental or not. */
   public int type() {
@@ -53,7 +54,7 @@ public record TableUpdate(long updateId, long ttlMillis, byte[] key, int serverI
    * Reads the payload of a message of {@code type} for {@code table}, with the server names of
    * {@code names}; {@code null} with the reason in {@code in}.
    */
-  public static TableUpdate read(
+  public static @Nullable TableUpdate read(
       int type, PeerReader in, TableDefinition table, ServerKeyDictionary names) {
     if (!table.replicable()) {
       in.fail(PeerRejection.UNSUPPORTED_DATA);

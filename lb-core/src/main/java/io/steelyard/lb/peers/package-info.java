@@ -5,4 +5,7 @@
  * replicate a {@code stick on src} table: {@link io.steelyard.lb.peers.TableDefinition}, {@link
  * io.steelyard.lb.peers.TableUpdate}, acknowledgements and the control messages of a resync.
  */
+@NullMarked
 package io.steelyard.lb.peers;
+
+import org.jspecify.annotations.NullMarked;

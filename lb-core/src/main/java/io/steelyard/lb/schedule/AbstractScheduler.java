@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the algorithms share: the lock, the servers by id, argument checks, connection counts and
@@ -53,7 +54,7 @@ abstract sealed class AbstractScheduler implements Scheduler
    * An active server for a new connection, preferably not {@code avoid}, or {@code null}; called
    * only while an active server is live. Must not count the connection.
    */
-  abstract Member pick(InetAddress client, Member avoid);
+  abstract @Nullable Member pick(InetAddress client, @Nullable Member avoid);
 
   /** Called after a connection that {@link #pick} chose was counted on {@code member}. */
   abstract void acquired(Member member);
@@ -80,7 +81,7 @@ abstract sealed class AbstractScheduler implements Scheduler
   abstract void added(Member member);
 
   @Override
-  public final synchronized Member acquire(InetAddress client, Member avoid) {
+  public final synchronized @Nullable Member acquire(InetAddress client, @Nullable Member avoid) {
     if (liveActives > 0) {
       Member member = pick(client, avoid);
       if (member != null) {
@@ -225,7 +226,7 @@ abstract sealed class AbstractScheduler implements Scheduler
   }
 
   @Override
-  public final synchronized Member member(int id) {
+  public final synchronized @Nullable Member member(int id) {
     if (id < 0 || id >= byId.size()) {
       return null;
     }

@@ -1,6 +1,7 @@
 package io.steelyard.lb.schedule;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Members whose key is 0 (idle servers for leastconn), first in, first out: a doubly linked list
@@ -73,12 +74,12 @@ final class IdleQueue {
   }
 
   /** The first member, or {@code null}. */
-  Member first() {
+  @Nullable Member first() {
     return head == NONE ? null : members[head];
   }
 
   /** The member after {@code member}, which must be queued, or {@code null}. */
-  Member after(Member member) {
+  @Nullable Member after(Member member) {
     int id = next[member.id()];
     return id == NONE ? null : members[id];
   }

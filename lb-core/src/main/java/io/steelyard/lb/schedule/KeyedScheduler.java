@@ -2,6 +2,7 @@ package io.steelyard.lb.schedule;
 
 import java.net.InetAddress;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An algorithm that keeps its eligible active servers under a key that depends only on each
@@ -38,7 +39,7 @@ abstract sealed class KeyedScheduler extends AbstractScheduler permits First, Le
   abstract long tieBreak(Member member);
 
   @Override
-  final Member pick(InetAddress client, Member avoid) {
+  final @Nullable Member pick(InetAddress client, @Nullable Member avoid) {
     Member first = idle.first();
     if (first == null) {
       return heap.peek(avoid);

@@ -3,6 +3,7 @@ package io.steelyard.lb.schedule;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HAProxy's {@code balance roundrobin}: each server in turn, in proportion to its weight, with its
@@ -86,7 +87,7 @@ final class RoundRobin extends AbstractScheduler {
   }
 
   @Override
-  Member pick(InetAddress client, Member avoid) {
+  @Nullable Member pick(InetAddress client, @Nullable Member avoid) {
     promote();
     Member first = waiting.peek();
     if (ready.size() == 0 && first != null) {

@@ -2,6 +2,7 @@ package io.steelyard.lb.schedule;
 
 import java.net.InetAddress;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Chooses the server for each new connection of one backend.
@@ -34,7 +35,7 @@ public interface Scheduler {
    *     failed, on redispatch), or {@code null}
    * @return the server, or {@code null} when none can take the connection now
    */
-  Member acquire(InetAddress client, Member avoid);
+  @Nullable Member acquire(InetAddress client, @Nullable Member avoid);
 
   /**
    * Counts a connection in flight on {@code member} itself, without balancing: for a client that
@@ -144,5 +145,5 @@ public interface Scheduler {
   /**
    * The server whose id is {@code id}, or {@code null} when none has it (never added, or removed).
    */
-  Member member(int id);
+  @Nullable Member member(int id);
 }

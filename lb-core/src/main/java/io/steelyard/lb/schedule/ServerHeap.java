@@ -1,6 +1,7 @@
 package io.steelyard.lb.schedule;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An indexed binary min-heap of members, ordered by a {@code long} key and then a {@code long}
@@ -55,7 +56,7 @@ final class ServerHeap {
   }
 
   /** The least member, or {@code null} when the heap is empty. */
-  Member peek() {
+  @Nullable Member peek() {
     return size == 0 ? null : heap[0];
   }
 
@@ -64,7 +65,7 @@ final class ServerHeap {
    * {@code null} when the heap is empty. O(1): the runner-up of a binary heap is a child of the
    * root.
    */
-  Member peek(Member avoid) {
+  @Nullable Member peek(@Nullable Member avoid) {
     if (size == 0) {
       return null;
     }

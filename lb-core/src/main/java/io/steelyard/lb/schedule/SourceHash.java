@@ -1,7 +1,10 @@
 package io.steelyard.lb.schedule;
 
+import static java.util.Objects.requireNonNull;
+
 import java.net.InetAddress;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HAProxy's {@code balance source} with its default map-based hashing ({@code lb_map.c}): a hash of
@@ -34,7 +37,7 @@ final class SourceHash extends ClientHashScheduler {
   }
 
   @Override
-  Member pick(InetAddress client, Member avoid) {
+  @Nullable Member pick(InetAddress client, @Nullable Member avoid) {
     Member[] slots = table;
     int slot = Integer.remainderUnsigned(hash(client), slots.length);
     Member avoided = null;
@@ -87,7 +90,8 @@ final class SourceHash extends ClientHashScheduler {
     }
     Member[] slots = new Member[total];
     for (int slot = 0; slot < total; slot++) {
-      Member member = next.peek();
+      // The heap holds every member with weight, and total counts their weights.
+      Member member = requireNonNull(next.peek());
       slots[slot] = member;
       int copy = ++copies[member.id()];
       next.put(member, position(copy, member.weight), member.id());

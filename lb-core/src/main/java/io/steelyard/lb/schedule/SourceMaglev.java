@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code balance source} with {@code hash-type consistent}: a hash of the client's address picks a
@@ -44,7 +45,7 @@ final class SourceMaglev extends ClientHashScheduler {
   }
 
   @Override
-  Member pick(InetAddress client, Member avoid) {
+  @Nullable Member pick(InetAddress client, @Nullable Member avoid) {
     Lookup current = lookup;
     Member avoided = null;
     if (current.table().size() > 0) {

@@ -9,4 +9,7 @@
  * {@code release} beyond the copy of the client's address that {@code source} hashes. Servers may
  * be added and removed at runtime, as with HAProxy's {@code add server} and {@code del server}.
  */
+@NullMarked
 package io.steelyard.lb.schedule;
+
+import org.jspecify.annotations.NullMarked;

@@ -2,6 +2,7 @@ package io.steelyard.lb.stats;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One open client connection at one moment, as HAProxy's {@code show sess} lists them.
@@ -19,5 +20,5 @@ public record ConnectionInfo(
     InetSocketAddress client,
     InetSocketAddress destination,
     String backend,
-    String server,
+    @Nullable String server,
     Duration age) {}

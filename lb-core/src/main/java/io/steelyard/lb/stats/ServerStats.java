@@ -5,6 +5,7 @@ import io.steelyard.lb.health.ServerStatus;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A server at one moment.
@@ -38,6 +39,6 @@ public record ServerStats(
     int maxQueue,
     Instant lastChange,
     Duration downtime,
-    CheckStats check,
-    CheckStats agent,
+    @Nullable CheckStats check,
+    @Nullable CheckStats agent,
     int sid) {}

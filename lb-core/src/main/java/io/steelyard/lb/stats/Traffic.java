@@ -1,6 +1,7 @@
 package io.steelyard.lb.stats;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The traffic of a frontend, backend or server at one moment. "In" is from clients towards
@@ -45,7 +46,7 @@ public record Traffic(
     long maxQueued,
     long rate,
     long maxRate,
-    Instant lastSession,
+    @Nullable Instant lastSession,
     long clientAborts,
     long serverAborts,
     SessionTimes times) {}

@@ -4,4 +4,7 @@
  * io.steelyard.lb.stats.ConnectionInfo} per open connection, and the {@link
  * io.steelyard.lb.stats.Limits} it runs with.
  */
+@NullMarked
 package io.steelyard.lb.stats;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,7 @@
 package io.steelyard.lb.stick;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The servers behind the ids a {@link StickTable} stores (their positions in the backend), as
  * other processes know them: by name and by HAProxy id ({@code id}, the stats' {@code sid}). What
@@ -7,7 +9,7 @@ package io.steelyard.lb.stick;
  */
 public interface StickServers {
   /** The name of the server stored as {@code serverId}, or {@code null} when there is none. */
-  String name(int serverId);
+  @Nullable String name(int serverId);
 
   /** The HAProxy id of the server stored as {@code serverId}, or -1 when there is none. */
   int haproxyId(int serverId);
@@ -17,5 +19,5 @@ public interface StickServers {
    * haproxyId}, else -1: how HAProxy resolves a peer's entry. {@code name} may be null and {@code
    * haproxyId} -1.
    */
-  int serverId(String name, int haproxyId);
+  int serverId(@Nullable String name, int haproxyId);
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A backend's stick table on the client's address, HAProxy's {@code stick-table type ip size 200k
@@ -97,7 +98,7 @@ public final class StickTable {
   private final Cache<InetAddress, StickEntry> cache;
   private final VarExpiration<InetAddress, StickEntry> expiration;
   private final ReentrantLock additions = new ReentrantLock();
-  private volatile Watcher watcher;
+  private volatile @Nullable Watcher watcher;
 
   private StickTable(int size, Duration expire, Ticker ticker) {
     this.size = size;
@@ -167,7 +168,7 @@ public final class StickTable {
    *     in use: then the client is not stored, and no connection is counted
    * @throws IllegalArgumentException naming the value when {@code serverId} is negative
    */
-  public StickEntry store(InetAddress client, int serverId) {
+  public @Nullable StickEntry store(InetAddress client, int serverId) {
     requireNonNull(client, "client");
     checkServerId(serverId);
     StickEntry entry = cache.getIfPresent(client);
@@ -196,7 +197,7 @@ public final class StickTable {
    * @throws IllegalArgumentException naming the value when {@code serverId} is below {@link
    *     #NO_SERVER}
    */
-  public StickEntry open(InetAddress client, int serverId) {
+  public @Nullable StickEntry open(InetAddress client, int serverId) {
     requireNonNull(client, "client");
     if (serverId != NO_SERVER) {
       checkServerId(serverId);
@@ -292,7 +293,7 @@ public final class StickTable {
   }
 
   /** The client's entry, created if need be, now on {@code serverId}; {@code null} when full. */
-  private StickEntry set(InetAddress client, int serverId) {
+  private @Nullable StickEntry set(InetAddress client, int serverId) {
     requireNonNull(client, "client");
     checkServerId(serverId);
     StickEntry entry = add(client, serverId, false, true);
@@ -390,7 +391,7 @@ public final class StickTable {
    * which other threads can only lower, never exceeds {@link #size}; an entry retired by a purge
    * has left the map when the lock is released.
    */
-  private StickEntry add(InetAddress client, int serverId, boolean open, boolean confirmed) {
+  private @Nullable StickEntry add(InetAddress client, int serverId, boolean open, boolean confirmed) {
     additions.lock();
     try {
       StickEntry entry = cache.getIfPresent(client);
@@ -438,7 +439,7 @@ public final class StickTable {
     return true;
   }
 
-  private StickEntry.Snapshot snapshot(CacheEntry<InetAddress, StickEntry> cached) {
+  private StickEntry.@Nullable Snapshot snapshot(@Nullable CacheEntry<InetAddress, StickEntry> cached) {
     if (cached == null) {
       return null;
     }
@@ -482,8 +483,8 @@ public final class StickTable {
    */
   public static final class Builder {
     private int size;
-    private Duration expire;
-    private Ticker ticker;
+    private @Nullable Duration expire;
+    private @Nullable Ticker ticker;
 
     private Builder() {}
 

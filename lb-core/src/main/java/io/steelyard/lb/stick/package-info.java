@@ -10,4 +10,7 @@
  * least recently touched entry not in use to make room. The package is pure Java on Caffeine, with
  * no Netty types; servers are known by their id, their position in the backend.
  */
+@NullMarked
 package io.steelyard.lb.stick;
+
+import org.jspecify.annotations.NullMarked;

@@ -11,6 +11,7 @@ import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.Socket;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the edge channels share: a socket on Netty's epoll event loop, registered through its public
@@ -19,18 +20,18 @@ import java.net.SocketAddress;
  */
 abstract class EdgeChannel extends AbstractChannel {
   final Socket socket;
-  IoRegistration registration;
+  @Nullable IoRegistration registration;
   volatile boolean open = true;
   volatile boolean active;
-  private volatile InetSocketAddress local;
+  private volatile @Nullable InetSocketAddress local;
 
-  EdgeChannel(Channel parent, Socket socket) {
+  EdgeChannel(@Nullable Channel parent, Socket socket) {
     super(parent);
     this.socket = socket;
   }
 
   /** What to ask the epoll set for once registered, or {@code null} for nothing yet. */
-  abstract EpollIoOps interestAtRegistration();
+  abstract @Nullable EpollIoOps interestAtRegistration();
 
   @Override
   public final boolean isOpen() {
@@ -43,12 +44,12 @@ abstract class EdgeChannel extends AbstractChannel {
   }
 
   @Override
-  public InetSocketAddress localAddress() {
+  public @Nullable InetSocketAddress localAddress() {
     return (InetSocketAddress) super.localAddress();
   }
 
   @Override
-  protected final SocketAddress localAddress0() {
+  protected final @Nullable SocketAddress localAddress0() {
     InetSocketAddress address = local;
     if (address == null && open) {
       address = socket.localAddress();
@@ -95,7 +96,7 @@ abstract class EdgeChannel extends AbstractChannel {
    */
   @Override
   protected final void doDeregister() {
-    IoRegistration registration = this.registration;
+    @Nullable IoRegistration registration = this.registration;
     if (registration != null) {
       this.registration = null;
       registration.cancel();

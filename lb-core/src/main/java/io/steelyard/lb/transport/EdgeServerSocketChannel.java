@@ -22,6 +22,7 @@ import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A listening TCP socket on Netty's epoll event loop whose accepted connections are {@link
@@ -52,7 +53,7 @@ public final class EdgeServerSocketChannel extends EdgeChannel implements Server
   }
 
   @Override
-  protected SocketAddress remoteAddress0() {
+  protected @Nullable SocketAddress remoteAddress0() {
     return null;
   }
 
@@ -63,7 +64,7 @@ public final class EdgeServerSocketChannel extends EdgeChannel implements Server
 
   /** Nothing until reading is asked for: {@link #doBeginRead}. */
   @Override
-  EpollIoOps interestAtRegistration() {
+  @Nullable EpollIoOps interestAtRegistration() {
     return null;
   }
 

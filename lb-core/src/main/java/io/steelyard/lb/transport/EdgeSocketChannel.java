@@ -29,6 +29,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A TCP connection on Netty's epoll event loop, registered once, edge-triggered, for input, output
@@ -60,11 +61,11 @@ public final class EdgeSocketChannel extends EdgeChannel implements DuplexChanne
   private final Runnable readTask = this::readFromTask;
   private volatile boolean inputShutdown;
   private volatile boolean outputShutdown;
-  private volatile InetSocketAddress remote;
-  private ChannelPromise connectPromise;
+  private volatile @Nullable InetSocketAddress remote;
+  private @Nullable ChannelPromise connectPromise;
   /** Where the pending connect goes, for its failure's message (a reset socket has no peer). */
-  private SocketAddress connectingTo;
-  private io.netty.util.concurrent.Future<?> connectTimeout;
+  private @Nullable SocketAddress connectingTo;
+  private io.netty.util.concurrent.@Nullable Future<?> connectTimeout;
   /** Input, or its end, may be waiting in the socket: no read has drained it since an event. */
   private boolean inputWaiting;
   /** {@code EPOLLRDHUP} has been told: the peer's FIN is in, behind what is still waiting. */
@@ -80,7 +81,7 @@ public final class EdgeSocketChannel extends EdgeChannel implements DuplexChanne
   }
 
   /** A connection accepted by {@code parent}, from {@code remote}. */
-  EdgeSocketChannel(Channel parent, Socket socket, InetSocketAddress remote) {
+  EdgeSocketChannel(@Nullable Channel parent, Socket socket, @Nullable InetSocketAddress remote) {
     super(parent, socket);
     this.config = new EdgeChannelConfig(this);
     this.remote = remote;
@@ -98,12 +99,12 @@ public final class EdgeSocketChannel extends EdgeChannel implements DuplexChanne
   }
 
   @Override
-  public InetSocketAddress remoteAddress() {
+  public @Nullable InetSocketAddress remoteAddress() {
     return (InetSocketAddress) super.remoteAddress();
   }
 
   @Override
-  protected SocketAddress remoteAddress0() {
+  protected @Nullable SocketAddress remoteAddress0() {
     InetSocketAddress address = remote;
     if (address == null && active) {
       address = socket.remoteAddress();
@@ -394,11 +395,12 @@ public final class EdgeSocketChannel extends EdgeChannel implements DuplexChanne
       if (!open) {
         return;
       }
-      if (connectPromise != null) {
+      ChannelPromise connecting = connectPromise;
+      if (connecting != null) {
         if ((ops & CONNECT_EVENTS) == 0) {
           return;
         }
-        finishConnect();
+        finishConnect(connecting);
         if (!active) {
           return;
         }
@@ -462,8 +464,7 @@ public final class EdgeSocketChannel extends EdgeChannel implements DuplexChanne
       }
     }
 
-    private void finishConnect() {
-      ChannelPromise promise = connectPromise;
+    private void finishConnect(ChannelPromise promise) {
       try {
         if (!socket.finishConnect()) {
           return; // still in progress: another EPOLLOUT will come

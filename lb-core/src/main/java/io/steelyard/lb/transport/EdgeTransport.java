@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Netty's epoll event loop with channels of Steelyard's own, {@link EdgeSocketChannel} and {@link
@@ -27,7 +28,7 @@ final class EdgeTransport implements Transport {
   }
 
   @Override
-  public Throwable unavailabilityCause() {
+  public @Nullable Throwable unavailabilityCause() {
     return Transport.epoll().unavailabilityCause();
   }
 

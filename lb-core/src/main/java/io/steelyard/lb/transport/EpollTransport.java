@@ -1,5 +1,7 @@
 package io.steelyard.lb.transport;
 
+import static java.util.Objects.requireNonNull;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
@@ -13,6 +15,7 @@ import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Netty's native epoll transport, copying or with the splice(2) relay for the directions of a
@@ -29,14 +32,14 @@ final class EpollTransport implements Transport {
     }
   }
 
-  private final SpliceRelay spliceRelay;
+  private final @Nullable SpliceRelay spliceRelay;
 
-  private EpollTransport(Splice directions) {
+  private EpollTransport(@Nullable Splice directions) {
     this.spliceRelay = directions == null ? null : new SpliceRelay(directions);
   }
 
   static EpollTransport splicing(Splice directions) {
-    return SPLICING.get(directions);
+    return requireNonNull(SPLICING.get(directions), "every direction has its transport");
   }
 
   @Override
@@ -50,7 +53,7 @@ final class EpollTransport implements Transport {
   }
 
   @Override
-  public Throwable unavailabilityCause() {
+  public @Nullable Throwable unavailabilityCause() {
     return Epoll.unavailabilityCause();
   }
 
@@ -100,7 +103,7 @@ final class EpollTransport implements Transport {
 
   /** The splice relay for the directions this transport splices, or {@code null} when copying. */
   @Override
-  public ZeroCopyRelay zeroCopyRelay() {
+  public @Nullable ZeroCopyRelay zeroCopyRelay() {
     return spliceRelay;
   }
 

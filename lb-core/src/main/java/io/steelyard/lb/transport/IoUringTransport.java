@@ -10,6 +10,7 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.steelyard.lb.config.TcpKeepAlive;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Netty's native io_uring transport (Linux 5.x and later): each event loop hands the kernel every
@@ -36,7 +37,7 @@ final class IoUringTransport implements Transport {
   }
 
   @Override
-  public Throwable unavailabilityCause() {
+  public @Nullable Throwable unavailabilityCause() {
     return IoUring.unavailabilityCause();
   }
 

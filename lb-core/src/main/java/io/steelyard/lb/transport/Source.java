@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The source address of connections to servers, HAProxy's {@code source ADDR [usesrc ...]}.
@@ -20,7 +21,7 @@ import java.net.InetSocketAddress;
  *
  * @param local the local address of {@link Kind#ADDRESS}, or {@code null}
  */
-public record Source(Kind kind, InetAddress local) {
+public record Source(Kind kind, @Nullable InetAddress local) {
 
   /** What a connection to a server is bound to. */
   public enum Kind {

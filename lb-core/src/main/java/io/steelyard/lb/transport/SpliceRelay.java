@@ -1,5 +1,7 @@
 package io.steelyard.lb.transport;
 
+import static java.util.Objects.requireNonNull;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -16,6 +18,7 @@ import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.unix.Errors;
 import io.netty.util.UncheckedBooleanSupplier;
 import java.nio.channels.ClosedChannelException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,7 +157,7 @@ final class SpliceRelay implements ZeroCopyRelay {
     private final AbstractEpollStreamChannel source;
     private final AbstractEpollStreamChannel target;
     private final Listener listener;
-    private ChannelHandlerContext context;
+    private @Nullable ChannelHandlerContext context;
     private State state = State.SPLICING;
     /** Bytes spliced so far, those of the read under way included. */
     private long moved;
@@ -222,7 +225,8 @@ final class SpliceRelay implements ZeroCopyRelay {
       if (bytes == 0 && written == moved) {
         state = State.ENDED;
         endHeld = false;
-        context.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        requireNonNull(context, "spliced before the relay was added")
+            .fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
       } else {
         flushThenProbe();
       }
@@ -292,7 +296,7 @@ final class SpliceRelay implements ZeroCopyRelay {
   @SuppressWarnings("deprecation") // Netty's handles still implement the deprecated Handle
   private static final class Metered implements RecvByteBufAllocator {
     private final RecvByteBufAllocator allocator;
-    private Direction direction;
+    private @Nullable Direction direction;
 
     Metered(RecvByteBufAllocator allocator) {
       this.allocator = allocator;

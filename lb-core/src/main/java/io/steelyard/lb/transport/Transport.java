@@ -8,6 +8,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.steelyard.lb.config.TcpKeepAlive;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -89,7 +90,7 @@ public interface Transport {
    * The relay that moves sessions' bytes without copying them through the JVM, or {@code null}
    * (the default) when sessions copy every byte through their pipelines.
    */
-  default ZeroCopyRelay zeroCopyRelay() {
+  default @Nullable ZeroCopyRelay zeroCopyRelay() {
     return null;
   }
 
@@ -99,7 +100,7 @@ public interface Transport {
   }
 
   /** Why it is not {@link #available()}, or {@code null} when it is. */
-  default Throwable unavailabilityCause() {
+  default @Nullable Throwable unavailabilityCause() {
     return null;
   }
 
@@ -118,7 +119,7 @@ public interface Transport {
         return candidate;
       }
       LoggerFactory.getLogger(Transport.class)
-          .info("{} unavailable: {}", candidate.name(), candidate.unavailabilityCause().toString());
+          .info("{} unavailable: {}", candidate.name(), String.valueOf(candidate.unavailabilityCause()));
     }
     return nio();
   }

@@ -6,4 +6,7 @@
  * and may offer a {@link io.steelyard.lb.transport.ZeroCopyRelay} that moves a session's bytes
  * without copying them.
  */
+@NullMarked
 package io.steelyard.lb.transport;
+
+import org.jspecify.annotations.NullMarked;

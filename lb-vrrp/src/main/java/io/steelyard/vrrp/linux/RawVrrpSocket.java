@@ -11,6 +11,7 @@ import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A raw IPv4 socket for IP protocol 112 on one interface, set up as keepalived sets up its own:
@@ -84,7 +85,7 @@ public final class RawVrrpSocket implements AutoCloseable {
     return open(iface, local);
   }
 
-  private static RawVrrpSocket open(LinuxInterface iface, Inet4Address unicastLocal)
+  private static RawVrrpSocket open(LinuxInterface iface, @Nullable Inet4Address unicastLocal)
       throws IOException {
     int fd;
     try {

@@ -11,4 +11,7 @@
  * socket touches belongs to the network namespace of the thread that created it, which is how the
  * tests run several routers in one JVM.
  */
+@NullMarked
 package io.steelyard.vrrp.linux;
+
+import org.jspecify.annotations.NullMarked;

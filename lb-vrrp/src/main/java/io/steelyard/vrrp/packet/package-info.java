@@ -17,4 +17,7 @@
  * {@link io.steelyard.vrrp.packet.DropReason}; drops are counted per reason and logged at most
  * once per reason every ten seconds.
  */
+@NullMarked
 package io.steelyard.vrrp.packet;
+
+import org.jspecify.annotations.NullMarked;

@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,9 +179,9 @@ public final class ScriptTracker implements AutoCloseable {
     static final int TIMED_OUT = -2;
 
     final ScriptTrack track;
-    volatile Process process;
+    volatile @Nullable Process process;
     boolean timedOut;
-    Integer lastStatus;
+    @Nullable Integer lastStatus;
 
     Script(ScriptTrack track) {
       this.track = track;

@@ -7,4 +7,7 @@
  * <p>Scripts are executed directly, without a shell (keepalived 2.2.7 does the same), as the user
  * of the JVM, in the network namespace of the thread that started the instance.
  */
+@NullMarked
 package io.steelyard.vrrp.script;
+
+import org.jspecify.annotations.NullMarked;

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,16 +66,16 @@ public final class InstanceConfig {
   private final int priority;
   private final State initialState;
   private final Duration advertInterval;
-  private final byte[] authPass;
+  private final byte @Nullable [] authPass;
   private final List<VirtualAddress> virtualAddresses;
-  private final Inet4Address unicastSource;
+  private final @Nullable Inet4Address unicastSource;
   private final List<Inet4Address> unicastPeers;
   private final boolean preempt;
   private final Duration preemptDelay;
   private final List<Track> tracks;
   private final List<String> warnings;
 
-  private InstanceConfig(Settings<?> b, Version version, byte[] authPass, int priority,
+  private InstanceConfig(Settings<?> b, Version version, byte @Nullable [] authPass, int priority,
       State initialState, Duration advertInterval, boolean preempt, Duration preemptDelay,
       List<String> warnings) {
     this.name = b.name;
@@ -323,17 +324,17 @@ public final class InstanceConfig {
 
     private final String name;
     private final String what;
-    private Version version;
+    private @Nullable Version version;
     private int virtualRouterId;
-    private Integer priority;
-    private State state;
-    private Duration advertInterval;
-    private String authPass;
+    private @Nullable Integer priority;
+    private @Nullable State state;
+    private @Nullable Duration advertInterval;
+    private @Nullable String authPass;
     private final Map<Inet4Address, VirtualAddress> virtualAddresses = new LinkedHashMap<>();
-    private Inet4Address unicastSource;
+    private @Nullable Inet4Address unicastSource;
     private final Set<Inet4Address> unicastPeers = new LinkedHashSet<>();
     private boolean noPreempt;
-    private Duration preemptDelay;
+    private @Nullable Duration preemptDelay;
     private final Map<String, Track> tracks = new LinkedHashMap<>();
 
     /** @throws IllegalArgumentException when {@code name} is empty */
@@ -622,7 +623,7 @@ public final class InstanceConfig {
       return (B) this;
     }
 
-    private void unset(String key, Object current) {
+    private void unset(String key, @Nullable Object current) {
       if (current != null) {
         throw new IllegalStateException(what + key + " was already set to " + current);
       }

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A virtual IPv4 address as it goes on the interface, such as {@code 192.168.69.110/32}: the
@@ -107,7 +108,7 @@ public record VirtualAddress(Inet4Address address, int prefixLength,
     return n;
   }
 
-  private static IllegalArgumentException invalid(String text, String why) {
+  private static IllegalArgumentException invalid(String text, @Nullable String why) {
     return new IllegalArgumentException("virtual address must be an IPv4 address with an optional"
         + " /prefix, brd and scope: '" + text + "'" + (why == null ? "" : ": " + why));
   }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -547,7 +548,7 @@ public final class VrrpMachine {
     return Math.max(1, Math.min(InstanceConfig.OWNER_PRIORITY - 1, total));
   }
 
-  private TrackState firstFaultTrack() {
+  private @Nullable TrackState firstFaultTrack() {
     for (TrackState t : tracks) {
       if (t.track.weight() == 0 && !t.up) {
         return t;

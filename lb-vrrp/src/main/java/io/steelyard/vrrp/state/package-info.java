@@ -24,4 +24,7 @@
  * <p>Because time is an argument, the whole protocol (timers, preemption, priority 0, tracking) is
  * tested in simulated time, several machines exchanging real datagrams on a simulated LAN.
  */
+@NullMarked
 package io.steelyard.vrrp.state;
+
+import org.jspecify.annotations.NullMarked;
