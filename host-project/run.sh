@@ -2,8 +2,9 @@
 # A host application built against Steelyard as a Java team would build it (pom.xml: the BOM
 # imported, lb-core and lb-vrrp without versions), from the Steelyard that `mvn install` put in
 # the local Maven repository, then run twice: on the class path, and as a named module
-# (modular/module-info.java added). Each run sends one connection through a balancer and fails
-# unless the server's answer comes back.
+# (modular/module-info.java added), where it also checks that Steelyard's jars are explicit
+# modules that keep the forwarding runtime to themselves. Each run sends one connection through
+# a balancer and fails unless the server's answer comes back.
 #
 #   mvn -B install -DskipTests && host-project/run.sh
 #
@@ -27,4 +28,7 @@ java -cp "$work/target/classes:$work/target/deps/*" host.HostMain
 echo "host-project: as a named module"
 cp "$here/modular/module-info.java" "$work/src/main/java/"
 build "$@"
-java -p "$work/target/classes:$work/target/deps" --add-modules ALL-MODULE-PATH -m host/host.HostMain
+# Netty's native transports are modules that nothing requires: a modular host adds its platform's.
+java -p "$work/target/classes:$work/target/deps" \
+  --add-modules io.netty.transport.epoll.linux.x86_64,io.netty.transport.io_uring.linux.x86_64 \
+  -m host/host.HostMain

@@ -2,7 +2,9 @@ package host;
 
 import io.steelyard.lb.Balancer;
 import io.steelyard.lb.schedule.Balance;
+import io.steelyard.lb.transport.Transport;
 import io.steelyard.vrrp.Vrrp;
+import io.steelyard.vrrp.linux.LinuxInterface;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -43,15 +45,47 @@ public final class HostMain {
           client.setSoTimeout(5_000);
           String answer = new BufferedReader(new InputStreamReader(
               client.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-          System.out.println("host: '" + answer + "' through Steelyard, from "
-              + where(HostMain.class) + ", with lb-vrrp from " + where(vrrp.getClass()));
+          System.out.println("host: '" + answer + "' through Steelyard on " + Transport.auto().name()
+              + ", from " + where(HostMain.class) + ", with lb-core from " + where(Balancer.class)
+              + " and lb-vrrp from " + where(vrrp.getClass()));
           if (!"hello from the server".equals(answer)) {
             System.exit(1);
+          }
+          // lb-vrrp's Linux calls go through JNA: look the loopback up as VRRP looks its interface up.
+          LinuxInterface loopback = LinuxInterface.lookup("lo");
+          System.out.println("host: lb-vrrp finds " + loopback);
+          if (HostMain.class.getModule().isNamed()) {
+            checkModules();
           }
         }
       }
       backend.join(5_000);
     }
+  }
+
+  /**
+   * As a named module: Steelyard's jars are real modules that keep the forwarding runtime to
+   * themselves, and the native transport resolved (run.sh adds Netty's native modules).
+   */
+  private static void checkModules() {
+    Module core = Balancer.class.getModule();
+    if (core.getDescriptor() == null || core.getDescriptor().isAutomatic()) {
+      fail("lb-core is not an explicit module: " + core);
+    }
+    if (core.isExported("io.steelyard.lb.forward")) {
+      fail("lb-core exports its forwarding runtime");
+    }
+    if (!core.isExported("io.steelyard.lb.stick")) {
+      fail("lb-core does not export io.steelyard.lb.stick");
+    }
+    if (Transport.auto().name().equals(Transport.nio().name())) {
+      fail("no native transport on the module path");
+    }
+  }
+
+  private static void fail(String why) {
+    System.err.println("host: " + why);
+    System.exit(1);
   }
 
   /** The named module {@code type} is in, or "the class path". */
