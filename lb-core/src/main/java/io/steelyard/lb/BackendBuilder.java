@@ -140,7 +140,7 @@ public final class BackendBuilder extends BackendSettingsBuilder<BackendBuilder>
     }
     Duration connect =
         Checks.first(connectTimeout, defaults.connectTimeout, DefaultsBuilder.CONNECT_TIMEOUT);
-    @Nullable Duration check = Checks.firstOrNull(checkTimeout, defaults.checkTimeout);
+    Duration check = Checks.firstOrNull(checkTimeout, defaults.checkTimeout);
     List<ServerConfig> built = new ArrayList<>();
     Check protocol = Checks.first(this.check, defaults.check, Check.connect());
     servers.forEach((server, pending) ->

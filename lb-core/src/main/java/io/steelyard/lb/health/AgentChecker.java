@@ -93,7 +93,7 @@ public final class AgentChecker extends RepeatingCheck {
 
   @Override
   void completed(CheckOutcome ran, long millis) {
-    @Nullable AgentReply reply = reader.reply;
+    AgentReply reply = reader.reply;
     if (reply == null) {
       boolean incomplete = ran.info().equals(INCOMPLETE);
       CheckOutcome previous = last;

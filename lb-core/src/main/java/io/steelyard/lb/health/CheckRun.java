@@ -1,5 +1,7 @@
 package io.steelyard.lb.health;
 
+import static java.util.Objects.requireNonNull;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -19,7 +21,6 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -144,7 +145,7 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
       }
       if (rule instanceof CheckSend send) {
         length = 0;
-        Channel open = Objects.requireNonNull(channel, "a send step follows a connection step");
+        Channel open = requireNonNull(channel, "a send step follows a connection step");
         open.writeAndFlush(send.outgoing(), open.voidPromise());
         index++;
         continue;
@@ -196,7 +197,7 @@ final class CheckRun extends ChannelInboundHandlerAdapter {
   private void handshake(CheckConnect connect, Channel channel, long run) {
     phase = Phase.HANDSHAKING;
     CheckTls tls =
-        Objects.requireNonNull(this.tls, "a TLS connection needs the check's TLS settings");
+        requireNonNull(this.tls, "a TLS connection needs the check's TLS settings");
     String sni = connect.sni() != null ? connect.sni() : connect.serverDefaults() ? tls.sni() : null;
     SslHandler ssl = tls.handler(channel.alloc(), sni, server);
     channel.pipeline().addFirst(ssl);

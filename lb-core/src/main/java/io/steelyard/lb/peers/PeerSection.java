@@ -1,5 +1,7 @@
 package io.steelyard.lb.peers;
 
+import static java.util.Objects.requireNonNull;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -27,7 +29,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
@@ -535,7 +536,7 @@ public final class PeerSection implements AutoCloseable {
           timer.cancel(false);
         }
       }
-      Objects.requireNonNull(listener, "a started section listens").close();
+      requireNonNull(listener, "a started section listens").close();
       for (RemotePeer peer : remotes.values()) {
         if (peer.reconnect != null) {
           peer.reconnect.cancel(false);

@@ -1,6 +1,9 @@
 package io.steelyard.lb.peers;
 
+import static java.util.Objects.requireNonNull;
+
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -11,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
@@ -110,7 +112,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
 
   /** The context of the session's channel, which it has before it reads or writes. */
   private ChannelHandlerContext context() {
-    return Objects.requireNonNull(ctx, "the session is in a channel's pipeline");
+    return requireNonNull(ctx, "the session is in a channel's pipeline");
   }
 
   /** The peer's definition of our table {@code local} on this session, or {@code null}. */
@@ -238,7 +240,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
       return inboxLength;
     }
     RemotePeer from =
-        Objects.requireNonNull(section.remote(hello.from()), "an accepted greeting names a peer");
+        requireNonNull(section.remote(hello.from()), "an accepted greeting names a peer");
     ChannelHandlerContext ctx = context();
     InetSocketAddress address = (InetSocketAddress) ctx.channel().remoteAddress();
     if (!address.getAddress().equals(from.config.address().getAddress())) {
@@ -432,7 +434,8 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
     if (cursor < journal.first()) {
       teachTables();
     }
-    while (cursor < journal.next() && context().channel().isWritable()) {
+    Channel channel = context().channel();
+    while (cursor < journal.next() && channel.isWritable()) {
       long number = cursor++;
       int table = journal.table(number);
       section.entry(table, journal.entry(number))

@@ -96,7 +96,7 @@ abstract class EdgeChannel extends AbstractChannel {
    */
   @Override
   protected final void doDeregister() {
-    @Nullable IoRegistration registration = this.registration;
+    IoRegistration registration = this.registration;
     if (registration != null) {
       this.registration = null;
       registration.cancel();
